@@ -1,0 +1,37 @@
+// Package dsn hides passwords in PostgreSQL connection strings, so that no
+// message, log line or error of schemactl ever prints one.
+package dsn
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// mask replaces a password; Atlas prints the same.
+const mask = "xxxxx"
+
+// keyValuePassword matches password=... in key/value DSNs ("host=x password=y").
+var keyValuePassword = regexp.MustCompile(`(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)`)
+
+// urlPassword matches user:password@ inside a URL embedded in free text.
+var urlPassword = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)([^@\s]*)@`)
+
+// Redact returns s with every password it contains replaced by xxxxx. It
+// accepts a URL, a key/value DSN, or any text that embeds them (an error
+// message, say).
+func Redact(s string) string {
+	if u, err := url.Parse(s); err == nil && u.Scheme != "" && !strings.ContainsAny(s, " \t\n") {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), mask)
+		}
+		q := u.Query()
+		if q.Has("password") {
+			q.Set("password", mask)
+			u.RawQuery = q.Encode()
+		}
+		return u.String()
+	}
+	s = urlPassword.ReplaceAllString(s, "${1}"+mask+"@")
+	return keyValuePassword.ReplaceAllString(s, "${1}"+mask)
+}

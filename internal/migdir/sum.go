@@ -1,0 +1,211 @@
+package migdir
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+
+	"ariga.io/atlas/sql/migrate"
+)
+
+// rehashHint is the command that fixes every ProblemKind; each message
+// carries it so the user does not have to look it up.
+const rehashHint = "run: schemactl migrate hash"
+
+// ProblemKind classifies a mismatch between atlas.sum and the files.
+type ProblemKind int
+
+// Problem kinds, in the order CheckSum reports them.
+const (
+	// SumMissing: .sql files exist but atlas.sum does not.
+	SumMissing ProblemKind = iota + 1
+	// FileEdited: the file is listed at the same position in atlas.sum but
+	// its content changed.
+	FileEdited
+	// FileAdded: the file is in the directory but not in atlas.sum.
+	FileAdded
+	// FileRemoved: the file is in atlas.sum but not in the directory.
+	FileRemoved
+	// SumMismatch: atlas.sum differs in a way none of the above explains
+	// (e.g. its entries were reordered by hand). Without it such a sum would
+	// pass the check although Atlas rejects it.
+	SumMismatch
+)
+
+// String implements fmt.Stringer.
+func (k ProblemKind) String() string {
+	switch k {
+	case SumMissing:
+		return "sum missing"
+	case FileEdited:
+		return "edited"
+	case FileAdded:
+		return "added"
+	case FileRemoved:
+		return "removed"
+	case SumMismatch:
+		return "sum mismatch"
+	}
+	return fmt.Sprintf("ProblemKind(%d)", int(k))
+}
+
+// Problem is one integrity problem, naming the file it is about.
+type Problem struct {
+	Kind ProblemKind
+	File string
+}
+
+// String returns a message naming the file and the fix.
+func (p Problem) String() string {
+	var what string
+	switch p.Kind {
+	case SumMissing:
+		return fmt.Sprintf("%s: file is missing but the directory has migration files (%s)", p.File, rehashHint)
+	case FileEdited:
+		what = "was edited"
+	case FileAdded:
+		what = "was added"
+	case FileRemoved:
+		what = "was removed"
+	case SumMismatch:
+		return fmt.Sprintf("%s: entry for file %s does not match the directory (%s)", migrate.HashFileName, p.File, rehashHint)
+	default:
+		what = "has an unknown problem"
+	}
+	return fmt.Sprintf("%s: file %s %s without rehashing (%s)", migrate.HashFileName, p.File, what, rehashHint)
+}
+
+// CheckSum compares atlas.sum with the directory's files and returns the
+// problems found, each naming a file; nil means the directory is intact (an
+// empty directory without atlas.sum is intact). A malformed atlas.sum is an
+// error wrapping ErrMalformedSum, not a Problem: there is nothing to compare.
+func (d *Dir) CheckSum() ([]Problem, error) {
+	files, err := d.Files()
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(d.sumPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		// Same rule as migrate.Validate: a sum is only required once there is
+		// something to sum.
+		if len(files) > 0 {
+			return []Problem{{Kind: SumMissing, File: migrate.HashFileName}}, nil
+		}
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", d.sumPath(), err)
+	}
+	var have migrate.HashFile
+	if err := have.UnmarshalText(b); err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", d.sumPath(), ErrMalformedSum, err)
+	}
+	want, err := migrate.NewHashFile(files)
+	if err != nil {
+		return nil, fmt.Errorf("hash %s: %w", d.path, err)
+	}
+	return compareSums(have, want), nil
+}
+
+// compareSums reports how have (atlas.sum) differs from want (computed).
+//
+// Atlas's per-file hashes are running hashes: entry i hashes the names and
+// contents of files 0..i (see migrate.NewHashFile). So one edit makes every
+// later entry differ as well, and only the first differing entry can be
+// blamed on an edit, and only if all names up to it line up (otherwise the
+// shift comes from an added or removed file). Added and removed files are
+// found by name, independent of position.
+//
+// Known blind spot, shared with Atlas: files marked "atlas:sum ignore" have
+// no entry, yet their names feed the running hash, so adding one makes the
+// next listed file look edited.
+func compareSums(have, want migrate.HashFile) []Problem {
+	if have.Sum() == want.Sum() {
+		return nil
+	}
+	haveNames, wantNames := names(have), names(want)
+	var ps []Problem
+	for i := 0; i < len(have) && i < len(want); i++ {
+		if have[i] == want[i] {
+			continue
+		}
+		// Entries before i are fully equal, so the names up to i line up.
+		if have[i].N == want[i].N {
+			ps = append(ps, Problem{Kind: FileEdited, File: have[i].N})
+		}
+		break
+	}
+	for _, n := range wantNames {
+		if !slices.Contains(haveNames, n) {
+			ps = append(ps, Problem{Kind: FileAdded, File: n})
+		}
+	}
+	for _, n := range haveNames {
+		if !slices.Contains(wantNames, n) {
+			ps = append(ps, Problem{Kind: FileRemoved, File: n})
+		}
+	}
+	if len(ps) == 0 {
+		// The sums differ but no file was edited, added or removed by the
+		// rules above: name the first entry that differs.
+		ps = append(ps, Problem{Kind: SumMismatch, File: firstDiff(have, want)})
+	}
+	return ps
+}
+
+// firstDiff returns the name of the first entry where have and want differ.
+func firstDiff(have, want migrate.HashFile) string {
+	for i := range max(len(have), len(want)) {
+		switch {
+		case i >= len(have):
+			return want[i].N
+		case i >= len(want) || have[i] != want[i]:
+			return have[i].N
+		}
+	}
+	return migrate.HashFileName
+}
+
+func names(h migrate.HashFile) []string {
+	ns := make([]string, len(h))
+	for i, e := range h {
+		ns[i] = e.N
+	}
+	return ns
+}
+
+// Hash rewrites atlas.sum from the current files, byte-identical to what
+// "atlas migrate hash" writes. Unlike migrate.WriteSumFile (os.WriteFile,
+// which truncates first) it replaces the file atomically, so a crash never
+// leaves an empty or partial atlas.sum.
+func (d *Dir) Hash() error {
+	files, err := d.Files()
+	if err != nil {
+		return err
+	}
+	b, err := sumBytes(files)
+	if err != nil {
+		return fmt.Errorf("hash %s: %w", d.path, err)
+	}
+	tmp, err := writeTemp(d.path, migrate.HashFileName, b)
+	if err != nil {
+		return err
+	}
+	if err := rename(tmp, d.sumPath()); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("replace %s: %w", d.sumPath(), err)
+	}
+	syncDir(d.path)
+	return nil
+}
+
+// sumBytes is atlas.sum's content for files, computed by Atlas itself.
+func sumBytes(files []migrate.File) ([]byte, error) {
+	h, err := migrate.NewHashFile(files)
+	if err != nil {
+		return nil, err
+	}
+	return h.MarshalText()
+}

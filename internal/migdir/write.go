@@ -1,0 +1,183 @@
+package migdir
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"ariga.io/atlas/sql/migrate"
+)
+
+// fileMode is what migrate.LocalDir.WriteFile uses, so files written here
+// look the same as files written by the atlas CLI.
+const fileMode = 0o644
+
+// rename places a finished temp file. It is a variable only so tests can
+// make a rename fail midway and check the rollback.
+var rename = os.Rename
+
+// NewFile is a migration file to add to the directory.
+type NewFile struct {
+	Name string // base name, e.g. "20260101000000_init.sql"
+	Data []byte
+}
+
+// WriteFiles adds new migration files and the matching atlas.sum, all or
+// nothing: it refuses a directory whose atlas.sum is out of date (error
+// wrapping ErrChecksum, as Atlas refuses to plan on it) and names that
+// already exist (ErrFileExists, checked first); then it writes and fsyncs every file to a
+// temp file, renames the migrations into place and atlas.sum last. On any
+// failure everything already created or renamed is removed, so the
+// directory is exactly as before.
+func (d *Dir) WriteFiles(files []NewFile) error {
+	if len(files) == 0 {
+		return nil
+	}
+	if err := validateNames(files); err != nil {
+		return err
+	}
+	// Collisions first: they are about this request, and a directory
+	// named *.sql would otherwise surface as an unclear read error.
+	for _, f := range files {
+		target := filepath.Join(d.path, f.Name)
+		if _, err := os.Lstat(target); err == nil {
+			return fmt.Errorf("%s: %w", target, ErrFileExists)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: %w", target, err)
+		}
+	}
+	problems, err := d.CheckSum()
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		more := ""
+		if len(problems) > 1 {
+			more = fmt.Sprintf(" (and %d more)", len(problems)-1)
+		}
+		return fmt.Errorf("%w: %s%s", ErrChecksum, problems[0], more)
+	}
+	existing, err := d.Files()
+	if err != nil {
+		return err
+	}
+	all := slices.Clone(existing)
+	for _, f := range files {
+		all = append(all, migrate.NewLocalFile(f.Name, f.Data))
+	}
+	// Atlas hashes files in name order (LocalDir.Files sorts them), so the
+	// new sum must be computed in the order the directory will list them.
+	slices.SortFunc(all, func(a, b migrate.File) int { return strings.Compare(a.Name(), b.Name()) })
+	sum, err := sumBytes(all)
+	if err != nil {
+		return fmt.Errorf("hash %s: %w", d.path, err)
+	}
+	return d.place(append(slices.Clone(files), NewFile{Name: migrate.HashFileName, Data: sum}))
+}
+
+// validateNames rejects names that would escape the directory, would not be
+// read back as migrations, or collide within the batch.
+func validateNames(files []NewFile) error {
+	seen := make(map[string]bool, len(files))
+	for _, f := range files {
+		switch {
+		case f.Name != filepath.Base(f.Name) || strings.ContainsAny(f.Name, `/\`):
+			return fmt.Errorf("%q: %w: must be a base name", f.Name, ErrBadName)
+		case !strings.HasSuffix(f.Name, ".sql") || f.Name == ".sql":
+			return fmt.Errorf("%q: %w: must end in .sql", f.Name, ErrBadName)
+		case seen[f.Name]:
+			return fmt.Errorf("%q: %w: given twice", f.Name, ErrBadName)
+		}
+		seen[f.Name] = true
+	}
+	return nil
+}
+
+// place writes files (atlas.sum last) via temp files. All temp files are
+// written and fsynced before the first rename, so a write error (disk full)
+// leaves nothing visible; a rename error rolls back the earlier renames.
+// Only atlas.sum replaces an existing file: WriteFiles checked the others
+// do not exist, and the old atlas.sum stays until the final rename succeeds.
+func (d *Dir) place(files []NewFile) (err error) {
+	temps := make([]string, 0, len(files))
+	var placed []string
+	defer func() {
+		if err == nil {
+			return
+		}
+		var errs []error
+		for _, p := range slices.Backward(placed) {
+			if rmErr := os.Remove(p); rmErr != nil {
+				errs = append(errs, fmt.Errorf("rollback: %w", rmErr))
+			}
+		}
+		for _, t := range temps[len(placed):] {
+			if rmErr := os.Remove(t); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
+				errs = append(errs, fmt.Errorf("rollback: %w", rmErr))
+			}
+		}
+		err = errors.Join(append([]error{err}, errs...)...)
+	}()
+	for _, f := range files {
+		t, err := writeTemp(d.path, f.Name, f.Data)
+		if err != nil {
+			return err
+		}
+		temps = append(temps, t)
+	}
+	for i, f := range files {
+		target := filepath.Join(d.path, f.Name)
+		if err := rename(temps[i], target); err != nil {
+			return fmt.Errorf("write %s: %w", target, err)
+		}
+		placed = append(placed, target)
+	}
+	syncDir(d.path)
+	return nil
+}
+
+// writeTemp writes data to a new temp file in dir and fsyncs it, returning
+// its path. The temp file lives in dir so the later rename cannot cross file
+// systems, and its name ends in ".tmp" so that a concurrent Files() (which
+// globs "*.sql") never sees it.
+func writeTemp(dir, name string, data []byte) (path string, err error) {
+	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
+	if err != nil {
+		return "", fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
+	}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+			err = fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
+		}
+	}()
+	// CreateTemp uses 0600; match the atlas CLI's mode instead.
+	if err := f.Chmod(fileMode); err != nil {
+		return "", err
+	}
+	if _, err := f.Write(data); err != nil {
+		return "", err
+	}
+	if err := f.Sync(); err != nil {
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+// syncDir makes the renames durable. It is best effort: by now the
+// directory is complete and consistent, an error cannot be rolled back
+// meaningfully, and some file systems reject fsync on directories.
+func syncDir(dir string) {
+	if f, err := os.Open(dir); err == nil {
+		_ = f.Sync()
+		_ = f.Close()
+	}
+}
