@@ -1,0 +1,25 @@
+// Package cachedir locates schemactl's per-user cache, shared by the dev
+// database template and the loaded Ent graph.
+package cachedir
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Env overrides the cache root.
+const Env = "SCHEMACTL_CACHE_DIR"
+
+// Dir is $SCHEMACTL_CACHE_DIR, or schemactl under the user cache directory
+// (e.g. ~/.cache/schemactl).
+func Dir() (string, error) {
+	if d := os.Getenv(Env); d != "" {
+		return d, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache directory (set %s): %w", Env, err)
+	}
+	return filepath.Join(d, "schemactl"), nil
+}

@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"ariga.io/atlas/sql/migrate"
+	"github.com/spf13/cobra"
+
+	"github.com/ledgerforge/schemactl/internal/diffplan"
+	"github.com/ledgerforge/schemactl/internal/states"
+)
+
+func newDiffCmd(g *globals) *cobra.Command {
+	var flags inputs
+	cmd := &cobra.Command{
+		Use:   "diff [flags] [name]",
+		Short: "Write a new migration that takes the directory to the Ent schemas",
+		Long: `Replays the migration directory on a dev database, loads the Ent schemas,
+and writes the difference as <version>_<name>.sql plus an updated atlas.sum.
+Writes nothing, and says so, when both are in sync.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in, err := resolve(cmd, g, flags)
+			if err != nil {
+				return err
+			}
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			}
+			return runDiff(cmd, in, name)
+		},
+	}
+	addDirFlag(cmd, &flags)
+	cmd.Flags().StringVar(&flags.to, "to", "", "the desired state (default "+defaultTo+")")
+	addDevFlag(cmd, &flags)
+	return cmd
+}
+
+func runDiff(cmd *cobra.Command, in inputs, name string) error {
+	ctx := cmd.Context()
+	sdir, err := schemaDir(in.to)
+	if err != nil {
+		return err
+	}
+	dir, err := openDir(in.dir)
+	if err != nil {
+		return err
+	}
+	if problems, err := dir.CheckSum(); err != nil {
+		return err
+	} else if len(problems) > 0 {
+		return &FindingsError{fmt.Errorf("%s (Atlas refuses to plan on such a directory)", problems[0])}
+	}
+	pool, err := openDev(ctx, in.devURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	st, err := states.Load(ctx, pool, sdir, dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	files, err := diffplan.Plan(ctx, st.Conn.Driver, st.Current, st.Desired, name, st.Files, time.Now())
+	if err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	if len(files) == 0 {
+		fmt.Fprintln(out, "The migration directory is synced with the desired state, no changes to be made")
+		return nil
+	}
+	all := slices.Clone(st.Files)
+	for _, f := range files {
+		all = append(all, migrate.NewLocalFile(f.Name, f.Data))
+	}
+	if err := states.Verify(ctx, pool, all); err != nil {
+		return fmt.Errorf("the planned migration does not apply, nothing was written (please report this): %w", err)
+	}
+	if err := dir.WriteFiles(files); err != nil {
+		return err
+	}
+	for _, f := range files {
+		fmt.Fprintf(out, "Wrote %s\n", filepath.Join(dir.Path(), f.Name))
+	}
+	return nil
+}
+
+func newHashCmd(g *globals) *cobra.Command {
+	var flags inputs
+	cmd := &cobra.Command{
+		Use:   "hash [flags]",
+		Short: "Rewrite atlas.sum from the migration files",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			in, err := resolve(cmd, g, flags)
+			if err != nil {
+				return err
+			}
+			dir, err := openDir(in.dir)
+			if err != nil {
+				return err
+			}
+			return dir.Hash()
+		},
+	}
+	addDirFlag(cmd, &flags)
+	return cmd
+}
+
+func newValidateCmd(g *globals) *cobra.Command {
+	var flags inputs
+	cmd := &cobra.Command{
+		Use:   "validate [flags]",
+		Short: "Check atlas.sum and replay the directory on a dev database",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			in, err := resolve(cmd, g, flags)
+			if err != nil {
+				return err
+			}
+			return runValidate(cmd, in)
+		},
+	}
+	addDirFlag(cmd, &flags)
+	addDevFlag(cmd, &flags)
+	return cmd
+}
+
+func runValidate(cmd *cobra.Command, in inputs) error {
+	ctx := cmd.Context()
+	dir, err := openDir(in.dir)
+	if err != nil {
+		return err
+	}
+	problems, err := dir.CheckSum()
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(cmd.ErrOrStderr(), p)
+		}
+		return errSilent
+	}
+	pool, err := openDev(ctx, in.devURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	_, conn, err := states.Current(ctx, pool, dir)
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	defer conn.Close()
+	files, _ := dir.Files()
+	fmt.Fprintf(cmd.OutOrStdout(), "%s: atlas.sum matches %d files; all replay on the dev database\n", dir.Path(), len(files))
+	return nil
+}
+
+func addDirFlag(cmd *cobra.Command, flags *inputs) {
+	cmd.Flags().StringVar(&flags.dir, "dir", "", "the migration directory (default "+defaultDir+")")
+}
+
+func addDevFlag(cmd *cobra.Command, flags *inputs) {
+	cmd.Flags().StringVar(&flags.devURL, "dev-url", "", "a clean PostgreSQL database to work in (default: the embedded dev database)")
+}

@@ -1,0 +1,60 @@
+package devdb
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"syscall"
+)
+
+// owner is the OS account that runs initdb and postgres. PostgreSQL refuses
+// to run as root, so under root we switch to an unprivileged account.
+type owner struct {
+	uid, gid int
+	cred     *syscall.Credential // nil: run as ourselves
+}
+
+// serverOwner picks the account: ourselves unless we are root, then the
+// Debian "postgres" account, else "nobody".
+func serverOwner() (owner, error) {
+	if os.Geteuid() != 0 {
+		return owner{uid: os.Getuid(), gid: os.Getgid()}, nil
+	}
+	for _, name := range []string{"postgres", "nobody"} {
+		u, err := user.Lookup(name)
+		if err != nil {
+			continue
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		return owner{uid: uid, gid: gid, cred: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}, nil
+	}
+	return owner{}, fmt.Errorf("devdb: running as root, and no unprivileged account (postgres or nobody) exists to run the PostgreSQL server")
+}
+
+// chownAll hands a tree to the server account (no-op when not root).
+func (o owner) chownAll(root string) error {
+	if o.cred == nil {
+		return nil
+	}
+	return filepath.WalkDir(root, func(p string, _ fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, o.uid, o.gid)
+	})
+}
+
+func (o owner) sysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{
+		Credential: o.cred,
+		// Own process group: a terminal's Ctrl-C reaches only schemactl, which
+		// then shuts the server down in order and removes its files.
+		Setpgid: true,
+		// If schemactl dies without cleaning up, the server stops too.
+		Pdeathsig: syscall.SIGQUIT,
+	}
+}

@@ -1,0 +1,202 @@
+// Package devdb runs the embedded dev database: a throwaway PostgreSQL cluster
+// started from the server binaries already on the machine (no Docker), on
+// tmpfs, reachable over a unix socket only, and removed when it stops.
+package devdb
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Server is a running embedded cluster.
+type Server struct {
+	Bin     Binaries
+	base    string // everything the server owns; removed on Stop
+	sock    string
+	cmd     *exec.Cmd
+	exited  chan struct{}
+	log     *lockedBuffer
+	counter atomic.Int64
+	stop    sync.Once
+	stopErr error
+}
+
+const port = 5432 // only names the socket file: the server listens on no TCP port
+
+// readyTimeout bounds how long a starting server may take.
+const readyTimeout = 30 * time.Second
+
+// Start copies the cached template cluster to tmpfs and starts postgres on it.
+func Start(ctx context.Context) (*Server, error) {
+	bin, err := FindBinaries()
+	if err != nil {
+		return nil, err
+	}
+	o, err := serverOwner()
+	if err != nil {
+		return nil, err
+	}
+	base, err := os.MkdirTemp(scratchRoot(), "schemactl-devdb-*")
+	if err != nil {
+		return nil, fmt.Errorf("devdb: %w", err)
+	}
+	s := &Server{Bin: bin, base: base, sock: filepath.Join(base, "sock"), exited: make(chan struct{}), log: &lockedBuffer{}}
+	if err := s.start(ctx, o); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) start(ctx context.Context, o owner) error {
+	if err := o.chownAll(s.base); err != nil {
+		return fmt.Errorf("devdb: %w", err)
+	}
+	tmpl, err := template(ctx, s.Bin, o, s.base)
+	if err != nil {
+		return err
+	}
+	data := filepath.Join(s.base, "data")
+	if err := copyTree(tmpl, data, o); err != nil {
+		return fmt.Errorf("devdb: copy template cluster: %w", err)
+	}
+	if err := os.Mkdir(s.sock, 0o700); err != nil {
+		return fmt.Errorf("devdb: %w", err)
+	}
+	if err := o.chownAll(s.sock); err != nil {
+		return fmt.Errorf("devdb: %w", err)
+	}
+	// Durability is worthless for a throwaway cluster; speed is not.
+	s.cmd = exec.Command(s.Bin.path("postgres"), "-D", data, "-k", s.sock, "-p", strconv.Itoa(port),
+		"-c", "listen_addresses=", "-c", "fsync=off", "-c", "synchronous_commit=off",
+		"-c", "full_page_writes=off", "-c", "autovacuum=off", "-c", "max_connections=100",
+		"-c", "shared_buffers=64MB", "-c", "max_wal_size=1GB", "-c", "log_min_messages=warning")
+	s.cmd.SysProcAttr = o.sysProcAttr()
+	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	if err := s.cmd.Start(); err != nil {
+		return fmt.Errorf("devdb: start postgres: %w", err)
+	}
+	go func() { s.cmd.Wait(); close(s.exited) }()
+	return s.waitReady(ctx)
+}
+
+// waitReady polls until the server accepts connections.
+func (s *Server) waitReady(ctx context.Context) error {
+	deadline := time.Now().Add(readyTimeout)
+	for delay := time.Millisecond; ; delay = min(delay*2, 20*time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(s.sock, ".s.PGSQL."+strconv.Itoa(port))); err == nil {
+			conn, err := pgx.Connect(ctx, s.URL("postgres"))
+			if err == nil {
+				return conn.Close(ctx)
+			}
+		}
+		select {
+		case <-s.exited:
+			return fmt.Errorf("devdb: postgres exited during start: %s", bytes.TrimSpace(s.log.Bytes()))
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("devdb: postgres not ready after %s: %s", readyTimeout, bytes.TrimSpace(s.log.Bytes()))
+		}
+	}
+}
+
+// URL is the connection URL of database db on this server.
+func (s *Server) URL(db string) string {
+	q := url.Values{"host": {s.sock}, "port": {strconv.Itoa(port)}, "sslmode": {"disable"}}
+	return (&url.URL{Scheme: "postgres", User: url.User("postgres"), Path: "/" + db, RawQuery: q.Encode()}).String()
+}
+
+// Base is the directory holding the cluster; it is gone after Stop.
+func (s *Server) Base() string { return s.base }
+
+// PID is the postmaster's process id (0 before start).
+func (s *Server) PID() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
+// CreateDatabase creates a fresh, empty database and returns its URL.
+func (s *Server) CreateDatabase(ctx context.Context) (string, error) {
+	name := fmt.Sprintf("dev_%d", s.counter.Add(1))
+	conn, err := pgx.Connect(ctx, s.URL("postgres"))
+	if err != nil {
+		return "", fmt.Errorf("devdb: %w", err)
+	}
+	defer conn.Close(ctx)
+	// FILE_COPY is the fast strategy when fsync is off.
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0 STRATEGY FILE_COPY"); err != nil {
+		return "", fmt.Errorf("devdb: create database: %w", err)
+	}
+	return s.URL(name), nil
+}
+
+// Stop shuts the server down (fast shutdown, then kill) and removes its files.
+// It is safe to call more than once.
+func (s *Server) Stop() error {
+	s.stop.Do(func() {
+		if s.cmd != nil && s.cmd.Process != nil {
+			_ = s.cmd.Process.Signal(syscall.SIGINT)
+			select {
+			case <-s.exited:
+			case <-time.After(10 * time.Second):
+				_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+				<-s.exited
+			}
+		}
+		if err := os.RemoveAll(s.base); err != nil {
+			s.stopErr = fmt.Errorf("devdb: remove %s: %w", s.base, err)
+		}
+	})
+	return s.stopErr
+}
+
+// scratchRoot prefers tmpfs: a throwaway cluster there starts several times faster.
+func scratchRoot() string {
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() && writable("/dev/shm") {
+		return "/dev/shm"
+	}
+	return os.TempDir()
+}
+
+func writable(dir string) bool {
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return os.Remove(f.Name()) == nil
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) Bytes() []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return bytes.Clone(l.b.Bytes())
+}

@@ -1,0 +1,149 @@
+// Package diffplan turns the difference between the replayed migration
+// directory and the desired Ent state into new Atlas-format migration files.
+package diffplan
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/schema"
+
+	"github.com/ledgerforge/schemactl/internal/migdir"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
+)
+
+// Plan returns the files that migrate current to desired, named
+// <version>_<name>.sql after the existing files; none when in sync. Each file
+// applies in one transaction: when a change uses an enum value added in the
+// same diff (PostgreSQL refuses that inside the adding transaction), the
+// enum additions go first, in a file of their own.
+func Plan(ctx context.Context, drv migrate.Driver, current, desired *schema.Schema, name string, existing []migrate.File, now time.Time) ([]migdir.NewFile, error) {
+	if err := checkEnums(current, desired); err != nil {
+		return nil, err
+	}
+	changes, err := drv.SchemaDiff(current, desired)
+	if err != nil {
+		return nil, fmt.Errorf("diffplan: diff: %w", err)
+	}
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	conversions := convertToEnums(changes)
+	changes = slices.DeleteFunc(changes, func(c schema.Change) bool {
+		mt, ok := c.(*schema.ModifyTable)
+		return ok && len(mt.Changes) == 0
+	})
+	groups, err := split(ctx, drv, changes, conversions)
+	if err != nil {
+		return nil, err
+	}
+	version := migdir.NextVersion(existing, now)
+	var files []migdir.NewFile
+	for i, g := range groups {
+		n := name
+		if len(groups) > 1 && i == 0 {
+			n = strings.TrimPrefix(name+"_enum_values", "_")
+		}
+		plan, err := drv.PlanChanges(ctx, n, g, pgdb.PlanOptions()...)
+		if err != nil {
+			return nil, fmt.Errorf("diffplan: plan: %w", err)
+		}
+		plan.Version = version
+		if i == len(groups)-1 {
+			plan.Changes = append(plan.Changes, conversions...)
+		}
+		fs, err := migrate.DefaultFormatter.Format(plan)
+		if err != nil {
+			return nil, fmt.Errorf("diffplan: format: %w", err)
+		}
+		for _, f := range fs {
+			files = append(files, migdir.NewFile{Name: f.Name(), Data: f.Bytes()})
+		}
+		version = migdir.NextVersion([]migrate.File{migrate.NewLocalFile(version+".sql", nil)}, now)
+	}
+	return files, nil
+}
+
+// split separates enum value additions from the rest when the rest uses one
+// of the added values (a default, a predicate or a CHECK).
+func split(ctx context.Context, drv migrate.Driver, changes []schema.Change, conversions []*migrate.Change) ([][]schema.Change, error) {
+	added := addedValues(changes)
+	if len(added) == 0 {
+		return [][]schema.Change{changes}, nil
+	}
+	var enumChanges, rest []schema.Change
+	for _, c := range changes {
+		if _, ok := c.(*schema.ModifyObject); ok {
+			enumChanges = append(enumChanges, c)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	plan, err := drv.PlanChanges(ctx, "", rest, pgdb.PlanOptions()...)
+	if err != nil {
+		return nil, fmt.Errorf("diffplan: plan: %w", err)
+	}
+	for _, c := range append(plan.Changes, conversions...) {
+		if slices.ContainsFunc(added, func(v string) bool { return strings.Contains(c.Cmd, "'"+strings.ReplaceAll(v, "'", "''")+"'") }) {
+			return [][]schema.Change{enumChanges, rest}, nil
+		}
+	}
+	return [][]schema.Change{changes}, nil
+}
+
+// convertToEnums takes out of the change set every column that becomes an
+// enum and returns the statements that convert it. PostgreSQL casts text to
+// an enum only when told to (USING), and cannot cast the old default either,
+// so the default is dropped and set again around the type change, in one
+// ALTER TABLE.
+func convertToEnums(changes []schema.Change) []*migrate.Change {
+	var stmts []*migrate.Change
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		mt.Changes = slices.DeleteFunc(mt.Changes, func(tc schema.Change) bool {
+			mc, ok := tc.(*schema.ModifyColumn)
+			if !ok || !mc.Change.Is(schema.ChangeType) {
+				return false
+			}
+			to, ok := mc.To.Type.Type.(*schema.EnumType)
+			if _, wasEnum := mc.From.Type.Type.(*schema.EnumType); !ok || wasEnum {
+				return false
+			}
+			col := strconv.Quote(mc.To.Name)
+			parts := []string{fmt.Sprintf("ALTER COLUMN %s TYPE %q USING %s::text::%q", col, to.T, col, to.T)}
+			if mc.From.Default != nil {
+				parts = append([]string{"ALTER COLUMN " + col + " DROP DEFAULT"}, parts...)
+			}
+			if d := defaultSQL(mc.To.Default); d != "" {
+				parts = append(parts, "ALTER COLUMN "+col+" SET DEFAULT "+d)
+			}
+			stmts = append(stmts, &migrate.Change{
+				Cmd:     fmt.Sprintf("ALTER TABLE %q %s", mt.T.Name, strings.Join(parts, ", ")),
+				Comment: fmt.Sprintf("convert column %q of table %q to enum type %q", mc.To.Name, mt.T.Name, to.T),
+			})
+			// Anything else that changed on the column is still Atlas's to plan.
+			mc.Change &^= schema.ChangeType | schema.ChangeDefault
+			mc.To.Type, mc.To.Default = mc.From.Type, mc.From.Default
+			return mc.Change == schema.NoChange
+		})
+	}
+	return stmts
+}
+
+func defaultSQL(e schema.Expr) string {
+	switch d := e.(type) {
+	case *schema.RawExpr:
+		return d.X
+	case *schema.Literal:
+		return d.V
+	}
+	return ""
+}

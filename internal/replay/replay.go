@@ -1,0 +1,137 @@
+// Package replay executes a migration directory on a clean dev database and
+// reads back the schema it produces: the "current state" that new
+// migrations are planned against and that the gate compares with Ent.
+package replay
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/schema"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/ledgerforge/schemactl/internal/migdir"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
+)
+
+// StmtError is a statement that failed to apply.
+type StmtError struct {
+	File string // file name within the directory
+	Line int    // 1-based line where the statement starts
+	Stmt string
+	Err  error
+}
+
+func (e *StmtError) Error() string {
+	return fmt.Sprintf("%s:%d: %s\n  statement: %s", e.File, e.Line, pgMessage(e.Err), e.Stmt)
+}
+
+func (e *StmtError) Unwrap() error { return e.Err }
+
+// pgMessage renders a PostgreSQL error with its SQLSTATE and detail.
+func pgMessage(err error) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return err.Error()
+	}
+	msg := fmt.Sprintf("%s: %s (SQLSTATE %s)", pe.Severity, pe.Message, pe.Code)
+	if pe.Detail != "" {
+		msg += "; " + pe.Detail
+	}
+	return msg
+}
+
+// Dir applies every file of dir on conn in order, each in its own
+// transaction unless the file says `-- atlas:txmode none`, and returns the
+// resulting schema.
+func Dir(ctx context.Context, conn *pgdb.Conn, dir *migdir.Dir) (*schema.Schema, error) {
+	files, err := dir.Files()
+	if err != nil {
+		return nil, err
+	}
+	return Files(ctx, conn, files)
+}
+
+// Files applies files in order and returns the resulting schema.
+func Files(ctx context.Context, conn *pgdb.Conn, files []migrate.File) (*schema.Schema, error) {
+	for _, f := range files {
+		if err := File(ctx, conn.DB, f); err != nil {
+			return nil, err
+		}
+	}
+	return conn.Inspect(ctx)
+}
+
+// File applies one migration file.
+func File(ctx context.Context, db *sql.DB, f migrate.File) error {
+	stmts, err := f.StmtDecls()
+	if err != nil {
+		return fmt.Errorf("replay: %s: %w", f.Name(), err)
+	}
+	list := make([]Stmt, len(stmts))
+	for i, s := range stmts {
+		list[i] = Stmt{Text: s.Text, Line: migdir.StmtLine(f.Bytes(), s.Pos)}
+	}
+	noTx := false
+	if lf, ok := f.(*migrate.LocalFile); ok {
+		for _, d := range lf.Directive("txmode") {
+			noTx = noTx || d == "none"
+		}
+	}
+	if err := Exec(ctx, db, list, !noTx); err != nil {
+		var se *StmtError
+		if errors.As(err, &se) {
+			se.File = f.Name()
+		}
+		return err
+	}
+	return nil
+}
+
+// Stmt is one statement and where it starts.
+type Stmt struct {
+	Text string
+	Line int
+}
+
+// Exec runs statements in order, in one transaction when tx is set. A
+// failing statement comes back as a *StmtError.
+func Exec(ctx context.Context, db *sql.DB, stmts []Stmt, tx bool) error {
+	type execer interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}
+	var (
+		ex   execer = db
+		txn  *sql.Tx
+		err  error
+		conn *sql.Conn
+	)
+	if tx {
+		if txn, err = db.BeginTx(ctx, nil); err != nil {
+			return fmt.Errorf("replay: begin: %w", err)
+		}
+		defer txn.Rollback()
+		ex = txn
+	} else {
+		// One session for the file, so SET statements carry over.
+		if conn, err = db.Conn(ctx); err != nil {
+			return fmt.Errorf("replay: %w", err)
+		}
+		defer conn.Close()
+		ex = conn
+	}
+	for _, s := range stmts {
+		if _, err := ex.ExecContext(ctx, s.Text); err != nil {
+			return &StmtError{Line: s.Line, Stmt: s.Text, Err: err}
+		}
+	}
+	if txn != nil {
+		if err := txn.Commit(); err != nil {
+			return fmt.Errorf("replay: commit: %w", err)
+		}
+	}
+	return nil
+}
