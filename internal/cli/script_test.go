@@ -1,0 +1,211 @@
+package cli_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ledgerforge/schemactl/internal/cachedir"
+	"github.com/ledgerforge/schemactl/internal/cli"
+	"github.com/ledgerforge/schemactl/internal/devdb"
+)
+
+// Run with -update to rewrite the expected output inside the scripts:
+//
+//	go test ./internal/cli -run TestScripts -update
+var update = flag.Bool("update", false, "rewrite golden output in testdata/script")
+
+// server is one dev cluster for the package: scripts that need a --dev-url
+// database get a fresh one on it.
+var server *devdb.Server
+
+func TestMain(m *testing.M) {
+	os.Exit(testscript.RunMain(withServer{m}, map[string]func() int{
+		"schemactl": func() int {
+			return cli.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+		},
+	}))
+}
+
+// withServer starts the shared cluster only in the test process, not in the
+// re-executed schemactl commands.
+type withServer struct{ m *testing.M }
+
+func (w withServer) Run() int {
+	cache, err := os.MkdirTemp("", "schemactl-test-cache-*")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer os.RemoveAll(cache)
+	os.Setenv(cachedir.Env, cache)
+	server, err = devdb.Start(context.Background())
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "cannot start the embedded dev database (install the server with `apt-get install postgresql`): %v\n", err)
+		return 2
+	}
+	defer server.Stop()
+	return w.m.Run()
+}
+
+func TestScripts(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join(root, "testdata", "script"),
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			return setupModule(env, root)
+		},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"devdb":     cmdDevDB,
+			"sqlfiles":  cmdSQLFiles,
+			"increases": cmdIncreases,
+			"migration": cmdMigration,
+		},
+	})
+}
+
+// setupModule makes $WORK a Go module with the fixture's Ent schemas (files
+// the script brings itself win) and passes the Go toolchain's caches, so
+// entc can compile the schema package offline.
+func setupModule(env *testscript.Env, root string) error {
+	fixture := filepath.Join(root, "testdata", "fixture")
+	err := filepath.WalkDir(fixture, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(fixture, p)
+		dst := filepath.Join(env.WorkDir, rel)
+		if _, err := os.Stat(dst); err == nil {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+	if err != nil {
+		return err
+	}
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(env.WorkDir, "go.sum"), sum, 0o644); err != nil {
+		return err
+	}
+	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT", "GOPROXY", "GONOSUMDB", "GOTOOLCHAIN", cachedir.Env} {
+		if v := os.Getenv(k); v != "" {
+			env.Setenv(k, v)
+		}
+	}
+	home, _ := os.UserHomeDir()
+	for k, fallback := range map[string]string{"GOCACHE": filepath.Join(home, ".cache", "go-build"), "GOMODCACHE": filepath.Join(home, "go", "pkg", "mod")} {
+		if env.Getenv(k) == "" {
+			env.Setenv(k, fallback)
+		}
+	}
+	env.Setenv("GOFLAGS", "-mod=mod")
+	env.Setenv("PATH", filepath.Join(runtime.GOROOT(), "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return nil
+}
+
+// cmdDevDB: devdb VAR [nonempty] creates a fresh database on the shared
+// cluster and stores its URL in $VAR; nonempty leaves a table in it.
+func cmdDevDB(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: devdb VAR [nonempty]")
+	}
+	ctx := context.Background()
+	u, err := server.CreateDatabase(ctx)
+	ts.Check(err)
+	if len(args) > 1 && args[1] == "nonempty" {
+		conn, err := pgx.Connect(ctx, u)
+		ts.Check(err)
+		_, err = conn.Exec(ctx, "CREATE TABLE leftover (id int)")
+		ts.Check(err)
+		ts.Check(conn.Close(ctx))
+	}
+	ts.Setenv(args[0], u)
+}
+
+// cmdSQLFiles: sqlfiles DIR N asserts DIR holds exactly N .sql files.
+func cmdSQLFiles(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: sqlfiles DIR N")
+	}
+	got := len(sqlNames(ts, args[0]))
+	if (fmt.Sprint(got) == args[1]) == neg {
+		ts.Fatalf("%s holds %d .sql files; want %s%s", args[0], got, map[bool]string{true: "not "}[neg], args[1])
+	}
+}
+
+// cmdIncreases: increases DIR asserts the file versions in DIR are unique
+// and strictly increasing in file order.
+func cmdIncreases(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: increases DIR")
+	}
+	var versions []string
+	for _, n := range sqlNames(ts, args[0]) {
+		versions = append(versions, strings.SplitN(n, "_", 2)[0])
+	}
+	if !slices.IsSorted(versions) || len(slices.Compact(slices.Clone(versions))) != len(versions) {
+		ts.Fatalf("versions are not strictly increasing: %v", versions)
+	}
+}
+
+// cmdMigration: migration NAME PATTERN asserts that the one file
+// migrations/<version>_NAME.sql matches the regular expression PATTERN
+// (multi-line mode; ! inverts).
+func cmdMigration(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: migration NAME PATTERN")
+	}
+	var found []string
+	for _, n := range sqlNames(ts, "migrations") {
+		if strings.HasSuffix(n, "_"+args[0]+".sql") {
+			found = append(found, n)
+		}
+	}
+	if len(found) != 1 {
+		ts.Fatalf("want one migrations/*_%s.sql, have %v", args[0], found)
+	}
+	re, err := regexp.Compile("(?m)" + args[1])
+	ts.Check(err)
+	text := ts.ReadFile(filepath.Join("migrations", found[0]))
+	if re.MatchString(text) == neg {
+		ts.Fatalf("%s: match of %q is %v, want %v\n%s", found[0], args[1], !neg, neg, text)
+	}
+}
+
+func sqlNames(ts *testscript.TestScript, dir string) []string {
+	entries, err := os.ReadDir(ts.MkAbs(dir))
+	ts.Check(err)
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
