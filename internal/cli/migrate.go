@@ -14,7 +14,10 @@ import (
 )
 
 func newDiffCmd(g *globals) *cobra.Command {
-	var flags inputs
+	var (
+		flags inputs
+		check bool
+	)
 	cmd := &cobra.Command{
 		Use:   "diff [flags] [name]",
 		Short: "Write a new migration that takes the directory to the Ent schemas",
@@ -31,16 +34,17 @@ Writes nothing, and says so, when both are in sync.`,
 			if len(args) == 1 {
 				name = args[0]
 			}
-			return runDiff(cmd, in, name)
+			return runDiff(cmd, in, name, check)
 		},
 	}
+	cmd.Flags().BoolVar(&check, "check", false, "write nothing; print the planned files and exit 1 when the directory is not in sync (schemactl extension)")
 	addDirFlag(cmd, &flags)
 	cmd.Flags().StringVar(&flags.to, "to", "", "the desired state (default "+defaultTo+")")
 	addDevFlag(cmd, &flags)
 	return cmd
 }
 
-func runDiff(cmd *cobra.Command, in inputs, name string) error {
+func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 	ctx := cmd.Context()
 	sdir, err := schemaDir(in.to)
 	if err != nil {
@@ -73,6 +77,12 @@ func runDiff(cmd *cobra.Command, in inputs, name string) error {
 	if len(files) == 0 {
 		fmt.Fprintln(out, "The migration directory is synced with the desired state, no changes to be made")
 		return nil
+	}
+	if check {
+		for _, f := range files {
+			fmt.Fprintf(out, "-- %s --\n%s", f.Name, f.Data)
+		}
+		return &FindingsError{fmt.Errorf("%s is not in sync with %s: run `schemactl migrate diff NAME` and commit the result", in.dir, in.to)}
 	}
 	all := slices.Clone(st.Files)
 	for _, f := range files {

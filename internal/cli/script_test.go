@@ -125,6 +125,14 @@ func setupModule(env *testscript.Env, root string) error {
 		}
 	}
 	env.Setenv("GOFLAGS", "-mod=mod")
+	// NOPG_PATH finds schemactl and go, and no PostgreSQL.
+	noPG := []string{filepath.Join(runtime.GOROOT(), "bin")}
+	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
+		if _, err := os.Stat(filepath.Join(d, "schemactl")); err == nil {
+			noPG = append(noPG, d)
+		}
+	}
+	env.Setenv("NOPG_PATH", strings.Join(noPG, string(os.PathListSeparator)))
 	env.Setenv("PATH", filepath.Join(runtime.GOROOT(), "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
 	return nil
 }
