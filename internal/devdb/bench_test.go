@@ -1,0 +1,36 @@
+package devdb
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkStartFromTemplate: the embedded dev database ready from the
+// cached template, with one fresh database (target: 0.3 s).
+func BenchmarkStartFromTemplate(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		s, err := Start(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.CreateDatabase(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := s.Stop(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
+
+// BenchmarkCreateDatabase: one fresh database on a running server.
+func BenchmarkCreateDatabase(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := server.CreateDatabase(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
