@@ -51,12 +51,26 @@ func LoadGraph(dir string) (*gen.Graph, error) {
 	cfg := &gen.Config{}
 	g, err := entc.LoadGraph(abs, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("desired: load ent schema %s: %w", dir, err)
+		return nil, fmt.Errorf("desired: load ent schema %s: %s", dir, compilerOutput(err))
 	}
 	if keyErr == nil {
 		writeCache(key, &cachedSpec{PkgPath: cfg.Schema, Schemas: g.Schemas})
 	}
 	return g, nil
+}
+
+// compilerOutput folds entc's error, which embeds the Go compiler's
+// multi-line output ("# pkg" then file:line: message lines), into one line.
+func compilerOutput(err error) string {
+	var parts []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		l = strings.TrimSpace(strings.TrimPrefix(l, "entc/load: parse schema dir:"))
+		if l == "" || strings.HasPrefix(l, "# ") {
+			continue
+		}
+		parts = append(parts, l)
+	}
+	return strings.Join(parts, "; ")
 }
 
 type cachedSpec struct {
