@@ -25,8 +25,10 @@ if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
 fi
 echo "ensure-postgres: installing Debian's postgresql package" >&2
-$sudo mkdir -p /etc/postgresql-common
-echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
+# createcluster.conf includes this directory: no default cluster, no server
+# started by the package.
+$sudo mkdir -p /etc/postgresql-common/createcluster.d
+echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.d/schemactl.conf >/dev/null
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 have_server
