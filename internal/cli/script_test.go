@@ -19,6 +19,7 @@ import (
 	"github.com/ledgerforge/schemactl/internal/cachedir"
 	"github.com/ledgerforge/schemactl/internal/cli"
 	"github.com/ledgerforge/schemactl/internal/devdb"
+	"github.com/ledgerforge/schemactl/internal/devdb/devdbtest"
 )
 
 // Run with -update to rewrite the expected output inside the scripts:
@@ -42,22 +43,7 @@ func TestMain(m *testing.M) {
 // re-executed schemactl commands.
 type withServer struct{ m *testing.M }
 
-func (w withServer) Run() int {
-	cache, err := os.MkdirTemp("", "schemactl-test-cache-*")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 2
-	}
-	defer os.RemoveAll(cache)
-	os.Setenv(cachedir.Env, cache)
-	server, err = devdb.Start(context.Background())
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "cannot start the embedded dev database (install the server with `apt-get install postgresql`): %v\n", err)
-		return 2
-	}
-	defer server.Stop()
-	return w.m.Run()
-}
+func (w withServer) Run() int { return devdbtest.Main(w.m, &server) }
 
 func TestScripts(t *testing.T) {
 	root, err := filepath.Abs("../..")

@@ -10,8 +10,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ledgerforge/schemactl/internal/cachedir"
 	"github.com/ledgerforge/schemactl/internal/devdb"
+	"github.com/ledgerforge/schemactl/internal/devdb/devdbtest"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/replay"
@@ -19,22 +19,7 @@ import (
 
 var server *devdb.Server
 
-func TestMain(m *testing.M) {
-	cache, err := os.MkdirTemp("", "schemactl-replay-cache-*")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv(cachedir.Env, cache)
-	server, err = devdb.Start(context.Background())
-	if err != nil {
-		os.RemoveAll(cache)
-		panic("cannot start the embedded dev database (install the server with `apt-get install postgresql`): " + err.Error())
-	}
-	code := m.Run()
-	server.Stop()
-	os.RemoveAll(cache)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(devdbtest.Main(m, &server)) }
 
 // replayed returns a connection to a fresh database holding this
 // repository's migrations.
