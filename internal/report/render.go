@@ -1,0 +1,123 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/template"
+)
+
+// Formats are the --format values.
+var Formats = []string{"text", "json", "github", "markdown"}
+
+// Options tune rendering.
+type Options struct {
+	Color bool   // ANSI colour in text output (terminals only, never with NO_COLOR)
+	Title string // e.g. "schemactl migrate lint"
+}
+
+// Render writes r in format.
+func Render(w io.Writer, format string, r *Report, o Options) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(r)
+	case "text", "github", "markdown":
+		return templates.ExecuteTemplate(w, format, struct {
+			*Report
+			Options
+		}{r, o})
+	}
+	return fmt.Errorf("report: unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+}
+
+var templates = template.Must(template.New("").Funcs(template.FuncMap{
+	"summary": summaryLine,
+	"ghData":  ghData,
+	"ghProp":  ghProp,
+	"cell":    mdCell,
+	"red":     func(on bool, s string) string { return ansi(on, "31;1", s) },
+	"bold":    func(on bool, s string) string { return ansi(on, "1", s) },
+	"dim":     func(on bool, s string) string { return ansi(on, "2", s) },
+}).Parse(`
+{{- define "text" -}}
+{{- range .Groups}}{{bold $.Color .Category.Title}}
+{{- range .Findings}}
+  {{red $.Color .Code}}  {{.Message}}
+{{- with .Stmt}}
+{{dim $.Color "          statement:"}} {{.}}{{end}}
+{{- with .Fix}}
+{{dim $.Color "          fix:"}} {{.}}{{end}}
+{{- with .Remedy}}
+{{dim $.Color "          remedy:"}} {{.}}{{end}}
+{{- end}}
+
+{{end -}}
+{{range .Notes}}note: {{.}}
+{{end -}}
+{{summary .Report}}
+{{end -}}
+
+{{- define "github" -}}
+{{range .Findings -}}
+::error {{with .Fix}}file={{ghProp .File}}{{if .Line}},line={{.Line}}{{end}},{{end}}title={{ghProp .Code}} {{ghProp (print .Category)}}::{{ghData .Message}}{{with .Stmt}}%0Astatement: {{ghData .}}{{end}}{{with .Fix}}%0Afix: {{ghData .String}}{{end}}{{with .Remedy}}%0Aremedy: {{ghData .}}{{end}}
+{{end -}}
+{{range .Notes}}::notice::{{ghData .}}
+{{end -}}
+{{summary .Report}}
+{{end -}}
+
+{{- define "markdown" -}}
+### {{with .Title}}{{.}}: {{end}}{{if .Findings}}{{len .Findings}} finding{{if ne (len .Findings) 1}}s{{end}}{{else}}no findings{{end}}
+
+{{summary .Report}}
+{{if .Findings}}
+| Code | Category | Object | Problem | Where to fix | Remedy |
+| --- | --- | --- | --- | --- | --- |
+{{range .Findings}}| {{.Code}} | {{.Category.Title}} | {{cell .Object}} | {{cell .Message}}{{with .Stmt}}<br>` + "`{{cell .}}`" + `{{end}} | {{with .Fix}}` + "`{{cell .String}}`" + `{{end}} | {{cell .Remedy}} |
+{{end}}{{end}}
+{{- range .Notes}}
+> {{.}}
+{{end -}}
+{{end -}}
+`))
+
+func summaryLine(r *Report) string {
+	s := r.Summary
+	return fmt.Sprintf("%s, %s, %s, %s: %s", plural(s.Models, "model"), plural(s.Tables, "table"),
+		plural(s.EnumTypes, "enum type"), plural(s.Files, "migration file"), plural(s.Findings, "finding"))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+func ansi(on bool, code, s string) string {
+	if !on {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+// ghData escapes a workflow command's message.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghProp escapes a workflow command's property value.
+func ghProp(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+func mdCell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", "<br>").Replace(s)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,96 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Run with -update after an intended change of output:
+//
+//	go test ./internal/report -update
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+func sample() *Report {
+	r := New()
+	r.Summary = Summary{Models: 24, Tables: 25, EnumTypes: 10, Files: 3}
+	r.Add(
+		Finding{Code: "ENT111", Category: Column, Object: `column "invoices"."memo"`,
+			Message: `column "invoices"."memo" is missing: ent/schema declares it, no migration creates it`,
+			Fix:     &Location{File: "ent/schema/invoice.go", Line: 42, Element: `field "memo"`},
+			Remedy:  "schemactl migrate diff <name>"},
+		Finding{Code: "SUM103", Category: Integrity, Object: "migrations/20260101000000_init.sql",
+			Message: "atlas.sum: file 20260101000000_init.sql was edited without rehashing",
+			Fix:     &Location{File: "migrations/20260101000000_init.sql"},
+			Remedy:  "schemactl migrate hash"},
+		Finding{Code: "RPL101", Category: Replay, Object: "migrations/2_b.sql",
+			Message: `2_b.sql:3: ERROR: relation "x" does not exist (SQLSTATE 42P01)`,
+			Stmt:    "ALTER TABLE x ADD COLUMN y int, z | w;",
+			Fix:     &Location{File: "migrations/2_b.sql", Line: 3}},
+		Finding{Code: "ENT143", Category: Index, Object: `index "users_nick, name" on "users"`,
+			Message: "100% unexpected: a line\nbreak"},
+	)
+	r.Sort()
+	return r
+}
+
+func TestRenderGolden(t *testing.T) {
+	clean := New()
+	clean.Summary = Summary{Models: 1, Tables: 1, EnumTypes: 1, Files: 1}
+	for _, tt := range []struct {
+		name, format string
+		r            *Report
+		o            Options
+	}{
+		{"text", "text", sample(), Options{}},
+		{"text-color", "text", sample(), Options{Color: true}},
+		{"json", "json", sample(), Options{}},
+		{"github", "github", sample(), Options{}},
+		{"markdown", "markdown", sample(), Options{Title: "schemactl migrate lint"}},
+		{"clean-text", "text", clean, Options{}},
+		{"clean-markdown", "markdown", clean, Options{Title: "schemactl migrate lint"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			require.NoError(t, Render(&buf, tt.format, tt.r, tt.o))
+			golden := filepath.Join("testdata", tt.name+".golden")
+			if *update {
+				require.NoError(t, os.WriteFile(golden, buf.Bytes(), 0o644))
+			}
+			want, err := os.ReadFile(golden)
+			require.NoError(t, err)
+			require.Equal(t, string(want), buf.String())
+		})
+	}
+}
+
+func TestRenderOrderAndEscaping(t *testing.T) {
+	r := sample()
+	var codes []string
+	for _, f := range r.Findings {
+		codes = append(codes, f.Code)
+	}
+	require.Equal(t, []string{"SUM103", "RPL101", "ENT111", "ENT143"}, codes, "category order, then code")
+
+	var gh bytes.Buffer
+	require.NoError(t, Render(&gh, "github", r, Options{}))
+	require.Contains(t, gh.String(), "::error file=ent/schema/invoice.go,line=42,title=ENT111 column::")
+	require.Contains(t, gh.String(), "100%25 unexpected: a line%0Abreak")
+
+	var js bytes.Buffer
+	require.NoError(t, Render(&js, "json", r, Options{}))
+	var back Report
+	require.NoError(t, json.Unmarshal(js.Bytes(), &back))
+	require.Equal(t, *r, back, "JSON round-trips")
+
+	var nocolor bytes.Buffer
+	require.NoError(t, Render(&nocolor, "text", r, Options{}))
+	require.NotContains(t, nocolor.String(), "\x1b[")
+
+	require.ErrorContains(t, Render(&nocolor, "yaml", r, Options{}), `unknown format "yaml"`)
+}

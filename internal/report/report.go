@@ -1,0 +1,132 @@
+// Package report holds the gate's typed findings and renders them as text,
+// JSON, GitHub Actions workflow commands or Markdown. Domain packages build a
+// Report; only the CLI renders it.
+package report
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Category groups findings the way the domain's checklist does.
+type Category string
+
+// The categories, in report order.
+const (
+	Integrity  Category = "integrity"   // atlas.sum against the files
+	Replay     Category = "replay"      // a file that does not apply
+	Table      Category = "table"       // a model without its table, or a table without a model
+	Column     Category = "column"      // missing, extra, or a different type, nullability or default
+	Enum       Category = "enum"        // native enum types and their values
+	ForeignKey Category = "foreign_key" // missing, extra or different foreign keys
+	Index      Category = "index"       // missing, extra or different indexes
+	Constraint Category = "constraint"  // primary key, unique and CHECK constraints
+	Generated  Category = "generated"   // committed generated code
+)
+
+// Categories lists every category in report order.
+var Categories = []Category{Integrity, Replay, Table, Column, Enum, ForeignKey, Index, Constraint, Generated}
+
+// Title is a category's heading.
+func (c Category) Title() string {
+	return map[Category]string{
+		Integrity: "Directory integrity", Replay: "Replay", Table: "Tables", Column: "Columns",
+		Enum: "Enum types", ForeignKey: "Foreign keys", Index: "Indexes",
+		Constraint: "Constraints", Generated: "Generated code",
+	}[c]
+}
+
+// Location is a place in the repository: where to fix a finding.
+type Location struct {
+	File    string `json:"file"`              // relative to the working directory
+	Line    int    `json:"line,omitempty"`    // 1-based; 0 when unknown
+	Element string `json:"element,omitempty"` // e.g. field "memo", index ("user_id","issued_at")
+}
+
+// String renders "file:line: element".
+func (l Location) String() string {
+	s := l.File
+	if l.Line > 0 {
+		s += ":" + itoa(l.Line)
+	}
+	if l.Element != "" {
+		s += ": " + l.Element
+	}
+	return s
+}
+
+// Finding is one disagreement.
+type Finding struct {
+	Code     string    `json:"code"`     // stable, e.g. ENT111; see docs/lint.md
+	Category Category  `json:"category"` // see Categories
+	Object   string    `json:"object"`   // the database object or file, e.g. column "invoices"."memo"
+	Message  string    `json:"message"`  // what is wrong, one sentence
+	Fix      *Location `json:"fix,omitempty"`
+	Remedy   string    `json:"remedy,omitempty"` // what to run or do
+	Stmt     string    `json:"statement,omitempty"`
+}
+
+// Summary counts what the gate looked at.
+type Summary struct {
+	Models    int `json:"models"`
+	Tables    int `json:"tables"`
+	EnumTypes int `json:"enum_types"`
+	Files     int `json:"files"`
+	Findings  int `json:"findings"`
+}
+
+// Report is the gate's result. Version is the JSON format's version.
+type Report struct {
+	Version  int       `json:"version"`
+	Summary  Summary   `json:"summary"`
+	Findings []Finding `json:"findings"`
+	Notes    []string  `json:"notes,omitempty"` // what was not checked, and why
+}
+
+// FormatVersion is bumped on any incompatible change of the JSON object.
+const FormatVersion = 1
+
+// New returns an empty report.
+func New() *Report { return &Report{Version: FormatVersion, Findings: []Finding{}} }
+
+// Add appends findings and keeps the count.
+func (r *Report) Add(fs ...Finding) {
+	r.Findings = append(r.Findings, fs...)
+	r.Summary.Findings = len(r.Findings)
+}
+
+// Sort orders findings by category, then code, then object: reports are
+// stable whatever order the checks ran in.
+func (r *Report) Sort() {
+	rank := map[Category]int{}
+	for i, c := range Categories {
+		rank[c] = i
+	}
+	slices.SortStableFunc(r.Findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(rank[a.Category], rank[b.Category]), cmp.Compare(a.Code, b.Code), cmp.Compare(a.Object, b.Object))
+	})
+}
+
+// Groups returns the findings per category, in report order, skipping
+// empty categories.
+func (r *Report) Groups() []Group {
+	var gs []Group
+	for _, c := range Categories {
+		var fs []Finding
+		for _, f := range r.Findings {
+			if f.Category == c {
+				fs = append(fs, f)
+			}
+		}
+		if len(fs) > 0 {
+			gs = append(gs, Group{Category: c, Findings: fs})
+		}
+	}
+	return gs
+}
+
+// Group is one category's findings.
+type Group struct {
+	Category Category
+	Findings []Finding
+}
