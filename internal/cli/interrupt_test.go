@@ -55,9 +55,7 @@ func TestDiffInterrupted(t *testing.T) {
 	require.NoError(t, err)
 	work := t.TempDir()
 	require.NoError(t, os.CopyFS(work, os.DirFS("../../testdata/fixture")))
-	sum, err := os.ReadFile("../../go.sum")
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(work, "go.sum"), sum, 0o644))
+	require.NoError(t, writeModule("../..", work))
 	require.NoError(t, os.Mkdir(filepath.Join(work, "migrations"), 0o755))
 
 	interrupted := false

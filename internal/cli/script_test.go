@@ -2,14 +2,17 @@ package cli_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -62,6 +65,8 @@ func TestScripts(t *testing.T) {
 			"sqlfiles":  cmdSQLFiles,
 			"increases": cmdIncreases,
 			"migration": cmdMigration,
+			"replace":   cmdReplace,
+			"exits":     cmdExits,
 		},
 	})
 }
@@ -92,11 +97,7 @@ func setupModule(env *testscript.Env, root string) error {
 	if err != nil {
 		return err
 	}
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(env.WorkDir, "go.sum"), sum, 0o644); err != nil {
+	if err := writeModule(root, env.WorkDir); err != nil {
 		return err
 	}
 	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT", "GOPROXY", "GONOSUMDB", "GOTOOLCHAIN", cachedir.Env} {
@@ -121,6 +122,25 @@ func setupModule(env *testscript.Env, root string) error {
 	env.Setenv("NOPG_PATH", strings.Join(noPG, string(os.PathListSeparator)))
 	env.Setenv("PATH", filepath.Join(runtime.GOROOT(), "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
 	return nil
+}
+
+// writeModule makes dir the module example.com/app with this repository's
+// requirements and go.sum, so entc and go generate find every module in the
+// local cache and never download.
+func writeModule(root, dir string) error {
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return err
+	}
+	mod = regexp.MustCompile(`(?m)^module .*$`).ReplaceAll(mod, []byte("module example.com/app"))
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), mod, 0o644); err != nil {
+		return err
+	}
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
 }
 
 // cmdDevDB: devdb VAR [nonempty] creates a fresh database on the shared
@@ -190,6 +210,45 @@ func cmdMigration(ts *testscript.TestScript, neg bool, args []string) {
 	if re.MatchString(text) == neg {
 		ts.Fatalf("%s: match of %q is %v, want %v\n%s", found[0], args[1], !neg, neg, text)
 	}
+}
+
+// cmdExits: exits N PROG ARGS... runs PROG like exec and asserts its exit
+// status is exactly N: findings (1) and failures (2) must never be confused.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits N PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	var exit *exec.ExitError
+	if err := ts.Exec(args[1], args[2:]...); errors.As(err, &exit) {
+		got = exit.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("%s: %v", args[1], err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdReplace: replace FILE OLD NEW replaces the one occurrence of OLD in
+// FILE (Go-quoted strings, so \n and \t work): one perturbation per line.
+func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: replace FILE OLD NEW")
+	}
+	unquote := func(s string) string {
+		u, err := strconv.Unquote(`"` + strings.ReplaceAll(s, `"`, `\"`) + `"`)
+		ts.Check(err)
+		return u
+	}
+	old, repl := unquote(args[1]), unquote(args[2])
+	text := ts.ReadFile(args[0])
+	if n := strings.Count(text, old); n != 1 {
+		ts.Fatalf("%s: %q occurs %d times, want once", args[0], old, n)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Replace(text, old, repl, 1)), 0o644))
 }
 
 func sqlNames(ts *testscript.TestScript, dir string) []string {

@@ -63,6 +63,11 @@ type enumDecl struct {
 
 func nativeEnums(g *gen.Graph, tables []*entschema.Table, s *schema.Schema) error {
 	decls := map[string]*enumDecl{}
+	// Type.Table decodes annotations on every call: index the nodes once.
+	nodes := make(map[string]*gen.Type, len(g.Nodes))
+	for _, n := range g.Nodes {
+		nodes[n.Table()] = n
+	}
 	for _, et := range tables {
 		at, ok := s.Table(et.Name)
 		if !ok {
@@ -73,7 +78,7 @@ func nativeEnums(g *gen.Graph, tables []*entschema.Table, s *schema.Schema) erro
 			if ec.Type != field.TypeEnum || name == "" {
 				continue
 			}
-			fieldName := FieldName(g, et.Name, ec.Name)
+			fieldName := fieldName(nodes[et.Name], et.Name, ec.Name)
 			d, ok := decls[name]
 			switch {
 			case !ok:
@@ -94,19 +99,16 @@ func nativeEnums(g *gen.Graph, tables []*entschema.Table, s *schema.Schema) erro
 	return nil
 }
 
-// FieldName names the Ent field behind a column, e.g. "Subscription.status",
+// fieldName names the Ent field behind a column, e.g. "Subscription.status",
 // falling back to table.column for columns Ent derives (join tables).
-func FieldName(g *gen.Graph, table, column string) string {
-	for _, n := range g.Nodes {
-		if n.Table() != table {
-			continue
-		}
-		for _, f := range n.Fields {
-			if f.StorageKey() == column {
-				return n.Name + "." + f.Name
-			}
-		}
-		return n.Name + "." + column
+func fieldName(n *gen.Type, table, column string) string {
+	if n == nil {
+		return table + "." + column
 	}
-	return table + "." + column
+	for _, f := range n.Fields {
+		if f.StorageKey() == column {
+			return n.Name + "." + f.Name
+		}
+	}
+	return n.Name + "." + column
 }

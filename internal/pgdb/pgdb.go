@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
@@ -28,22 +29,54 @@ type Conn struct {
 }
 
 // Connect opens url; errors never show its password.
-func Connect(ctx context.Context, url string) (*Conn, error) {
+func Connect(ctx context.Context, url string) (*Conn, error) { return connect(ctx, url, false) }
+
+// ConnectDev opens a dev database, one that schemactl filled itself, tuned
+// for Atlas's inspection queries, which are quadratic in the number of tables
+// there (9.5 s for a 400-table gate, 1.5 s with both changes):
+//   - the column query reads each identity column's last sequence value
+//     with a subquery that scans pg_sequences per column; in a dev database
+//     no sequence was ever used, so the value is always NULL and the
+//     subquery is replaced by NULL;
+//   - see enable_nestloop below.
+func ConnectDev(ctx context.Context, url string) (*Conn, error) { return connect(ctx, url, true) }
+
+func connect(ctx context.Context, url string, dev bool) (*Conn, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("pgdb: parse %s: %s", dsn.Redact(url), dsn.Redact(err.Error()))
+	}
+	if dev {
+		// A dev database's catalog statistics are never analysed, so the
+		// planner runs Atlas's index query as a nested loop that
+		// re-aggregates pg_constraint for every index column: 1.5 s instead
+		// of 0.06 s at 400 tables. Only schemactl's own queries run here.
+		cfg.RuntimeParams["enable_nestloop"] = "off"
 	}
 	db := stdlib.OpenDB(*cfg)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("pgdb: connect %s: %s", dsn.Redact(url), dsn.Redact(err.Error()))
 	}
-	drv, err := postgres.Open(db)
+	var eq schema.ExecQuerier = db
+	if dev {
+		eq = devQuerier{db}
+	}
+	drv, err := postgres.Open(eq)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("pgdb: open %s: %w", dsn.Redact(url), err)
 	}
 	return &Conn{DB: db, Driver: drv}, nil
+}
+
+// identityLast is the subquery of Atlas's columns query that ConnectDev drops.
+const identityLast = `(SELECT last_value FROM pg_sequences WHERE quote_ident(schemaname) || '.' || quote_ident(sequencename) = pg_get_serial_sequence(quote_ident(t1.table_schema) || '.' || quote_ident(t1.table_name), t1.column_name))`
+
+type devQuerier struct{ *sql.DB }
+
+func (q devQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.DB.QueryContext(ctx, strings.Replace(query, identityLast, "NULL::bigint", 1), args...)
 }
 
 // Close closes the handle.

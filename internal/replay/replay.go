@@ -26,13 +26,13 @@ type StmtError struct {
 }
 
 func (e *StmtError) Error() string {
-	return fmt.Sprintf("%s:%d: %s\n  statement: %s", e.File, e.Line, pgMessage(e.Err), e.Stmt)
+	return fmt.Sprintf("%s:%d: %s\n  statement: %s", e.File, e.Line, Message(e.Err), e.Stmt)
 }
 
 func (e *StmtError) Unwrap() error { return e.Err }
 
-// pgMessage renders a PostgreSQL error with its SQLSTATE and detail.
-func pgMessage(err error) string {
+// Message renders a PostgreSQL error with its SQLSTATE and detail.
+func Message(err error) string {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
 		return err.Error()

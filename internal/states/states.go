@@ -113,7 +113,7 @@ func withDB(ctx context.Context, pool *devdb.Pool, fn func(*pgdb.Conn) error) (*
 	if err != nil {
 		return nil, err
 	}
-	conn, err := pgdb.Connect(ctx, db.URL)
+	conn, err := pgdb.ConnectDev(ctx, db.URL)
 	if err != nil {
 		return nil, errors.Join(err, db.Release(ctx))
 	}

@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ledgerforge/schemactl/internal/lint"
+	"github.com/ledgerforge/schemactl/internal/report"
+)
+
+func newLintCmd(g *globals) *cobra.Command {
+	var (
+		flags  inputs
+		format string
+	)
+	cmd := &cobra.Command{
+		Use:   "lint [flags]",
+		Short: "The gate: fail when the migrations and the Ent schemas disagree",
+		Long: `Checks that atlas.sum matches the files, that every file replays on a clean
+dev database, that the replayed database is exactly what the Ent schemas
+declare (tables, columns, enum types, foreign keys, indexes, constraints, in
+both directions), and that the generated Ent code is fresh.
+
+Exit status: 0 clean, 1 findings, 2 the gate could not run.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !slices.Contains(report.Formats, format) {
+				return usageError{fmt.Errorf("--format %q: want one of %s", format, strings.Join(report.Formats, ", "))}
+			}
+			in, err := resolve(cmd, g, flags)
+			if err != nil {
+				return err
+			}
+			return runLint(cmd, in, format)
+		},
+	}
+	addDirFlag(cmd, &flags)
+	cmd.Flags().StringVar(&flags.to, "to", "", "the desired state (default "+defaultTo+")")
+	addDevFlag(cmd, &flags)
+	cmd.Flags().StringVar(&format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
+	return cmd
+}
+
+func runLint(cmd *cobra.Command, in inputs, format string) error {
+	ctx := cmd.Context()
+	sdir, err := schemaDir(in.to)
+	if err != nil {
+		return err
+	}
+	dir, err := openDir(in.dir)
+	if err != nil {
+		return err
+	}
+	pool, err := openDev(ctx, in.devURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	r, err := lint.Run(ctx, lint.Options{SchemaDir: sdir, Dir: dir, Pool: pool})
+	if err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	if err := report.Render(out, format, r, report.Options{Color: colorful(out), Title: "schemactl migrate lint"}); err != nil {
+		return err
+	}
+	if len(r.Findings) > 0 {
+		return errSilent
+	}
+	return nil
+}
+
+// colorful: colour only on a terminal, and never with NO_COLOR set.
+func colorful(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

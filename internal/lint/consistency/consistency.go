@@ -1,0 +1,356 @@
+// Package consistency turns the difference between the replayed migrations
+// and the Ent schemas into findings, one per disagreement, in the domain's
+// categories. The difference is Atlas's own diff of the two normalised
+// states, so the gate and `migrate diff` can never disagree.
+package consistency
+
+import (
+	"fmt"
+	"strings"
+
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+
+	"github.com/ledgerforge/schemactl/internal/report"
+)
+
+// Locator says where in ent/schema an element is declared.
+type Locator interface {
+	Table(table string) (report.Location, bool)
+	Column(table, column string) (report.Location, bool)
+	Index(table string, columns []string, unique bool) (report.Location, bool)
+	ForeignKey(table string, columns []string) (report.Location, bool)
+	Check(table, name string) (report.Location, bool)
+	EnumType(name string) (report.Location, bool)
+}
+
+// Mentions says where in the migrations an identifier was written: the
+// place to fix an object that no schema declares.
+type Mentions func(ident string) (report.Location, bool)
+
+// Remedies by direction.
+const (
+	remedyMissing = "run `schemactl migrate diff <name>` to write the migration"
+	remedyExtra   = "declare it in ent/schema, or run `schemactl migrate diff <name>` to drop it"
+	remedyDiffers = "run `schemactl migrate diff <name>`, or change ent/schema to match the migrations"
+)
+
+type analysis struct {
+	loc      Locator
+	mentions Mentions
+	out      []report.Finding
+}
+
+// Findings classifies changes, the diff from the replayed state to the
+// desired one: what it adds is missing from the migrations, what it drops
+// exists only in them.
+func Findings(changes []schema.Change, loc Locator, mentions Mentions) []report.Finding {
+	a := &analysis{loc: loc, mentions: mentions}
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.AddTable:
+			a.missing("ENT101", report.Table, fmt.Sprintf("table %q", c.T.Name),
+				fmt.Sprintf("table %q is missing: ent/schema declares it, no migration creates it", c.T.Name), a.locate(loc.Table(c.T.Name)))
+		case *schema.DropTable:
+			a.extra("ENT102", report.Table, fmt.Sprintf("table %q", c.T.Name),
+				fmt.Sprintf("table %q exists in the migrations, but no Ent schema declares it", c.T.Name), c.T.Name)
+		case *schema.ModifyTable:
+			a.table(c)
+		case *schema.AddObject:
+			if e, ok := c.O.(*schema.EnumType); ok {
+				a.missing("ENT121", report.Enum, fmt.Sprintf("enum type %q", e.T),
+					fmt.Sprintf("enum type %q %s is missing: ent/schema declares it, no migration creates it", e.T, values(e.Values)), a.locate(loc.EnumType(e.T)))
+			}
+		case *schema.DropObject:
+			if e, ok := c.O.(*schema.EnumType); ok {
+				a.extra("ENT123", report.Enum, fmt.Sprintf("enum type %q", e.T),
+					fmt.Sprintf("enum type %q exists in the migrations, but no Ent field uses it", e.T), e.T)
+			}
+		case *schema.ModifyObject:
+			from, ok1 := c.From.(*schema.EnumType)
+			to, ok2 := c.To.(*schema.EnumType)
+			if ok1 && ok2 {
+				a.add("ENT122", report.Enum, fmt.Sprintf("enum type %q", to.T), enumMessage(from, to), a.locate(loc.EnumType(to.T)), remedyDiffers)
+			}
+		default:
+			a.add("ENT199", report.Table, fmt.Sprintf("%T", c), fmt.Sprintf("the migrations and ent/schema differ (%T)", c), nil, remedyDiffers)
+		}
+	}
+	return a.out
+}
+
+func (a *analysis) table(mt *schema.ModifyTable) {
+	t := mt.T.Name
+	for _, c := range mt.Changes {
+		switch c := c.(type) {
+		case *schema.AddColumn:
+			a.missing("ENT111", report.Column, column(t, c.C.Name),
+				fmt.Sprintf("%s (%s) is missing: ent/schema declares it, no migration creates it", column(t, c.C.Name), typeOf(c.C)), a.locate(a.loc.Column(t, c.C.Name)))
+		case *schema.DropColumn:
+			a.extra("ENT115", report.Column, column(t, c.C.Name),
+				fmt.Sprintf("%s exists in the migrations, but no Ent field declares it", column(t, c.C.Name)), c.C.Name)
+		case *schema.ModifyColumn:
+			a.modifyColumn(t, c)
+		case *schema.AddIndex:
+			a.addIndex(t, c.I)
+		case *schema.DropIndex:
+			a.extra("ENT143", report.Index, index(t, c.I),
+				fmt.Sprintf("%s %s exists in the migrations, but ent/schema does not declare it", index(t, c.I), parts(c.I)), c.I.Name)
+		case *schema.ModifyIndex:
+			a.add("ENT142", report.Index, index(t, c.To), indexMessage(t, c), a.locate(a.loc.Index(t, partNames(c.To), c.To.Unique)), remedyDiffers)
+		case *schema.AddForeignKey:
+			a.missing("ENT131", report.ForeignKey, fk(t, c.F),
+				fmt.Sprintf("%s %s is missing: ent/schema declares it, no migration creates it", fk(t, c.F), fkShape(c.F)), a.locate(a.loc.ForeignKey(t, columnNames(c.F.Columns))))
+		case *schema.DropForeignKey:
+			a.extra("ENT133", report.ForeignKey, fk(t, c.F),
+				fmt.Sprintf("%s %s exists in the migrations, but ent/schema does not declare it", fk(t, c.F), fkShape(c.F)), c.F.Symbol)
+		case *schema.ModifyForeignKey:
+			a.add("ENT132", report.ForeignKey, fk(t, c.To),
+				fmt.Sprintf("%s differs: the migrations have %s, ent/schema has %s", fk(t, c.To), fkShape(c.From), fkShape(c.To)),
+				a.locate(a.loc.ForeignKey(t, columnNames(c.To.Columns))), remedyDiffers)
+		case *schema.AddCheck:
+			a.missing("ENT152", report.Constraint, check(t, c.C),
+				fmt.Sprintf("%s CHECK %s is missing: ent/schema declares it, no migration creates it", check(t, c.C), c.C.Expr), a.locate(a.loc.Check(t, c.C.Name)))
+		case *schema.DropCheck:
+			a.extra("ENT154", report.Constraint, check(t, c.C),
+				fmt.Sprintf("%s CHECK %s exists in the migrations, but ent/schema does not declare it", check(t, c.C), c.C.Expr), c.C.Name)
+		case *schema.ModifyCheck:
+			a.add("ENT153", report.Constraint, check(t, c.To),
+				fmt.Sprintf("%s differs: the migrations have CHECK %s, ent/schema has CHECK %s", check(t, c.To), c.From.Expr, c.To.Expr),
+				a.locate(a.loc.Check(t, c.To.Name)), remedyDiffers)
+		case *schema.AddPrimaryKey, *schema.DropPrimaryKey, *schema.ModifyPrimaryKey:
+			a.add("ENT161", report.Constraint, fmt.Sprintf("primary key of %q", t),
+				fmt.Sprintf("the primary key of table %q differs between the migrations and ent/schema", t), a.locate(a.loc.Table(t)), remedyDiffers)
+		case *schema.ModifyAttr, *schema.AddAttr, *schema.DropAttr:
+			a.add("ENT103", report.Table, fmt.Sprintf("table %q", t),
+				fmt.Sprintf("table %q differs in its attributes (%s)", t, attrName(c)), a.locate(a.loc.Table(t)), remedyDiffers)
+		default:
+			a.add("ENT199", report.Table, fmt.Sprintf("table %q", t),
+				fmt.Sprintf("table %q differs between the migrations and ent/schema (%T)", t, c), a.locate(a.loc.Table(t)), remedyDiffers)
+		}
+	}
+}
+
+func (a *analysis) modifyColumn(t string, c *schema.ModifyColumn) {
+	name := column(t, c.To.Name)
+	fix := a.locate(a.loc.Column(t, c.To.Name))
+	if c.Change.Is(schema.ChangeType) {
+		a.add("ENT112", report.Column, name, fmt.Sprintf("%s has type %s in the migrations, %s in ent/schema", name, typeOf(c.From), typeOf(c.To)), fix, remedyDiffers)
+	}
+	if c.Change.Is(schema.ChangeNull) {
+		a.add("ENT113", report.Column, name, fmt.Sprintf("%s is %s in the migrations, %s in ent/schema", name, nullable(c.From), nullable(c.To)), fix, remedyDiffers)
+	}
+	if c.Change.Is(schema.ChangeDefault) {
+		a.add("ENT114", report.Column, name, fmt.Sprintf("%s has %s in the migrations, %s in ent/schema", name, defaultOf(c.From), defaultOf(c.To)), fix, remedyDiffers)
+	}
+	if c.Change.Is(schema.ChangeComment) {
+		a.add("ENT116", report.Column, name, fmt.Sprintf("%s has a different comment in the migrations than in ent/schema", name), fix, remedyDiffers)
+	}
+	if rest := c.Change &^ (schema.ChangeType | schema.ChangeNull | schema.ChangeDefault | schema.ChangeComment); rest != schema.NoChange {
+		a.add("ENT117", report.Column, name, fmt.Sprintf("%s differs between the migrations and ent/schema (collation, identity or generation)", name), fix, remedyDiffers)
+	}
+}
+
+// A missing unique index is a missing unique constraint: the domain's
+// checklist treats uniqueness as a constraint the database must enforce.
+func (a *analysis) addIndex(t string, idx *schema.Index) {
+	code, cat, what := "ENT141", report.Index, index(t, idx)
+	if idx.Unique {
+		code, cat = "ENT151", report.Constraint
+		what = "unique " + what
+	}
+	a.missing(code, cat, index(t, idx),
+		fmt.Sprintf("%s %s is missing: ent/schema declares it, no migration creates it", what, parts(idx)), a.locate(a.loc.Index(t, partNames(idx), idx.Unique)))
+}
+
+func (a *analysis) add(code string, cat report.Category, object, msg string, fix *report.Location, remedy string) {
+	a.out = append(a.out, report.Finding{Code: code, Category: cat, Object: object, Message: msg, Fix: fix, Remedy: remedy})
+}
+
+func (a *analysis) missing(code string, cat report.Category, object, msg string, fix *report.Location) {
+	a.add(code, cat, object, msg, fix, remedyMissing)
+}
+
+// extra objects are fixed where a migration wrote them.
+func (a *analysis) extra(code string, cat report.Category, object, msg, ident string) {
+	var fix *report.Location
+	if a.mentions != nil {
+		if l, ok := a.mentions(ident); ok {
+			fix = &l
+		}
+	}
+	a.add(code, cat, object, msg, fix, remedyExtra)
+}
+
+func (a *analysis) locate(l report.Location, ok bool) *report.Location {
+	if !ok {
+		return nil
+	}
+	return &l
+}
+
+func column(t, c string) string              { return fmt.Sprintf("column %q.%q", t, c) }
+func index(t string, i *schema.Index) string { return fmt.Sprintf("index %q on %q", i.Name, t) }
+func fk(t string, f *schema.ForeignKey) string {
+	return fmt.Sprintf("foreign key %q on %q", f.Symbol, t)
+}
+func check(t string, c *schema.Check) string { return fmt.Sprintf("check %q on %q", c.Name, t) }
+
+func typeOf(c *schema.Column) string {
+	if c.Type == nil || c.Type.Type == nil {
+		return "no type"
+	}
+	if e, ok := c.Type.Type.(*schema.EnumType); ok {
+		return "enum " + e.T
+	}
+	if s, err := postgres.FormatType(c.Type.Type); err == nil {
+		return s
+	}
+	return c.Type.Raw
+}
+
+func nullable(c *schema.Column) string {
+	if c.Type != nil && c.Type.Null {
+		return "NULL"
+	}
+	return "NOT NULL"
+}
+
+func defaultOf(c *schema.Column) string {
+	switch d := c.Default.(type) {
+	case *schema.RawExpr:
+		return "DEFAULT " + d.X
+	case *schema.Literal:
+		return "DEFAULT " + d.V
+	}
+	return "no default"
+}
+
+func partNames(i *schema.Index) []string {
+	var names []string
+	for _, p := range i.Parts {
+		switch {
+		case p.C != nil:
+			names = append(names, p.C.Name)
+		case p.X != nil:
+			names = append(names, fmt.Sprint(p.X))
+		}
+	}
+	return names
+}
+
+// parts renders an index's shape: columns with order, and its predicate.
+func parts(i *schema.Index) string {
+	cols := partNames(i)
+	for k, p := range i.Parts {
+		if p.Desc && k < len(cols) {
+			cols[k] += " DESC"
+		}
+	}
+	s := "(" + strings.Join(cols, ", ") + ")"
+	for _, at := range i.Attrs {
+		if p, ok := at.(*postgres.IndexPredicate); ok {
+			s += " WHERE " + p.P
+		}
+	}
+	return s
+}
+
+func indexMessage(t string, c *schema.ModifyIndex) string {
+	var diffs []string
+	if c.Change.Is(schema.ChangeUnique) {
+		diffs = append(diffs, fmt.Sprintf("%s in the migrations, %s in ent/schema", uniq(c.From), uniq(c.To)))
+	}
+	if c.Change.Is(schema.ChangeParts) || c.Change.Is(schema.ChangeAttr) {
+		diffs = append(diffs, fmt.Sprintf("%s in the migrations, %s in ent/schema", parts(c.From), parts(c.To)))
+	}
+	if len(diffs) == 0 {
+		diffs = append(diffs, "its definition")
+	}
+	return fmt.Sprintf("%s differs: %s", index(t, c.To), strings.Join(diffs, "; "))
+}
+
+func uniq(i *schema.Index) string {
+	if i.Unique {
+		return "unique"
+	}
+	return "non-unique"
+}
+
+func columnNames(cs []*schema.Column) []string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	return names
+}
+
+func fkShape(f *schema.ForeignKey) string {
+	ref := ""
+	if f.RefTable != nil {
+		ref = f.RefTable.Name
+	}
+	return fmt.Sprintf("(%s) REFERENCES %s (%s) ON UPDATE %s ON DELETE %s", strings.Join(columnNames(f.Columns), ", "), ref,
+		strings.Join(columnNames(f.RefColumns), ", "), action(f.OnUpdate), action(f.OnDelete))
+}
+
+func action(r schema.ReferenceOption) string {
+	if r == "" {
+		return string(schema.NoAction)
+	}
+	return string(r)
+}
+
+func enumMessage(from, to *schema.EnumType) string {
+	var missing, extra []string
+	for _, v := range to.Values {
+		if !contains(from.Values, v) {
+			missing = append(missing, v)
+		}
+	}
+	for _, v := range from.Values {
+		if !contains(to.Values, v) {
+			extra = append(extra, v)
+		}
+	}
+	var parts []string
+	if len(missing) > 0 {
+		parts = append(parts, fmt.Sprintf("value(s) %s declared in ent/schema are missing from the migrations", values(missing)))
+	}
+	if len(extra) > 0 {
+		parts = append(parts, fmt.Sprintf("value(s) %s exist in the migrations but not in ent/schema", values(extra)))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, fmt.Sprintf("values are ordered %s in the migrations, %s in ent/schema", values(from.Values), values(to.Values)))
+	}
+	return fmt.Sprintf("enum type %q differs: %s", to.T, strings.Join(parts, "; "))
+}
+
+func values(vs []string) string {
+	q := make([]string, len(vs))
+	for i, v := range vs {
+		q[i] = "'" + v + "'"
+	}
+	return "(" + strings.Join(q, ", ") + ")"
+}
+
+func contains(vs []string, v string) bool {
+	for _, x := range vs {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func attrName(c schema.Change) string {
+	switch c := c.(type) {
+	case *schema.ModifyAttr:
+		return fmt.Sprintf("%T", c.To)
+	case *schema.AddAttr:
+		return fmt.Sprintf("%T", c.A)
+	case *schema.DropAttr:
+		return fmt.Sprintf("%T", c.A)
+	}
+	return "attribute"
+}

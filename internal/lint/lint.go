@@ -1,0 +1,144 @@
+// Package lint is the gate: it checks that the migration directory is
+// intact, that it replays, that it builds exactly what the Ent schemas
+// declare, and that the generated Ent code is fresh. Each family of checks
+// lives in its own package; this one runs them and gathers one report.
+package lint
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+
+	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/schema"
+	"entgo.io/ent/entc/gen"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ledgerforge/schemactl/internal/devdb"
+	"github.com/ledgerforge/schemactl/internal/entsrc"
+	"github.com/ledgerforge/schemactl/internal/lint/consistency"
+	"github.com/ledgerforge/schemactl/internal/lint/generated"
+	"github.com/ledgerforge/schemactl/internal/lint/integrity"
+	"github.com/ledgerforge/schemactl/internal/migdir"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/report"
+	"github.com/ledgerforge/schemactl/internal/states"
+)
+
+// Options say what to check.
+type Options struct {
+	SchemaDir string // the Ent schema package, e.g. ent/schema
+	Dir       *migdir.Dir
+	Pool      *devdb.Pool // where to replay and normalise
+}
+
+// Run runs every check and returns the report. An error means the gate
+// could not run (no database, a schema that does not compile); findings are
+// never errors.
+func Run(ctx context.Context, o Options) (*report.Report, error) {
+	r := report.New()
+	problems, err := o.Dir.CheckSum()
+	if errors.Is(err, migdir.ErrMalformedSum) {
+		r.Add(report.Finding{Code: "SUM106", Category: report.Integrity, Object: filepath.ToSlash(filepath.Join(o.Dir.Path(), migrate.HashFileName)),
+			Message: err.Error(), Remedy: "run `schemactl migrate hash`"})
+	} else if err != nil {
+		return nil, err
+	}
+	r.Add(integrity.Sum(o.Dir, problems)...)
+	files, err := o.Dir.Files()
+	if err != nil {
+		return nil, err
+	}
+
+	var (
+		current, desired *schema.Schema
+		conn             *pgdb.Conn
+		graph            *gen.Graph
+		replayed         bool
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		current, conn, err = states.Current(gctx, o.Pool, o.Dir)
+		if err == nil {
+			replayed = true
+			return nil
+		}
+		f, err := integrity.Replay(o.Dir, err)
+		if f != nil {
+			r.Add(*f) // the other goroutine does not touch r
+		}
+		return err
+	})
+	g.Go(func() (err error) {
+		desired, graph, err = states.Desired(gctx, o.Pool, o.SchemaDir)
+		return err
+	})
+	err = g.Wait()
+	if conn != nil {
+		defer conn.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.Summary.Models, r.Summary.Tables, r.Summary.EnumTypes, r.Summary.Files = len(graph.Nodes), len(desired.Tables), countEnums(desired), len(files)
+
+	if replayed {
+		changes, err := conn.Driver.SchemaDiff(current, desired)
+		if err != nil {
+			return nil, fmt.Errorf("lint: diff: %w", err)
+		}
+		loc, err := entsrc.New(o.SchemaDir, graph)
+		if err != nil {
+			return nil, err
+		}
+		r.Add(consistency.Findings(changes, loc, mentions(o.Dir, files))...)
+	} else {
+		r.Notes = append(r.Notes, "consistency with ent/schema not checked: the directory does not replay")
+	}
+
+	f, note, err := generated.Check(o.SchemaDir, graph)
+	if err != nil {
+		return nil, err
+	}
+	if f != nil {
+		r.Add(*f)
+	}
+	if note != "" {
+		r.Notes = append(r.Notes, note)
+	}
+	r.Sort()
+	return r, nil
+}
+
+func countEnums(s *schema.Schema) int {
+	n := 0
+	for _, o := range s.Objects {
+		if _, ok := o.(*schema.EnumType); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// mentions finds the first migration file, and line, that names ident:
+// where an object no schema declares was created.
+func mentions(dir *migdir.Dir, files []migrate.File) consistency.Mentions {
+	return func(ident string) (report.Location, bool) {
+		re := regexp.MustCompile(`"` + regexp.QuoteMeta(ident) + `"|\b` + regexp.QuoteMeta(ident) + `\b`)
+		for _, f := range files {
+			loc := re.FindIndex(f.Bytes())
+			if loc == nil {
+				continue
+			}
+			return report.Location{
+				File: filepath.ToSlash(filepath.Join(dir.Path(), f.Name())),
+				Line: 1 + bytes.Count(f.Bytes()[:loc[0]], []byte("\n")),
+			}, true
+		}
+		return report.Location{}, false
+	}
+}
