@@ -42,12 +42,13 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"cell":    mdCell,
 	"red":     func(on bool, s string) string { return ansi(on, "31;1", s) },
 	"bold":    func(on bool, s string) string { return ansi(on, "1", s) },
+	"yellow":  func(on bool, s string) string { return ansi(on, "33;1", s) },
 	"dim":     func(on bool, s string) string { return ansi(on, "2", s) },
 }).Parse(`
 {{- define "text" -}}
 {{- range .Groups}}{{bold $.Color .Category.Title}}
 {{- range .Findings}}
-  {{red $.Color .Code}}  {{.Message}}
+  {{if eq .Severity "warning"}}{{yellow $.Color .Code}}  warning: {{else}}{{red $.Color .Code}}  {{end}}{{.Message}}
 {{- with .Stmt}}
 {{dim $.Color "          statement:"}} {{.}}{{end}}
 {{- with .Fix}}
@@ -64,7 +65,7 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 
 {{- define "github" -}}
 {{range .Findings -}}
-::error {{with .Fix}}file={{ghProp .File}}{{if .Line}},line={{.Line}}{{end}},{{end}}title={{ghProp .Code}} {{ghProp (print .Category)}}::{{ghData .Message}}{{with .Stmt}}%0Astatement: {{ghData .}}{{end}}{{with .Fix}}%0Afix: {{ghData .String}}{{end}}{{with .Remedy}}%0Aremedy: {{ghData .}}{{end}}
+::{{if eq .Severity "warning"}}warning{{else}}error{{end}} {{with .Fix}}file={{ghProp .File}}{{if .Line}},line={{.Line}}{{end}},{{end}}title={{ghProp .Code}} {{ghProp (print .Category)}}::{{ghData .Message}}{{with .Stmt}}%0Astatement: {{ghData .}}{{end}}{{with .Fix}}%0Afix: {{ghData .String}}{{end}}{{with .Remedy}}%0Aremedy: {{ghData .}}{{end}}
 {{end -}}
 {{range .Notes}}::notice::{{ghData .}}
 {{end -}}
@@ -78,7 +79,7 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 {{if .Findings}}
 | Code | Category | Object | Problem | Where to fix | Remedy |
 | --- | --- | --- | --- | --- | --- |
-{{range .Findings}}| {{.Code}} | {{.Category.Title}} | {{cell .Object}} | {{cell .Message}}{{with .Stmt}}<br>` + "`{{cell .}}`" + `{{end}} | {{with .Fix}}` + "`{{cell .String}}`" + `{{end}} | {{cell .Remedy}} |
+{{range .Findings}}| {{.Code}}{{if eq .Severity "warning"}} (warning){{end}} | {{.Category.Title}} | {{cell .Object}} | {{cell .Message}}{{with .Stmt}}<br>` + "`{{cell .}}`" + `{{end}} | {{with .Fix}}` + "`{{cell .String}}`" + `{{end}} | {{cell .Remedy}} |
 {{end}}{{end}}
 {{- range .Notes}}
 > {{.}}
@@ -88,8 +89,12 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 
 func summaryLine(r *Report) string {
 	s := r.Summary
-	return fmt.Sprintf("%s, %s, %s, %s: %s", plural(s.Models, "model"), plural(s.Tables, "table"),
+	line := fmt.Sprintf("%s, %s, %s, %s: %s", plural(s.Models, "model"), plural(s.Tables, "table"),
 		plural(s.EnumTypes, "enum type"), plural(s.Files, "migration file"), plural(s.Findings, "finding"))
+	if w := s.Findings - r.Errors(); w > 0 {
+		line += fmt.Sprintf(" (%s)", plural(w, "warning"))
+	}
+	return line
 }
 
 func plural(n int, word string) string {

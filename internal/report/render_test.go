@@ -34,6 +34,9 @@ func sample() *Report {
 			Fix:     &Location{File: "migrations/2_b.sql", Line: 3}},
 		Finding{Code: "ENT143", Category: Index, Object: `index "users_nick, name" on "users"`,
 			Message: "100% unexpected: a line\nbreak"},
+		Finding{Code: "SC306", Category: Locking, Severity: Warning, Object: "migrations/3_c.sql",
+			Message: `ALTER TABLE "users" takes an ACCESS EXCLUSIVE lock with no lock_timeout set`,
+			Stmt:    `ALTER TABLE "users" ADD COLUMN "x" int;`, Fix: &Location{File: "migrations/3_c.sql", Line: 1}},
 	)
 	r.Sort()
 	return r
@@ -75,12 +78,15 @@ func TestRenderOrderAndEscaping(t *testing.T) {
 	for _, f := range r.Findings {
 		codes = append(codes, f.Code)
 	}
-	require.Equal(t, []string{"SUM103", "RPL101", "ENT111", "ENT143"}, codes, "category order, then code")
+	require.Equal(t, []string{"SUM103", "RPL101", "ENT111", "ENT143", "SC306"}, codes, "category order, then code")
+	require.Equal(t, 4, r.Errors())
 
 	var gh bytes.Buffer
 	require.NoError(t, Render(&gh, "github", r, Options{}))
 	require.Contains(t, gh.String(), "::error file=ent/schema/invoice.go,line=42,title=ENT111 column::")
 	require.Contains(t, gh.String(), "100%25 unexpected: a line%0Abreak")
+	require.Contains(t, gh.String(), "::warning file=migrations/3_c.sql,line=1,title=SC306 locking::")
+	require.Contains(t, gh.String(), ": 5 findings (1 warning)")
 
 	var js bytes.Buffer
 	require.NoError(t, Render(&js, "json", r, Options{}))

@@ -22,10 +22,30 @@ const (
 	Index      Category = "index"       // missing, extra or different indexes
 	Constraint Category = "constraint"  // primary key, unique and CHECK constraints
 	Generated  Category = "generated"   // committed generated code
+
+	// Safety of the migration files a change adds (migrate lint --git-base / --latest).
+	Destructive     Category = "destructive"      // drops data
+	DataDependent   Category = "data_dependent"   // may fail on existing data
+	Incompatible    Category = "incompatible"     // breaks the running release
+	ConstraintDrop  Category = "constraint_drop"  // drops a constraint
+	ConcurrentIndex Category = "concurrent_index" // index built or dropped under lock
+	Locking         Category = "locking"          // long locks and table rewrites
+	History         Category = "history"          // edits to merged history, order
 )
 
 // Categories lists every category in report order.
-var Categories = []Category{Integrity, Replay, Table, Column, Enum, ForeignKey, Index, Constraint, Generated}
+var Categories = []Category{Integrity, Replay, Table, Column, Enum, ForeignKey, Index, Constraint, Generated,
+	History, Destructive, DataDependent, Incompatible, ConstraintDrop, ConcurrentIndex, Locking}
+
+// Severity says whether a finding fails the gate.
+type Severity string
+
+// Severities. Consistency and integrity findings are always errors; the
+// safety analyzers' are configurable in atlas.hcl.
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+)
 
 // Title is a category's heading.
 func (c Category) Title() string {
@@ -33,6 +53,9 @@ func (c Category) Title() string {
 		Integrity: "Directory integrity", Replay: "Replay", Table: "Tables", Column: "Columns",
 		Enum: "Enum types", ForeignKey: "Foreign keys", Index: "Indexes",
 		Constraint: "Constraints", Generated: "Generated code",
+		Destructive: "Destructive changes", DataDependent: "Data-dependent changes",
+		Incompatible: "Backward-incompatible changes", ConstraintDrop: "Dropped constraints",
+		ConcurrentIndex: "Index locks", Locking: "Locks and rewrites", History: "Migration history",
 	}[c]
 }
 
@@ -59,6 +82,7 @@ func (l Location) String() string {
 type Finding struct {
 	Code     string    `json:"code"`     // stable, e.g. ENT111; see docs/lint.md
 	Category Category  `json:"category"` // see Categories
+	Severity Severity  `json:"severity"` // error or warning; empty means error
 	Object   string    `json:"object"`   // the database object or file, e.g. column "invoices"."memo"
 	Message  string    `json:"message"`  // what is wrong, one sentence
 	Fix      *Location `json:"fix,omitempty"`
@@ -89,10 +113,27 @@ const FormatVersion = 1
 // New returns an empty report.
 func New() *Report { return &Report{Version: FormatVersion, Findings: []Finding{}} }
 
-// Add appends findings and keeps the count.
+// Add appends findings and keeps the count. A finding without a severity
+// is an error.
 func (r *Report) Add(fs ...Finding) {
-	r.Findings = append(r.Findings, fs...)
+	for _, f := range fs {
+		if f.Severity == "" {
+			f.Severity = Error
+		}
+		r.Findings = append(r.Findings, f)
+	}
 	r.Summary.Findings = len(r.Findings)
+}
+
+// Errors counts the findings that fail the gate.
+func (r *Report) Errors() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity != Warning {
+			n++
+		}
+	}
+	return n
 }
 
 // Sort orders findings by category, then code, then object: reports are

@@ -1,0 +1,180 @@
+package safety
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"ariga.io/atlas/sql/schema"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ledgerforge/schemactl/internal/report"
+	"github.com/ledgerforge/schemactl/internal/sqlparse"
+)
+
+// before is the schema the earlier files built: users and its enum.
+func before() *schema.Schema {
+	s := schema.New("public")
+	status := &schema.EnumType{T: "userstatus", Values: []string{"active", "gone"}, Schema: s}
+	s.AddObjects(status)
+	id := schema.NewIntColumn("id", "bigint")
+	email := schema.NewStringColumn("email", "character varying").SetType(&schema.StringType{T: "character varying", Size: 255})
+	users := schema.NewTable("users").AddColumns(id, email,
+		schema.NewStringColumn("name", "text").SetNull(true),
+		schema.NewIntColumn("amount", "integer"),
+		schema.NewColumn("status").SetType(status).SetNull(true),
+	)
+	users.AddIndexes(schema.NewUniqueIndex("users_email_key").AddColumns(email))
+	users.AddChecks(schema.NewCheck().SetName("users_amount_check").SetExpr("(amount >= 0)"))
+	s.AddTables(users)
+	return s
+}
+
+// run analyses files (named 1.sql, 2.sql, ...) and returns the codes found.
+func run(t *testing.T, cfg Config, files ...string) []report.Finding {
+	t.Helper()
+	var parsed []*sqlparse.File
+	for i, src := range files {
+		f, err := sqlparse.Parse(fmt.Sprintf("%d.sql", i+1), []byte(src))
+		require.NoError(t, err)
+		parsed = append(parsed, f)
+	}
+	return Analyze(Input{Dir: "migrations", Files: parsed, Before: before(), Config: cfg})
+}
+
+func codes(fs []report.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Code)
+	}
+	return out
+}
+
+// Every rule fires on its hazard and stays quiet on the safe form.
+func TestRules(t *testing.T) {
+	const lt = "SET lock_timeout = '5s';\n"
+	const noTx = "-- atlas:txmode none\n\n"
+	for _, tt := range []struct {
+		code       string
+		fire, safe []string // files
+	}{
+		{"DS101", []string{"DROP SCHEMA legacy CASCADE;"}, []string{"CREATE SCHEMA legacy;"}},
+		{"DS102", []string{lt + "DROP TABLE users;"}, []string{"CREATE TABLE tmp (id int);\nDROP TABLE tmp;"}},
+		{"DS103", []string{lt + "ALTER TABLE users DROP COLUMN name;"}, []string{"CREATE TABLE t (a int, b int);\nALTER TABLE t DROP COLUMN b;"}},
+		{"SC101", []string{"DROP TYPE userstatus;"}, []string{"DROP TYPE IF EXISTS some_composite;"}},
+		{"SC102", []string{"ALTER TYPE userstatus RENAME VALUE 'gone' TO 'deleted';"}, []string{"ALTER TYPE userstatus ADD VALUE 'deleted';"}},
+		{"MF101", []string{noTx + "CREATE UNIQUE INDEX CONCURRENTLY users_name_key ON users (name);"}, []string{"CREATE TABLE t (a int);\nCREATE UNIQUE INDEX t_a ON t (a);"}},
+		{"MF102", []string{noTx + "DROP INDEX CONCURRENTLY users_email_key;\nCREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email, name);"}, []string{noTx + "CREATE UNIQUE INDEX CONCURRENTLY users_other ON users (email, name);"}},
+		{"MF103", []string{lt + "ALTER TABLE users ADD COLUMN x int NOT NULL;"}, []string{lt + "ALTER TABLE users ADD COLUMN x int NOT NULL DEFAULT 0;"}},
+		{"MF104", []string{lt + "ALTER TABLE users ALTER COLUMN name SET NOT NULL;"}, []string{"CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a SET NOT NULL;"}},
+		{"SC201", []string{lt + "ALTER TABLE users ALTER COLUMN email TYPE varchar(50);"}, []string{lt + "ALTER TABLE users ALTER COLUMN email TYPE varchar(500);"}},
+		{"BC101", []string{lt + "ALTER TABLE users RENAME TO people;"}, []string{"CREATE TABLE t (a int);\nALTER TABLE t RENAME TO u;"}},
+		{"BC102", []string{lt + "ALTER TABLE users RENAME COLUMN name TO full_name;"}, []string{"CREATE TABLE t (a int);\nALTER TABLE t RENAME COLUMN a TO b;"}},
+		{"CD101", []string{lt + "ALTER TABLE users DROP CONSTRAINT users_amount_check;"}, []string{"CREATE TABLE t (a int CONSTRAINT c CHECK (a > 0));\nALTER TABLE t DROP CONSTRAINT c;"}},
+		{"PG101", []string{"CREATE INDEX users_name ON users (name);"}, []string{noTx + "CREATE INDEX CONCURRENTLY users_name ON users (name);"}},
+		{"PG102", []string{lt + "DROP INDEX users_email_key;"}, []string{noTx + "DROP INDEX CONCURRENTLY users_email_key;"}},
+		{"PG103", []string{"CREATE INDEX CONCURRENTLY users_name ON users (name);"}, []string{noTx + "CREATE INDEX CONCURRENTLY users_name ON users (name);"}},
+		{"SC301", []string{lt + "ALTER TABLE users ADD CONSTRAINT positive CHECK (amount > 0);"}, []string{lt + "ALTER TABLE users ADD CONSTRAINT positive CHECK (amount > 0) NOT VALID;", lt + "ALTER TABLE users VALIDATE CONSTRAINT positive;"}},
+		{"SC301", []string{lt + "ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (amount) REFERENCES users (id) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT fk;"}, []string{lt + "ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (amount) REFERENCES users (id) NOT VALID;"}},
+		{"SC302", []string{lt + "ALTER TABLE users ALTER COLUMN name SET NOT NULL;"}, []string{
+			lt + "ALTER TABLE users ADD CONSTRAINT name_nn CHECK (name IS NOT NULL) NOT VALID;",
+			lt + "ALTER TABLE users VALIDATE CONSTRAINT name_nn;",
+			lt + "-- atlas:nolint MF104\nALTER TABLE users ALTER COLUMN name SET NOT NULL;"}},
+		{"SC303", []string{lt + "ALTER TABLE users ALTER COLUMN amount TYPE bigint;"}, []string{lt + "ALTER TABLE users ALTER COLUMN email TYPE text;"}},
+		{"SC304", []string{lt + "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();"}, []string{lt + "ALTER TABLE users ADD COLUMN seen_at timestamptz DEFAULT now();"}},
+		{"SC305", []string{"ALTER TYPE userstatus ADD VALUE 'banned';\nUPDATE users SET status = 'banned' WHERE amount < 0;"}, []string{"ALTER TYPE userstatus ADD VALUE 'banned';", "UPDATE users SET status = 'banned' WHERE amount < 0;"}},
+		{"SC306", []string{"ALTER TABLE users ADD COLUMN note text;"}, []string{lt + "ALTER TABLE users ADD COLUMN note text;"}},
+	} {
+		t.Run(tt.code, func(t *testing.T) {
+			require.Contains(t, codes(run(t, nil, tt.fire...)), tt.code)
+			require.NotContains(t, codes(run(t, nil, tt.safe...)), tt.code)
+		})
+	}
+}
+
+// A hazard on a table created earlier in the change is not reported: the
+// table is new and empty.
+func TestNewTableExemption(t *testing.T) {
+	fs := run(t, nil, "CREATE TABLE accounts (id bigint PRIMARY KEY, email text);",
+		`CREATE UNIQUE INDEX accounts_email ON accounts (email);
+ALTER TABLE accounts ADD COLUMN region text NOT NULL;
+ALTER TABLE accounts ALTER COLUMN email TYPE varchar(20);
+ALTER TABLE accounts ADD CONSTRAINT region_code CHECK (length(region) = 2);
+ALTER TABLE accounts DROP COLUMN region;`)
+	require.Empty(t, fs)
+}
+
+func TestNolint(t *testing.T) {
+	const drop = "SET lock_timeout = '1s';\nALTER TABLE users DROP COLUMN name;\nALTER TABLE users DROP COLUMN email;\n"
+	require.Equal(t, []string{"DS103", "DS103"}, codes(run(t, nil, drop)))
+
+	// One statement, by code and by analyzer name.
+	fs := run(t, nil, "SET lock_timeout = '1s';\n-- atlas:nolint DS103\nALTER TABLE users DROP COLUMN name;\nALTER TABLE users DROP COLUMN email;\n")
+	require.Len(t, fs, 1)
+	require.Contains(t, fs[0].Stmt, "email")
+	require.Equal(t, 4, fs[0].Fix.Line)
+	fs = run(t, nil, "SET lock_timeout = '1s';\n-- atlas:nolint destructive\nALTER TABLE users DROP COLUMN name;\nALTER TABLE users DROP COLUMN email;\n")
+	require.Len(t, fs, 1)
+
+	// A directive for another code silences nothing.
+	require.Len(t, run(t, nil, "SET lock_timeout = '1s';\n-- atlas:nolint MF101\nALTER TABLE users DROP COLUMN name;\n"), 1)
+
+	// The whole file: the header, then a blank line.
+	require.Empty(t, run(t, nil, "-- atlas:nolint DS103\n\n"+drop))
+	require.Empty(t, run(t, nil, "-- atlas:nolint\n\n"+drop))
+}
+
+func TestSeverityConfig(t *testing.T) {
+	fs := run(t, nil, "SET lock_timeout = '1s';\nALTER TABLE users DROP COLUMN name;\nALTER TABLE users RENAME COLUMN email TO mail;")
+	require.Equal(t, []report.Severity{report.Error, report.Warning}, severities(fs))
+	fs = run(t, Config{Destructive: report.Warning, Incompatible: report.Error}, "SET lock_timeout = '1s';\nALTER TABLE users DROP COLUMN name;\nALTER TABLE users RENAME COLUMN email TO mail;")
+	require.Equal(t, []report.Severity{report.Warning, report.Error}, severities(fs))
+}
+
+func severities(fs []report.Finding) []report.Severity {
+	var out []report.Severity
+	for _, f := range fs {
+		out = append(out, f.Severity)
+	}
+	return out
+}
+
+// Function bodies and DO blocks hold semicolons; PostgreSQL's parser keeps
+// them whole, and lines stay right after them.
+func TestDollarQuotedBodies(t *testing.T) {
+	src := `CREATE FUNCTION touch() RETURNS trigger AS $$
+BEGIN
+  NEW.updated_at := now(); -- not a statement end
+  RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+DO $body$
+BEGIN
+  PERFORM 1; DROP TABLE users; -- inside the block: not analysed as DDL
+END
+$body$;
+
+SET lock_timeout = '1s';
+ALTER TABLE users DROP COLUMN name;
+`
+	f, err := sqlparse.Parse("1.sql", []byte(src))
+	require.NoError(t, err)
+	require.Len(t, f.Stmts, 4)
+	require.Equal(t, []int{1, 8, 14, 15}, []int{f.Stmts[0].Line, f.Stmts[1].Line, f.Stmts[2].Line, f.Stmts[3].Line})
+	fs := Analyze(Input{Dir: "m", Files: []*sqlparse.File{f}, Before: before()})
+	require.Equal(t, []string{"DS103"}, codes(fs))
+	require.Equal(t, 15, fs[0].Fix.Line)
+	require.Equal(t, "m/1.sql", fs[0].Fix.File)
+}
+
+func TestRulesAreDocumentedOnce(t *testing.T) {
+	var seen []string
+	for _, r := range Rules {
+		require.NotContains(t, seen, r.Code)
+		seen = append(seen, r.Code)
+		require.NotEmpty(t, remedy[r.Code], r.Code)
+		require.Contains(t, Analyzers(), r.Analyzer)
+	}
+	require.True(t, slices.IsSorted(Analyzers()) || len(Analyzers()) == 6)
+}

@@ -1,0 +1,220 @@
+// Package sqlparse splits and parses migration files with PostgreSQL's own
+// parser (libpg_query), so dollar-quoted bodies, DO blocks and comments are
+// understood exactly as the server understands them, and reads Atlas's
+// `-- atlas:` directives around the statements.
+package sqlparse
+
+import (
+	"fmt"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// Stmt is one statement of a file.
+type Stmt struct {
+	Node   *pg_query.Node
+	Text   string     // the statement, without its leading comments
+	Line   int        // 1-based line where it starts
+	Nolint Directives // `-- atlas:nolint` right above it
+}
+
+// File is a parsed migration file.
+type File struct {
+	Name   string
+	Stmts  []Stmt
+	NoTx   bool       // `-- atlas:txmode none` in the file header
+	Nolint Directives // `-- atlas:nolint` in the file header
+}
+
+// Directives are the arguments of the `-- atlas:nolint` lines that apply:
+// nil means none; an empty, non-nil set silences everything.
+type Directives []string
+
+// Silences reports whether the directives silence code or analyzer.
+func (d Directives) Silences(code, analyzer string) bool {
+	if d == nil {
+		return false
+	}
+	if len(d) == 0 {
+		return true
+	}
+	for _, a := range d {
+		if a == code || a == analyzer {
+			return true
+		}
+	}
+	return false
+}
+
+// Parse parses src. A syntax error names the file and line.
+func Parse(name string, src []byte) (*File, error) {
+	text := string(src)
+	tree, err := pg_query.Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("sqlparse: %s: %w", name, err)
+	}
+	f := &File{Name: name}
+	for i, raw := range tree.Stmts {
+		start := int(raw.StmtLocation)
+		end := len(text)
+		if raw.StmtLen > 0 {
+			end = start + int(raw.StmtLen)
+		}
+		prefix, body := splitComments(text[start:end])
+		groups := commentGroups(prefix)
+		if i == 0 {
+			// Atlas's file directives: the header, separated from the
+			// first statement by a blank line.
+			for _, g := range groups[:max(0, len(groups)-1)] {
+				f.NoTx = f.NoTx || hasDirective(g, "txmode", "none")
+				f.Nolint = merge(f.Nolint, nolint(g))
+			}
+			if len(groups) > 0 && !groups[len(groups)-1].adjacent {
+				g := groups[len(groups)-1]
+				f.NoTx = f.NoTx || hasDirective(g, "txmode", "none")
+				f.Nolint = merge(f.Nolint, nolint(g))
+				groups = groups[:len(groups)-1]
+			}
+		}
+		var stmtNolint Directives
+		if len(groups) > 0 && groups[len(groups)-1].adjacent {
+			stmtNolint = nolint(groups[len(groups)-1])
+		}
+		offset := start + len(prefix)
+		f.Stmts = append(f.Stmts, Stmt{
+			Node:   raw.Stmt,
+			Text:   strings.TrimSpace(body),
+			Line:   1 + strings.Count(text[:offset], "\n"),
+			Nolint: stmtNolint,
+		})
+	}
+	return f, nil
+}
+
+// group is a run of comment lines; adjacent ones touch the statement.
+type group struct {
+	lines    []string
+	adjacent bool
+}
+
+// splitComments separates the leading blank lines and line comments of a
+// statement's text from the statement itself.
+func splitComments(s string) (prefix, body string) {
+	i := 0
+	for i < len(s) {
+		j := strings.IndexByte(s[i:], '\n')
+		line := s[i:]
+		if j >= 0 {
+			line = s[i : i+j+1]
+		}
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
+			break
+		}
+		i += len(line)
+	}
+	return s[:i], s[i:]
+}
+
+func commentGroups(prefix string) []group {
+	var gs []group
+	var cur *group
+	for _, line := range strings.Split(prefix, "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(t, "--"):
+			if cur == nil {
+				gs = append(gs, group{})
+				cur = &gs[len(gs)-1]
+			}
+			cur.lines = append(cur.lines, t)
+		default:
+			cur = nil
+		}
+	}
+	// The last group is adjacent when no blank line follows it.
+	if n := len(gs); n > 0 {
+		trimmed := strings.TrimRight(prefix, " \t")
+		lines := strings.Split(strings.TrimSuffix(trimmed, "\n"), "\n")
+		gs[n-1].adjacent = strings.HasPrefix(strings.TrimSpace(lines[len(lines)-1]), "--")
+	}
+	return gs
+}
+
+func directiveArgs(g group, name string) ([][]string, bool) {
+	var out [][]string
+	for _, l := range g.lines {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(strings.TrimPrefix(l, "--")), "atlas:"+name)
+		if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
+			continue
+		}
+		out = append(out, strings.Fields(rest))
+	}
+	return out, len(out) > 0
+}
+
+func hasDirective(g group, name, value string) bool {
+	args, _ := directiveArgs(g, name)
+	for _, a := range args {
+		if len(a) > 0 && a[0] == value {
+			return true
+		}
+	}
+	return false
+}
+
+func nolint(g group) Directives {
+	args, ok := directiveArgs(g, "nolint")
+	if !ok {
+		return nil
+	}
+	d := Directives{}
+	for _, a := range args {
+		if len(a) == 0 {
+			return Directives{}
+		}
+		d = append(d, a...)
+	}
+	return d
+}
+
+func merge(a, b Directives) Directives {
+	switch {
+	case b == nil:
+		return a
+	case a == nil:
+		return b
+	case len(a) == 0 || len(b) == 0:
+		return Directives{}
+	}
+	return append(a, b...)
+}
+
+// Walk calls fn for every message in the tree under m, depth first.
+func Walk(m proto.Message, fn func(protoreflect.Message)) {
+	if m == nil {
+		return
+	}
+	walk(m.ProtoReflect(), fn)
+}
+
+func walk(m protoreflect.Message, fn func(protoreflect.Message)) {
+	if !m.IsValid() {
+		return
+	}
+	fn(m)
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.IsList() && fd.Message() != nil:
+			l := v.List()
+			for i := 0; i < l.Len(); i++ {
+				walk(l.Get(i).Message(), fn)
+			}
+		case fd.Message() != nil && !fd.IsMap():
+			walk(v.Message(), fn)
+		}
+		return true
+	})
+}
