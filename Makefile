@@ -52,5 +52,5 @@ check: fmt test
 
 # Benchmarks: medians of 10 runs. See docs/performance.md.
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem -count 10 ./internal/devdb ./internal/desired ./internal/cli | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem -count 10 ./internal/devdb ./internal/desired ./internal/lint ./internal/cli | tee bench.out
 	$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da bench.out

@@ -31,11 +31,21 @@ type Env struct {
 	Dev  string // dev database URL
 	URL  string // target database URL
 	Dir  string // migration directory URL, e.g. file://migrations
+	Lint Lint   // the env's lint block, over the file's top-level one
+}
+
+// Lint is Atlas's lint block: analyzer blocks with `error = true|false`,
+// `latest = N` and `git { base = "REF" }`.
+type Lint struct {
+	Errors  map[string]bool // analyzer name -> whether its findings are errors
+	Latest  int
+	GitBase string
 }
 
 // File is a parsed project file.
 type File struct {
 	Path string
+	Lint Lint // the top-level lint block
 	envs map[string]*Env
 }
 
@@ -57,6 +67,7 @@ func Load(path string, vars map[string]string) (*File, error) {
 	top, _, diags := file.Body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 		{Type: "env", LabelNames: []string{"name"}},
 		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "lint"},
 	}})
 	if diags.HasErrors() {
 		return nil, diagError(diags)
@@ -64,6 +75,13 @@ func Load(path string, vars map[string]string) (*File, error) {
 	ctx, err := evalContext(top.Blocks, vars)
 	if err != nil {
 		return nil, err
+	}
+	for _, b := range top.Blocks {
+		if b.Type == "lint" {
+			if err := decodeLint(b.Body, ctx, &f.Lint); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for _, b := range top.Blocks {
 		if b.Type != "env" {
@@ -77,6 +95,7 @@ func Load(path string, vars map[string]string) (*File, error) {
 		if err != nil {
 			return nil, err
 		}
+		env.Lint = f.Lint.merge(env.Lint)
 		f.envs[name] = env
 	}
 	return f, nil
@@ -101,7 +120,7 @@ func (f *File) Env(name string) (*Env, error) {
 
 var envSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "src"}, {Name: "dev"}, {Name: "url"}},
-	Blocks:     []hcl.BlockHeaderSchema{{Type: "migration"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "migration"}, {Type: "lint"}},
 }
 
 func decodeEnv(name string, body hcl.Body, ctx *hcl.EvalContext) (*Env, error) {
@@ -116,6 +135,12 @@ func decodeEnv(name string, body hcl.Body, ctx *hcl.EvalContext) (*Env, error) {
 		}
 	}
 	for _, b := range c.Blocks {
+		if b.Type == "lint" {
+			if err := decodeLint(b.Body, ctx, &e.Lint); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		m, _, diags := b.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "dir"}}})
 		if diags.HasErrors() {
 			return nil, diagError(diags)

@@ -43,7 +43,8 @@ lint {
 	require.NoError(t, err)
 	e, err := f.Env("local")
 	require.NoError(t, err)
-	require.Equal(t, &Env{Name: "local", Src: "ent://ent/schema", Dev: "postgres://u:p@h/dev", URL: "postgres://u@h/prod", Dir: "file://migrations"}, e)
+	require.Equal(t, &Env{Name: "local", Src: "ent://ent/schema", Dev: "postgres://u:p@h/dev", URL: "postgres://u@h/prod", Dir: "file://migrations",
+		Lint: Lint{Errors: map[string]bool{"destructive": true}}}, e)
 	e, err = f.Env("list")
 	require.NoError(t, err)
 	require.Equal(t, "ent://a", e.Src)
@@ -85,4 +86,38 @@ func TestMissingFileAndUnknownEnv(t *testing.T) {
 	require.ErrorIs(t, err, ErrUnknownEnv)
 	require.Contains(t, err.Error(), `unknown env "c"`)
 	require.Contains(t, err.Error(), "it declares: a, b")
+}
+
+func TestLintBlock(t *testing.T) {
+	f, err := Load(write(t, `
+lint {
+  latest = 2
+  destructive { error = false }
+  data_depend { error = true }
+  naming {
+    match = "^[a-z]+$"
+  }
+}
+env "ci" {
+  lint {
+    git {
+      base = "origin/main"
+    }
+    destructive { error = true }
+  }
+}
+env "local" {}
+`), nil)
+	require.NoError(t, err)
+	require.Equal(t, Lint{Latest: 2, Errors: map[string]bool{"destructive": false, "data_depend": true}}, f.Lint)
+	ci, err := f.Env("ci")
+	require.NoError(t, err)
+	require.Equal(t, Lint{Latest: 2, GitBase: "origin/main", Errors: map[string]bool{"destructive": true, "data_depend": true}}, ci.Lint)
+	local, err := f.Env("local")
+	require.NoError(t, err)
+	require.Equal(t, f.Lint, local.Lint)
+
+	_, err = Load(write(t, "lint {\n  destructive { error = \"yes\" }\n}\n"), nil)
+	require.ErrorContains(t, err, "atlas.hcl:2,")
+	require.ErrorContains(t, err, "lint destructive: error must be true or false")
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
@@ -22,9 +23,11 @@ import (
 	"github.com/ledgerforge/schemactl/internal/lint/consistency"
 	"github.com/ledgerforge/schemactl/internal/lint/generated"
 	"github.com/ledgerforge/schemactl/internal/lint/integrity"
+	"github.com/ledgerforge/schemactl/internal/lint/safety"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/report"
+	"github.com/ledgerforge/schemactl/internal/sqlparse"
 	"github.com/ledgerforge/schemactl/internal/states"
 )
 
@@ -33,6 +36,16 @@ type Options struct {
 	SchemaDir string // the Ent schema package, e.g. ent/schema
 	Dir       *migdir.Dir
 	Pool      *devdb.Pool // where to replay and normalise
+
+	// Review, when set, also reviews the files a change adds for safety.
+	Review *Review
+}
+
+// Review selects the added files and how to judge them.
+type Review struct {
+	Added   []string         // file names the change adds, in directory order
+	Config  safety.Config    // severities per analyzer
+	History []report.Finding // findings of the history rules, already made
 }
 
 // Run runs every check and returns the report. An error means the gate
@@ -54,15 +67,17 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	}
 
 	var (
-		current, desired *schema.Schema
-		conn             *pgdb.Conn
-		graph            *gen.Graph
-		replayed         bool
+		before, current *schema.Schema
+		desired         *schema.Schema
+		conn            *pgdb.Conn
+		graph           *gen.Graph
+		replayed        bool
 	)
 	g, gctx := errgroup.WithContext(ctx)
+	k := firstAdded(files, o.Review)
 	g.Go(func() error {
 		var err error
-		current, conn, err = states.Current(gctx, o.Pool, o.Dir)
+		before, current, conn, err = states.CurrentSplit(gctx, o.Pool, files, k)
 		if err == nil {
 			replayed = true
 			return nil
@@ -100,6 +115,13 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		r.Notes = append(r.Notes, "consistency with ent/schema not checked: the directory does not replay")
 	}
 
+	if o.Review != nil {
+		r.Add(o.Review.History...)
+		fs, notes := review(o.Dir, files, o.Review, before)
+		r.Add(fs...)
+		r.Notes = append(r.Notes, notes...)
+	}
+
 	f, note, err := generated.Check(o.SchemaDir, graph)
 	if err != nil {
 		return nil, err
@@ -112,6 +134,44 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	}
 	r.Sort()
 	return r, nil
+}
+
+// firstAdded is how many files precede the first added one: the history the
+// reviewed files run against. Without a review, all files are history.
+func firstAdded(files []migrate.File, rv *Review) int {
+	if rv == nil {
+		return len(files)
+	}
+	for i, f := range files {
+		if slices.Contains(rv.Added, f.Name()) {
+			return i
+		}
+	}
+	return len(files)
+}
+
+// review parses the added files with PostgreSQL's parser and runs the
+// safety analyzers against the schema the earlier files built.
+func review(dir *migdir.Dir, files []migrate.File, rv *Review, before *schema.Schema) ([]report.Finding, []string) {
+	var (
+		parsed []*sqlparse.File
+		notes  []string
+	)
+	for _, f := range files {
+		if !slices.Contains(rv.Added, f.Name()) {
+			continue
+		}
+		p, err := sqlparse.Parse(f.Name(), f.Bytes())
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("%s not reviewed: %v", f.Name(), err))
+			continue
+		}
+		parsed = append(parsed, p)
+	}
+	if before == nil {
+		notes = append(notes, "added files reviewed without the earlier schema: the directory does not replay")
+	}
+	return safety.Analyze(safety.Input{Dir: dir.Path(), Files: parsed, Before: before, Config: rv.Config}), notes
 }
 
 func countEnums(s *schema.Schema) int {

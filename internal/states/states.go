@@ -48,6 +48,20 @@ func Current(ctx context.Context, pool *devdb.Pool, dir *migdir.Dir) (*schema.Sc
 	return cur, conn, err
 }
 
+// CurrentSplit replays files on a clean database and returns the schema
+// after the first k of them (what later files run against) and after all.
+// The database is inspected twice, never per statement.
+func CurrentSplit(ctx context.Context, pool *devdb.Pool, files []migrate.File, k int) (before, current *schema.Schema, conn *pgdb.Conn, err error) {
+	conn, err = withDB(ctx, pool, func(conn *pgdb.Conn) error {
+		if before, err = replay.Files(ctx, conn, files[:k]); err != nil {
+			return err
+		}
+		current, err = replay.Files(ctx, conn, files[k:])
+		return err
+	})
+	return before, current, conn, err
+}
+
 // Verify replays files on a clean database: generated migrations are
 // proven to apply before they are written.
 func Verify(ctx context.Context, pool *devdb.Pool, files []migrate.File) error {

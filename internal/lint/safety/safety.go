@@ -67,9 +67,9 @@ type Config map[string]report.Severity
 
 // Input is what the analysis needs.
 type Input struct {
-	Dir    string            // the directory's path, for file paths in findings
-	Files  []*sqlparse.File  // the added files, in order
-	Before *schema.Schema    // the schema the earlier files built
+	Dir    string           // the directory's path, for file paths in findings
+	Files  []*sqlparse.File // the added files, in order
+	Before *schema.Schema   // the schema the earlier files built
 	Config Config
 }
 
