@@ -17,6 +17,7 @@ func newLintCmd(g *globals) *cobra.Command {
 	var (
 		flags  inputs
 		format string
+		rv     reviewFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [flags]",
@@ -36,17 +37,19 @@ Exit status: 0 clean, 1 findings, 2 the gate could not run.`,
 			if err != nil {
 				return err
 			}
-			return runLint(cmd, in, format)
+			return runLint(cmd, in, format, rv)
 		},
 	}
 	addDirFlag(cmd, &flags)
 	cmd.Flags().StringVar(&flags.to, "to", "", "the desired state (default "+defaultTo+")")
 	addDevFlag(cmd, &flags)
 	cmd.Flags().StringVar(&format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
+	cmd.Flags().StringVar(&rv.gitBase, "git-base", "", "review the migration files added since this git ref (a pull request's base branch)")
+	cmd.Flags().IntVar(&rv.latest, "latest", 0, "review the last N migration files")
 	return cmd
 }
 
-func runLint(cmd *cobra.Command, in inputs, format string) error {
+func runLint(cmd *cobra.Command, in inputs, format string, rv reviewFlags) error {
 	ctx := cmd.Context()
 	sdir, err := schemaDir(in.to)
 	if err != nil {
@@ -61,7 +64,11 @@ func runLint(cmd *cobra.Command, in inputs, format string) error {
 		return err
 	}
 	defer pool.Close()
-	r, err := lint.Run(ctx, lint.Options{SchemaDir: sdir, Dir: dir, Pool: pool})
+	review, err := rv.review(ctx, in, dir)
+	if err != nil {
+		return err
+	}
+	r, err := lint.Run(ctx, lint.Options{SchemaDir: sdir, Dir: dir, Pool: pool, Review: review})
 	if err != nil {
 		return err
 	}
@@ -69,8 +76,8 @@ func runLint(cmd *cobra.Command, in inputs, format string) error {
 	if err := report.Render(out, format, r, report.Options{Color: colorful(out), Title: "schemactl migrate lint"}); err != nil {
 		return err
 	}
-	if len(r.Findings) > 0 {
-		return errSilent
+	if r.Errors() > 0 {
+		return errSilent // only errors fail the gate; warnings are reported
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ type inputs struct {
 	dir    string
 	to     string
 	devURL string
+	lint   config.Lint // the lint block that applies
 }
 
 // resolve reads the project file and merges it with the flags.
@@ -40,7 +41,7 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	if explicit && g.env == "" {
 		return inputs{}, usageError{fmt.Errorf("--config %s given without --env: name the env block to use", g.config)}
 	}
-	var env config.Env
+	env := config.Env{Lint: cfg.Lint}
 	if g.env != "" {
 		e, err := cfg.Env(g.env)
 		if err != nil {
@@ -61,6 +62,7 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		dir:    pick(flags.dir, env.Dir, defaultDir),
 		to:     pick(flags.to, env.Src, defaultTo),
 		devURL: pick(flags.devURL, env.Dev, ""),
+		lint:   env.Lint,
 	}, nil
 }
 

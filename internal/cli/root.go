@@ -60,7 +60,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 
 	migrate := &cobra.Command{Use: "migrate", Short: "Generate, hash, validate and lint versioned migrations"}
-	migrate.AddCommand(newDiffCmd(g), newHashCmd(g), newValidateCmd(g), newLintCmd(g))
+	migrate.AddCommand(newDiffCmd(g), newHashCmd(g), newValidateCmd(g), newLintCmd(g), newRebaseCmd(g))
 	root.AddCommand(migrate, newDevDBCmd())
 	return root
 }

@@ -112,6 +112,11 @@ func setupModule(env *testscript.Env, root string) error {
 		}
 	}
 	env.Setenv("GOFLAGS", "-mod=mod")
+	// git for the --git-base scenarios: an identity, and no user config.
+	for k, v := range map[string]string{"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+		"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"} {
+		env.Setenv(k, v)
+	}
 	// NOPG_PATH finds schemactl and go, and no PostgreSQL.
 	noPG := []string{filepath.Join(runtime.GOROOT(), "bin")}
 	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
