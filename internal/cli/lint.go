@@ -41,7 +41,7 @@ Exit status: 0 clean, 1 findings, 2 the gate could not run.`,
 		},
 	}
 	addDirFlag(cmd, &flags)
-	cmd.Flags().StringVar(&flags.to, "to", "", "the desired state (default "+defaultTo+")")
+	addToFlag(cmd, &flags)
 	addDevFlag(cmd, &flags)
 	cmd.Flags().StringVar(&format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
 	cmd.Flags().StringVar(&rv.gitBase, "git-base", "", "review the migration files added since this git ref (a pull request's base branch)")

@@ -39,7 +39,7 @@ Writes nothing, and says so, when both are in sync.`,
 	}
 	cmd.Flags().BoolVar(&check, "check", false, "write nothing; print the planned files and exit 1 when the directory is not in sync (schemactl extension)")
 	addDirFlag(cmd, &flags)
-	cmd.Flags().StringVar(&flags.to, "to", "", "the desired state (default "+defaultTo+")")
+	addToFlag(cmd, &flags)
 	addDevFlag(cmd, &flags)
 	return cmd
 }
@@ -174,6 +174,10 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 
 func addDirFlag(cmd *cobra.Command, flags *inputs) {
 	cmd.Flags().StringVar(&flags.dir, "dir", "", "the migration directory (default "+defaultDir+")")
+}
+
+func addToFlag(cmd *cobra.Command, flags *inputs) {
+	cmd.Flags().StringVar(&flags.to, "to", "", "the desired state (default "+defaultTo+")")
 }
 
 func addDevFlag(cmd *cobra.Command, flags *inputs) {
