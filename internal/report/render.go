@@ -124,5 +124,3 @@ func ghProp(s string) string {
 func mdCell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", "<br>").Replace(s)
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

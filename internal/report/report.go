@@ -6,6 +6,7 @@ package report
 import (
 	"cmp"
 	"slices"
+	"strconv"
 )
 
 // Category groups findings the way the domain's checklist does.
@@ -70,7 +71,7 @@ type Location struct {
 func (l Location) String() string {
 	s := l.File
 	if l.Line > 0 {
-		s += ":" + itoa(l.Line)
+		s += ":" + strconv.Itoa(l.Line)
 	}
 	if l.Element != "" {
 		s += ": " + l.Element

@@ -6,6 +6,7 @@ package consistency
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"ariga.io/atlas/sql/postgres"
@@ -304,12 +305,12 @@ func action(r schema.ReferenceOption) string {
 func enumMessage(from, to *schema.EnumType) string {
 	var missing, extra []string
 	for _, v := range to.Values {
-		if !contains(from.Values, v) {
+		if !slices.Contains(from.Values, v) {
 			missing = append(missing, v)
 		}
 	}
 	for _, v := range from.Values {
-		if !contains(to.Values, v) {
+		if !slices.Contains(to.Values, v) {
 			extra = append(extra, v)
 		}
 	}
@@ -332,15 +333,6 @@ func values(vs []string) string {
 		q[i] = "'" + v + "'"
 	}
 	return "(" + strings.Join(q, ", ") + ")"
-}
-
-func contains(vs []string, v string) bool {
-	for _, x := range vs {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func attrName(c schema.Change) string {
