@@ -68,6 +68,8 @@ func TestRealSchema(t *testing.T) {
 			want{dir + "invoice.go", `schema "Invoice"`, "type Invoice struct"}},
 		"join table": {func() (report.Location, bool) { return l.Table("tariff_plan_addons") },
 			want{dir + "tariff_plan.go", `edge "addons"`, `edge.To("addons", Addon.Type)`}},
+		"on delete of an inverse edge": {func() (report.Location, bool) { return l.Action("invoices", []string{"user_id"}) },
+			want{dir + "user.go", `edge "invoices" of User (its entsql.OnDelete)`, `edge.To("invoices", Invoice.Type)`}},
 		"field": {func() (report.Location, bool) { return l.Column("invoices", "number") },
 			want{dir + "invoice.go", `field "number"`, `field.String("number")`}},
 		"mixin field": {func() (report.Location, bool) { return l.Column("invoices", "created_at") },

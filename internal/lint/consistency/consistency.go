@@ -21,6 +21,7 @@ type Locator interface {
 	Column(table, column string) (report.Location, bool)
 	Index(table string, columns []string, unique bool) (report.Location, bool)
 	ForeignKey(table string, columns []string) (report.Location, bool)
+	Action(table string, columns []string) (report.Location, bool) // where ON DELETE/UPDATE is declared
 	Check(table, name string) (report.Location, bool)
 	EnumType(name string) (report.Location, bool)
 }
@@ -108,7 +109,7 @@ func (a *analysis) table(mt *schema.ModifyTable) {
 		case *schema.ModifyForeignKey:
 			a.add("ENT132", report.ForeignKey, fk(t, c.To),
 				fmt.Sprintf("%s differs: the migrations have %s, ent/schema has %s", fk(t, c.To), fkShape(c.From), fkShape(c.To)),
-				a.locate(a.loc.ForeignKey(t, columnNames(c.To.Columns))), remedyDiffers)
+				a.locate(a.fkFix(t, c)), remedyDiffers)
 		case *schema.AddCheck:
 			a.missing("ENT152", report.Constraint, check(t, c.C),
 				fmt.Sprintf("%s CHECK %s is missing: ent/schema declares it, no migration creates it", check(t, c.C), c.C.Expr), a.locate(a.loc.Check(t, c.C.Name)))
@@ -130,6 +131,15 @@ func (a *analysis) table(mt *schema.ModifyTable) {
 				fmt.Sprintf("table %q differs between the migrations and ent/schema (%T)", t, c), a.locate(a.loc.Table(t)), remedyDiffers)
 		}
 	}
+}
+
+// fkFix points a changed referential action at the edge that declares it.
+func (a *analysis) fkFix(t string, c *schema.ModifyForeignKey) (report.Location, bool) {
+	cols := columnNames(c.To.Columns)
+	if c.Change&^(schema.ChangeDeleteAction|schema.ChangeUpdateAction) == schema.NoChange {
+		return a.loc.Action(t, cols)
+	}
+	return a.loc.ForeignKey(t, cols)
 }
 
 func (a *analysis) modifyColumn(t string, c *schema.ModifyColumn) {
