@@ -27,6 +27,7 @@ type inputs struct {
 	dir    string
 	to     string
 	devURL string
+	url    string      // the target database, from the env block
 	lint   config.Lint // the lint block that applies
 }
 
@@ -62,6 +63,7 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		dir:    pick(flags.dir, env.Dir, defaultDir),
 		to:     pick(flags.to, env.Src, defaultTo),
 		devURL: pick(flags.devURL, env.Dev, ""),
+		url:    env.URL,
 		lint:   env.Lint,
 	}, nil
 }

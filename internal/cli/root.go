@@ -59,8 +59,8 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().StringToStringVar(&g.vars, "var", nil, "input variables of the project file (name=value)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 
-	migrate := &cobra.Command{Use: "migrate", Short: "Generate, hash, validate and lint versioned migrations"}
-	migrate.AddCommand(newDiffCmd(g), newHashCmd(g), newValidateCmd(g), newLintCmd(g), newRebaseCmd(g))
+	migrate := &cobra.Command{Use: "migrate", Short: "Generate, hash, validate, lint and apply versioned migrations"}
+	migrate.AddCommand(newDiffCmd(g), newHashCmd(g), newValidateCmd(g), newLintCmd(g), newRebaseCmd(g), newApplyCmd(g), newStatusCmd(g))
 	root.AddCommand(migrate, newDevDBCmd())
 	return root
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -67,6 +69,8 @@ func TestScripts(t *testing.T) {
 			"migration": cmdMigration,
 			"replace":   cmdReplace,
 			"exits":     cmdExits,
+			"sql":       cmdSQL,
+			"pwuser":    cmdPasswordUser,
 		},
 	})
 }
@@ -215,6 +219,64 @@ func cmdMigration(ts *testscript.TestScript, neg bool, args []string) {
 	if re.MatchString(text) == neg {
 		ts.Fatalf("%s: match of %q is %v, want %v\n%s", found[0], args[1], !neg, neg, text)
 	}
+}
+
+// cmdPasswordUser: pwuser VAR makes a role that must log in with a
+// password (the dev cluster trusts everyone else) and stores in $VAR a URL
+// for it with the wrong password, "wrong-pw".
+func cmdPasswordUser(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: pwuser VAR")
+	}
+	pwOnce.Do(func() {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, server.URL("postgres"))
+		ts.Check(err)
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, "CREATE ROLE pwuser LOGIN PASSWORD 'right-pw'")
+		ts.Check(err)
+		hba := filepath.Join(server.Base(), "data", "pg_hba.conf")
+		b, err := os.ReadFile(hba)
+		ts.Check(err)
+		ts.Check(os.WriteFile(hba, append([]byte("local all pwuser scram-sha-256\n"), b...), 0o600))
+		_, err = conn.Exec(ctx, "SELECT pg_reload_conf()")
+		ts.Check(err)
+	})
+	u, err := url.Parse(server.URL("postgres"))
+	ts.Check(err)
+	u.User = url.UserPassword("pwuser", "wrong-pw")
+	ts.Setenv(args[0], u.String())
+}
+
+var pwOnce sync.Once
+
+// cmdSQL: sql URL QUERY runs QUERY and prints its rows to stdout, one per
+// line, columns separated by |.
+func cmdSQL(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: sql URL QUERY")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, args[0])
+	ts.Check(err)
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, args[1], pgx.QueryExecModeSimpleProtocol)
+	ts.Check(err)
+	var out strings.Builder
+	for rows.Next() {
+		vals, err := rows.Values()
+		ts.Check(err)
+		cells := make([]string, len(vals))
+		for i, v := range vals {
+			cells[i] = fmt.Sprint(v)
+			if b, ok := v.(bool); ok {
+				cells[i] = map[bool]string{true: "t", false: "f"}[b]
+			}
+		}
+		out.WriteString(strings.Join(cells, "|") + "\n")
+	}
+	ts.Check(rows.Err())
+	_, _ = ts.Stdout().Write([]byte(out.String()))
 }
 
 // cmdExits: exits N PROG ARGS... runs PROG like exec and asserts its exit
