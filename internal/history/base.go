@@ -1,10 +1,11 @@
-// Package history applies the rules the checksum cannot: a pull request
-// must not edit or delete migrations that are already merged, and its new
-// migrations must come after the base branch's newest; rebase restores that
+// Package history applies the rules atlas.sum cannot: a change must not
+// edit or delete migrations that are already merged, and the migrations it
+// adds must come after the base branch's newest one. Rebase restores that
 // order. The base is read from git.
 package history
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,59 +20,69 @@ import (
 	"github.com/ledgerforge/schemactl/internal/report"
 )
 
-// ErrBadRef means the git ref does not exist.
+// ErrBadRef means the git ref does not exist (or names no commit).
 var ErrBadRef = errors.New("unknown git ref")
 
 // Base is what a git ref holds of the migration directory.
 type Base struct {
 	Ref    string
-	Files  map[string][]byte // .sql file name -> content
-	Newest string            // the newest file on the ref, "" when none
+	Files  map[string][]byte // file name (base name) -> content, .sql files only
+	Newest string            // newest version on the ref ("" when none)
 }
 
-// LoadBase reads the migration directory dirPath as it is at ref. A
-// directory the ref does not have yet is an empty base (a first PR).
+// LoadBase reads the migration directory dirPath (relative or absolute,
+// inside a git work tree) as it is at ref. A ref that does not exist is an
+// error wrapping ErrBadRef; a directory the ref does not have is an empty
+// Base (a first change).
 func LoadBase(ctx context.Context, dirPath, ref string) (*Base, error) {
 	abs, err := filepath.Abs(dirPath)
+	if err == nil {
+		// git reports the top level with symbolic links resolved (a
+		// temporary directory under /var on macOS is /private/var).
+		abs, err = filepath.EvalSymlinks(abs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("history: migration directory %s: %w", dirPath, err)
+	}
+	top, err := topLevel(ctx, abs)
+	if err == nil {
+		top, err = filepath.EvalSymlinks(top)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("history: migration directory %s is not in a git work tree: %w", dirPath, err)
+	}
+	rel, err := filepath.Rel(top, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("history: migration directory %s is outside the git work tree %s", dirPath, top)
+	}
+	commit, err := resolveCommit(ctx, top, ref)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	// The directory's path inside the repository, as git spells it
-	// (symlinks in the work tree's path resolved).
-	prefix, err := git(ctx, abs, "rev-parse", "--show-prefix")
-	if err != nil {
-		return nil, fmt.Errorf("history: %s is not in a git work tree: %w", dirPath, err)
-	}
-	if _, err := git(ctx, abs, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err != nil {
-		return nil, fmt.Errorf("history: %w %q", ErrBadRef, ref)
-	}
-	args := []string{"ls-tree", "--full-tree", "--name-only", ref}
-	if p := strings.TrimSpace(prefix); p != "" {
-		args = append(args, "--", p)
-	}
-	out, err := git(ctx, abs, args...)
+	paths, err := listFiles(ctx, top, commit, rel)
 	if err != nil {
 		return nil, fmt.Errorf("history: list %s at %s: %w", dirPath, ref, err)
 	}
 	b := &Base{Ref: ref, Files: map[string][]byte{}}
-	for _, p := range strings.Split(strings.TrimSpace(out), "\n") {
+	for _, p := range paths {
 		name := path.Base(p)
-		if p == "" || !strings.HasSuffix(name, ".sql") {
+		if !strings.HasSuffix(name, ".sql") {
 			continue
 		}
-		content, err := git(ctx, abs, "show", ref+":"+p)
+		content, err := showFile(ctx, top, commit, p)
 		if err != nil {
 			return nil, fmt.Errorf("history: read %s at %s: %w", p, ref, err)
 		}
-		b.Files[name] = []byte(content)
-		if b.Newest == "" || compareVersions(version(name), version(b.Newest)) > 0 {
-			b.Newest = name
+		b.Files[name] = content
+		if v := version(name); b.Newest == "" || compareVersions(v, b.Newest) > 0 {
+			b.Newest = v
 		}
 	}
 	return b, nil
 }
 
-// Added returns the names of the files the base does not have, in order.
+// Added returns the names of the files that are not on the base, in
+// directory order: the files a change adds, which the safety analyzers lint.
 func (b *Base) Added(files []migrate.File) []string {
 	var added []string
 	for _, f := range files {
@@ -82,23 +93,30 @@ func (b *Base) Added(files []migrate.File) []string {
 	return added
 }
 
-// Check applies the history rules to the directory's files.
+// Check applies the history rules to the directory's files (dir.Files()):
+// SC401 for a merged file that was edited, SC402 for one that was deleted
+// and SC403 for an added file whose version is not after the base's newest.
 func (b *Base) Check(dir *migdir.Dir, files []migrate.File) []report.Finding {
+	at := func(name string) string { return path.Join(filepath.ToSlash(dir.Path()), name) }
+	finding := func(code, name, msg, remedy string) report.Finding {
+		return report.Finding{Code: code, Category: report.History, Severity: report.Error,
+			Object: at(name), Message: msg, Fix: &report.Location{File: at(name)}, Remedy: remedy}
+	}
 	var out []report.Finding
-	at := func(name string) string { return filepath.ToSlash(filepath.Join(dir.Path(), name)) }
-	present := map[string]bool{}
+	present := make(map[string]bool, len(files))
 	for _, f := range files {
-		present[f.Name()] = true
-		old, merged := b.Files[f.Name()]
+		name := f.Name()
+		present[name] = true
+		old, merged := b.Files[name]
 		switch {
-		case merged && string(old) != string(f.Bytes()):
-			out = append(out, report.Finding{Code: "SC401", Category: report.History, Severity: report.Error, Object: at(f.Name()),
-				Message: fmt.Sprintf("%s is already merged on %s and was edited: databases that applied it will never see the change", f.Name(), b.Ref),
-				Fix:     &report.Location{File: at(f.Name())}, Remedy: "never edit a merged migration: revert the edit and add a new migration"})
-		case !merged && b.Newest != "" && compareVersions(f.Version(), version(b.Newest)) <= 0:
-			out = append(out, report.Finding{Code: "SC403", Category: report.History, Severity: report.Error, Object: at(f.Name()),
-				Message: fmt.Sprintf("%s is new but sorts before %s, the newest file on %s: databases already past it would skip it", f.Name(), b.Newest, b.Ref),
-				Fix:     &report.Location{File: at(f.Name())}, Remedy: fmt.Sprintf("run `schemactl migrate rebase --git-base %s`", b.Ref)})
+		case merged && !bytes.Equal(old, f.Bytes()):
+			out = append(out, finding("SC401", name,
+				fmt.Sprintf("%s is merged on %s and was edited since: databases that already applied it will never run the change", name, b.Ref),
+				"never edit a merged migration: revert the edit and add a new migration"))
+		case !merged && b.Newest != "" && compareVersions(f.Version(), b.Newest) <= 0:
+			out = append(out, finding("SC403", name,
+				fmt.Sprintf("%s is added but its version is not after %s, the newest migration on %s, so databases already past that version would skip it", name, b.newestFile(), b.Ref),
+				fmt.Sprintf("run `schemactl migrate rebase --git-base %s`", b.Ref)))
 		}
 	}
 	var deleted []string
@@ -107,22 +125,39 @@ func (b *Base) Check(dir *migdir.Dir, files []migrate.File) []report.Finding {
 			deleted = append(deleted, name)
 		}
 	}
-	slices.Sort(deleted)
+	slices.Sort(deleted) // directory order
 	for _, name := range deleted {
-		out = append(out, report.Finding{Code: "SC402", Category: report.History, Severity: report.Error, Object: at(name),
-			Message: fmt.Sprintf("%s is already merged on %s and was deleted", name, b.Ref),
-			Remedy:  "restore it: a merged migration may already be applied"})
+		f := finding("SC402", name,
+			fmt.Sprintf("%s is merged on %s and was deleted, though databases may already have applied it", name, b.Ref),
+			"restore it: a merged migration may already be applied")
+		f.Fix = nil // there is no file left to point at
+		out = append(out, f)
 	}
 	return out
 }
 
-func version(name string) string {
-	return migrate.NewLocalFile(name, nil).Version()
+// newestFile names the base's file with the newest version (the last by
+// name if several share it), or the version itself if no file has it.
+func (b *Base) newestFile() string {
+	newest := ""
+	for name := range b.Files {
+		if compareVersions(version(name), b.Newest) == 0 && name > newest {
+			newest = name
+		}
+	}
+	if newest == "" {
+		return b.Newest
+	}
+	return newest
 }
 
-// compareVersions orders Atlas versions: numerically when both are digits.
+// version is a file name's version, as Atlas reads it.
+func version(name string) string { return migrate.NewLocalFile(name, nil).Version() }
+
+// compareVersions orders versions as migdir.NextVersion does: as numbers
+// when both are all digits (so "9" < "10"), else as strings.
 func compareVersions(a, b string) int {
-	if len(a) != len(b) && isDigits(a) && isDigits(b) {
+	if isDigits(a) && isDigits(b) {
 		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
 		if len(a) != len(b) {
 			return len(a) - len(b)
@@ -131,6 +166,4 @@ func compareVersions(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-func isDigits(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789") == ""
-}
+func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }

@@ -3,8 +3,10 @@ package history
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,62 +15,100 @@ import (
 	"github.com/ledgerforge/schemactl/internal/migdir"
 )
 
-// Rename is one file renamed by Rebase.
+// rename moves a file. It is a variable only so tests can make a rename
+// fail midway and check the rollback.
+var rename = os.Rename
+
+// Rename is one file renamed by Rebase (base names).
 type Rename struct{ From, To string }
 
-// Rebase gives every added file that does not come after the base's newest
-// a fresh version after it, keeping the added files' order and names, and
-// rewrites atlas.sum (after a merge it may hold conflict markers, so the old
-// one is not read). On a failure the renames done are undone.
+// Rebase gives every added file whose version is not after the base's
+// newest a fresh version after it, keeping the added files' relative order
+// and descriptions, and rewrites atlas.sum. It does not read the old
+// atlas.sum, which after a merge may hold conflict markers.
+//
+// A file is renamed when its version is not after every version before it:
+// the base's (present or deleted) and the earlier added files' final ones.
+// So the added files' final versions strictly increase, and a file left
+// alone is never overtaken by a renamed one. New versions come from
+// migdir.NextVersion, so they are now's UTC stamp when that is later.
+//
+// It returns the renames done, in directory order; none when nothing needed
+// renaming (atlas.sum is rewritten anyway). On a failure the renames
+// already done are undone and atlas.sum is left as it was.
 func Rebase(dir *migdir.Dir, b *Base, now time.Time) ([]Rename, error) {
 	files, err := dir.Files()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("history: rebase: %w", err)
 	}
-	taken := make([]migrate.File, 0, len(b.Files))
-	for name := range b.Files {
-		taken = append(taken, migrate.NewLocalFile(name, nil))
-	}
-	var renames []Rename
-	for _, name := range b.Added(files) {
-		if b.Newest == "" {
-			break
+	renames := plan(b, b.Added(files), now)
+	// Renaming the last file first means no target is still the name of a
+	// file waiting for its own rename (see plan); a target that exists all
+	// the same is refused rather than overwritten.
+	var done []Rename
+	for _, r := range slices.Backward(renames) {
+		from, to := filepath.Join(dir.Path(), r.From), filepath.Join(dir.Path(), r.To)
+		err := occupied(to)
+		if err == nil {
+			err = rename(from, to)
 		}
-		if len(renames) == 0 && compareVersions(version(name), version(b.Newest)) > 0 {
-			continue // already after the base, and so are the ones after it
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("history: rebase: rename %s to %s: %w", r.From, r.To, err), undo(dir, done))
 		}
-		v := migdir.NextVersion(taken, now)
-		desc := ""
-		if _, d, ok := strings.Cut(name, "_"); ok {
-			desc = "_" + d
-		} else {
-			desc = ".sql"
-			if !strings.HasSuffix(name, ".sql") {
-				desc = ""
-			}
-		}
-		to := v + desc
-		if !strings.HasSuffix(to, ".sql") {
-			to += ".sql"
-		}
-		taken = append(taken, migrate.NewLocalFile(to, nil))
-		renames = append(renames, Rename{From: name, To: to})
-	}
-	for i, r := range renames {
-		if err := os.Rename(filepath.Join(dir.Path(), r.From), filepath.Join(dir.Path(), r.To)); err != nil {
-			return nil, errors.Join(fmt.Errorf("history: rebase %s: %w", r.From, err), undo(dir, renames[:i]))
-		}
+		done = append(done, r)
 	}
 	if err := dir.Hash(); err != nil {
-		return nil, errors.Join(fmt.Errorf("history: rebase: %w", err), undo(dir, renames))
+		return nil, errors.Join(fmt.Errorf("history: rebase: %w", err), undo(dir, done))
 	}
 	return renames, nil
 }
 
+// plan computes the renames of added (names in directory order).
+func plan(b *Base, added []string, now time.Time) []Rename {
+	if b.Newest == "" {
+		return nil // nothing merged to come after
+	}
+	taken := make([]migrate.File, 0, len(b.Files)+len(added))
+	for name := range b.Files {
+		taken = append(taken, migrate.NewLocalFile(name, nil))
+	}
+	floor := b.Newest
+	var renames []Rename
+	for _, name := range added {
+		to := name
+		if compareVersions(version(name), floor) <= 0 {
+			v := migdir.NextVersion(taken, now)
+			to = v + ".sql"
+			if _, desc, ok := strings.Cut(name, "_"); ok {
+				to = v + "_" + desc
+			}
+			renames = append(renames, Rename{From: name, To: to})
+		}
+		taken = append(taken, migrate.NewLocalFile(to, nil))
+		floor = version(to)
+	}
+	return renames
+}
+
+// occupied returns an error if path exists: os.Rename would replace it.
+func occupied(path string) error {
+	_, err := os.Lstat(path)
+	switch {
+	case err == nil:
+		return fs.ErrExist
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	}
+	return err
+}
+
+// undo reverts done (in the order they were done), last first.
 func undo(dir *migdir.Dir, done []Rename) error {
 	var errs []error
-	for i := len(done) - 1; i >= 0; i-- {
-		errs = append(errs, os.Rename(filepath.Join(dir.Path(), done[i].To), filepath.Join(dir.Path(), done[i].From)))
+	for _, r := range slices.Backward(done) {
+		if err := rename(filepath.Join(dir.Path(), r.To), filepath.Join(dir.Path(), r.From)); err != nil {
+			errs = append(errs, fmt.Errorf("history: undo rename %s to %s: %w", r.From, r.To, err))
+		}
 	}
 	return errors.Join(errs...)
 }

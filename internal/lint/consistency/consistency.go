@@ -30,14 +30,29 @@ type Locator interface {
 // place to fix an object that no schema declares.
 type Mentions func(ident string) (report.Location, bool)
 
-// Remedies by direction.
-const (
-	remedyMissing = "run `schemactl migrate diff <name>` to write the migration"
-	remedyExtra   = "declare it in ent/schema, or run `schemactl migrate diff <name>` to drop it"
-	remedyDiffers = "run `schemactl migrate diff <name>`, or change ent/schema to match the migrations"
-)
+// Sides names the two states compared, for the messages: Want declares,
+// Have is checked against it.
+type Sides struct {
+	Want, Have    string // "ent/schema", "the migrations"
+	Declares      string // how Want holds an object: "ent/schema declares it"
+	Lacks         string // how Have misses it: "no migration creates it"
+	Undeclared    string // how Want misses an extra object: "ent/schema does not declare it"
+	RemedyMissing string
+	RemedyExtra   string
+	RemedyDiffers string
+}
+
+// EntVsMigrations is the gate's comparison.
+var EntVsMigrations = Sides{
+	Want: "ent/schema", Have: "the migrations",
+	Declares: "ent/schema declares it", Lacks: "no migration creates it", Undeclared: "ent/schema does not declare it",
+	RemedyMissing: "run `schemactl migrate diff <name>` to write the migration",
+	RemedyExtra:   "declare it in ent/schema, or run `schemactl migrate diff <name>` to drop it",
+	RemedyDiffers: "run `schemactl migrate diff <name>`, or change ent/schema to match the migrations",
+}
 
 type analysis struct {
+	s        Sides
 	loc      Locator
 	mentions Mentions
 	out      []report.Finding
@@ -47,35 +62,40 @@ type analysis struct {
 // desired one: what it adds is missing from the migrations, what it drops
 // exists only in them.
 func Findings(changes []schema.Change, loc Locator, mentions Mentions) []report.Finding {
-	a := &analysis{loc: loc, mentions: mentions}
+	return Compare(changes, EntVsMigrations, loc, mentions)
+}
+
+// Compare is Findings between any two states, named by sides.
+func Compare(changes []schema.Change, sides Sides, loc Locator, mentions Mentions) []report.Finding {
+	a := &analysis{s: sides, loc: loc, mentions: mentions}
 	for _, c := range changes {
 		switch c := c.(type) {
 		case *schema.AddTable:
 			a.missing("ENT101", report.Table, fmt.Sprintf("table %q", c.T.Name),
-				fmt.Sprintf("table %q is missing: ent/schema declares it, no migration creates it", c.T.Name), a.locate(loc.Table(c.T.Name)))
+				a.missingMsg(fmt.Sprintf("table %q", c.T.Name)), a.locate(loc.Table(c.T.Name)))
 		case *schema.DropTable:
 			a.extra("ENT102", report.Table, fmt.Sprintf("table %q", c.T.Name),
-				fmt.Sprintf("table %q exists in the migrations, but no Ent schema declares it", c.T.Name), c.T.Name)
+				a.extraMsg(fmt.Sprintf("table %q", c.T.Name)), c.T.Name)
 		case *schema.ModifyTable:
 			a.table(c)
 		case *schema.AddObject:
 			if e, ok := c.O.(*schema.EnumType); ok {
 				a.missing("ENT121", report.Enum, fmt.Sprintf("enum type %q", e.T),
-					fmt.Sprintf("enum type %q %s is missing: ent/schema declares it, no migration creates it", e.T, values(e.Values)), a.locate(loc.EnumType(e.T)))
+					a.missingMsg(fmt.Sprintf("enum type %q %s", e.T, values(e.Values))), a.locate(loc.EnumType(e.T)))
 			}
 		case *schema.DropObject:
 			if e, ok := c.O.(*schema.EnumType); ok {
 				a.extra("ENT123", report.Enum, fmt.Sprintf("enum type %q", e.T),
-					fmt.Sprintf("enum type %q exists in the migrations, but no Ent field uses it", e.T), e.T)
+					a.extraMsg(fmt.Sprintf("enum type %q", e.T)), e.T)
 			}
 		case *schema.ModifyObject:
 			from, ok1 := c.From.(*schema.EnumType)
 			to, ok2 := c.To.(*schema.EnumType)
 			if ok1 && ok2 {
-				a.add("ENT122", report.Enum, fmt.Sprintf("enum type %q", to.T), enumMessage(from, to), a.locate(loc.EnumType(to.T)), remedyDiffers)
+				a.add("ENT122", report.Enum, fmt.Sprintf("enum type %q", to.T), a.enumMessage(from, to), a.locate(loc.EnumType(to.T)), a.s.RemedyDiffers)
 			}
 		default:
-			a.add("ENT199", report.Table, fmt.Sprintf("%T", c), fmt.Sprintf("the migrations and ent/schema differ (%T)", c), nil, remedyDiffers)
+			a.add("ENT199", report.Table, fmt.Sprintf("%T", c), fmt.Sprintf("%s and %s differ (%T)", a.s.Have, a.s.Want, c), nil, a.s.RemedyDiffers)
 		}
 	}
 	return a.out
@@ -87,48 +107,48 @@ func (a *analysis) table(mt *schema.ModifyTable) {
 		switch c := c.(type) {
 		case *schema.AddColumn:
 			a.missing("ENT111", report.Column, column(t, c.C.Name),
-				fmt.Sprintf("%s (%s) is missing: ent/schema declares it, no migration creates it", column(t, c.C.Name), typeOf(c.C)), a.locate(a.loc.Column(t, c.C.Name)))
+				a.missingMsg(fmt.Sprintf("%s (%s)", column(t, c.C.Name), typeOf(c.C))), a.locate(a.loc.Column(t, c.C.Name)))
 		case *schema.DropColumn:
 			a.extra("ENT115", report.Column, column(t, c.C.Name),
-				fmt.Sprintf("%s exists in the migrations, but no Ent field declares it", column(t, c.C.Name)), c.C.Name)
+				a.extraMsg(column(t, c.C.Name)), c.C.Name)
 		case *schema.ModifyColumn:
 			a.modifyColumn(t, c)
 		case *schema.AddIndex:
 			a.addIndex(t, c.I)
 		case *schema.DropIndex:
 			a.extra("ENT143", report.Index, index(t, c.I),
-				fmt.Sprintf("%s %s exists in the migrations, but ent/schema does not declare it", index(t, c.I), parts(c.I)), c.I.Name)
+				a.extraMsg(index(t, c.I)+" "+parts(c.I)), c.I.Name)
 		case *schema.ModifyIndex:
-			a.add("ENT142", report.Index, index(t, c.To), indexMessage(t, c), a.locate(a.loc.Index(t, partNames(c.To), c.To.Unique)), remedyDiffers)
+			a.add("ENT142", report.Index, index(t, c.To), a.indexMessage(t, c), a.locate(a.loc.Index(t, partNames(c.To), c.To.Unique)), a.s.RemedyDiffers)
 		case *schema.AddForeignKey:
 			a.missing("ENT131", report.ForeignKey, fk(t, c.F),
-				fmt.Sprintf("%s %s is missing: ent/schema declares it, no migration creates it", fk(t, c.F), fkShape(c.F)), a.locate(a.loc.ForeignKey(t, columnNames(c.F.Columns))))
+				a.missingMsg(fk(t, c.F)+" "+fkShape(c.F)), a.locate(a.loc.ForeignKey(t, columnNames(c.F.Columns))))
 		case *schema.DropForeignKey:
 			a.extra("ENT133", report.ForeignKey, fk(t, c.F),
-				fmt.Sprintf("%s %s exists in the migrations, but ent/schema does not declare it", fk(t, c.F), fkShape(c.F)), c.F.Symbol)
+				a.extraMsg(fk(t, c.F)+" "+fkShape(c.F)), c.F.Symbol)
 		case *schema.ModifyForeignKey:
 			a.add("ENT132", report.ForeignKey, fk(t, c.To),
-				fmt.Sprintf("%s differs: the migrations have %s, ent/schema has %s", fk(t, c.To), fkShape(c.From), fkShape(c.To)),
-				a.locate(a.fkFix(t, c)), remedyDiffers)
+				fmt.Sprintf("%s differs: %s in %s, %s in %s", fk(t, c.To), fkShape(c.From), a.s.Have, fkShape(c.To), a.s.Want),
+				a.locate(a.fkFix(t, c)), a.s.RemedyDiffers)
 		case *schema.AddCheck:
 			a.missing("ENT152", report.Constraint, check(t, c.C),
-				fmt.Sprintf("%s CHECK %s is missing: ent/schema declares it, no migration creates it", check(t, c.C), c.C.Expr), a.locate(a.loc.Check(t, c.C.Name)))
+				a.missingMsg(check(t, c.C)+" CHECK "+c.C.Expr), a.locate(a.loc.Check(t, c.C.Name)))
 		case *schema.DropCheck:
 			a.extra("ENT154", report.Constraint, check(t, c.C),
-				fmt.Sprintf("%s CHECK %s exists in the migrations, but ent/schema does not declare it", check(t, c.C), c.C.Expr), c.C.Name)
+				a.extraMsg(check(t, c.C)+" CHECK "+c.C.Expr), c.C.Name)
 		case *schema.ModifyCheck:
 			a.add("ENT153", report.Constraint, check(t, c.To),
-				fmt.Sprintf("%s differs: the migrations have CHECK %s, ent/schema has CHECK %s", check(t, c.To), c.From.Expr, c.To.Expr),
-				a.locate(a.loc.Check(t, c.To.Name)), remedyDiffers)
+				fmt.Sprintf("%s differs: CHECK %s in %s, CHECK %s in %s", check(t, c.To), c.From.Expr, a.s.Have, c.To.Expr, a.s.Want),
+				a.locate(a.loc.Check(t, c.To.Name)), a.s.RemedyDiffers)
 		case *schema.AddPrimaryKey, *schema.DropPrimaryKey, *schema.ModifyPrimaryKey:
 			a.add("ENT161", report.Constraint, fmt.Sprintf("primary key of %q", t),
-				fmt.Sprintf("the primary key of table %q differs between the migrations and ent/schema", t), a.locate(a.loc.Table(t)), remedyDiffers)
+				fmt.Sprintf("the primary key of table %q differs between %s and %s", t, a.s.Have, a.s.Want), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
 		case *schema.ModifyAttr, *schema.AddAttr, *schema.DropAttr:
 			a.add("ENT103", report.Table, fmt.Sprintf("table %q", t),
-				fmt.Sprintf("table %q differs in its attributes (%s)", t, attrName(c)), a.locate(a.loc.Table(t)), remedyDiffers)
+				fmt.Sprintf("table %q differs in its attributes (%s)", t, attrName(c)), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
 		default:
 			a.add("ENT199", report.Table, fmt.Sprintf("table %q", t),
-				fmt.Sprintf("table %q differs between the migrations and ent/schema (%T)", t, c), a.locate(a.loc.Table(t)), remedyDiffers)
+				fmt.Sprintf("table %q differs between %s and %s (%T)", t, a.s.Have, a.s.Want, c), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
 		}
 	}
 }
@@ -146,19 +166,19 @@ func (a *analysis) modifyColumn(t string, c *schema.ModifyColumn) {
 	name := column(t, c.To.Name)
 	fix := a.locate(a.loc.Column(t, c.To.Name))
 	if c.Change.Is(schema.ChangeType) {
-		a.add("ENT112", report.Column, name, fmt.Sprintf("%s has type %s in the migrations, %s in ent/schema", name, typeOf(c.From), typeOf(c.To)), fix, remedyDiffers)
+		a.add("ENT112", report.Column, name, fmt.Sprintf("%s has type %s in %s, %s in %s", name, typeOf(c.From), a.s.Have, typeOf(c.To), a.s.Want), fix, a.s.RemedyDiffers)
 	}
 	if c.Change.Is(schema.ChangeNull) {
-		a.add("ENT113", report.Column, name, fmt.Sprintf("%s is %s in the migrations, %s in ent/schema", name, nullable(c.From), nullable(c.To)), fix, remedyDiffers)
+		a.add("ENT113", report.Column, name, fmt.Sprintf("%s is %s in %s, %s in %s", name, nullable(c.From), a.s.Have, nullable(c.To), a.s.Want), fix, a.s.RemedyDiffers)
 	}
 	if c.Change.Is(schema.ChangeDefault) {
-		a.add("ENT114", report.Column, name, fmt.Sprintf("%s has %s in the migrations, %s in ent/schema", name, defaultOf(c.From), defaultOf(c.To)), fix, remedyDiffers)
+		a.add("ENT114", report.Column, name, fmt.Sprintf("%s has %s in %s, %s in %s", name, defaultOf(c.From), a.s.Have, defaultOf(c.To), a.s.Want), fix, a.s.RemedyDiffers)
 	}
 	if c.Change.Is(schema.ChangeComment) {
-		a.add("ENT116", report.Column, name, fmt.Sprintf("%s has a different comment in the migrations than in ent/schema", name), fix, remedyDiffers)
+		a.add("ENT116", report.Column, name, fmt.Sprintf("%s has a different comment in %s than in %s", name, a.s.Have, a.s.Want), fix, a.s.RemedyDiffers)
 	}
 	if rest := c.Change &^ (schema.ChangeType | schema.ChangeNull | schema.ChangeDefault | schema.ChangeComment); rest != schema.NoChange {
-		a.add("ENT117", report.Column, name, fmt.Sprintf("%s differs between the migrations and ent/schema (collation, identity or generation)", name), fix, remedyDiffers)
+		a.add("ENT117", report.Column, name, fmt.Sprintf("%s differs between %s and %s (collation, identity or generation)", name, a.s.Have, a.s.Want), fix, a.s.RemedyDiffers)
 	}
 }
 
@@ -171,7 +191,15 @@ func (a *analysis) addIndex(t string, idx *schema.Index) {
 		what = "unique " + what
 	}
 	a.missing(code, cat, index(t, idx),
-		fmt.Sprintf("%s %s is missing: ent/schema declares it, no migration creates it", what, parts(idx)), a.locate(a.loc.Index(t, partNames(idx), idx.Unique)))
+		a.missingMsg(what+" "+parts(idx)), a.locate(a.loc.Index(t, partNames(idx), idx.Unique)))
+}
+
+func (a *analysis) missingMsg(what string) string {
+	return fmt.Sprintf("%s is missing: %s, %s", what, a.s.Declares, a.s.Lacks)
+}
+
+func (a *analysis) extraMsg(what string) string {
+	return fmt.Sprintf("%s exists in %s, but %s", what, a.s.Have, a.s.Undeclared)
 }
 
 func (a *analysis) add(code string, cat report.Category, object, msg string, fix *report.Location, remedy string) {
@@ -179,7 +207,7 @@ func (a *analysis) add(code string, cat report.Category, object, msg string, fix
 }
 
 func (a *analysis) missing(code string, cat report.Category, object, msg string, fix *report.Location) {
-	a.add(code, cat, object, msg, fix, remedyMissing)
+	a.add(code, cat, object, msg, fix, a.s.RemedyMissing)
 }
 
 // extra objects are fixed where a migration wrote them.
@@ -190,7 +218,7 @@ func (a *analysis) extra(code string, cat report.Category, object, msg, ident st
 			fix = &l
 		}
 	}
-	a.add(code, cat, object, msg, fix, remedyExtra)
+	a.add(code, cat, object, msg, fix, a.s.RemedyExtra)
 }
 
 func (a *analysis) locate(l report.Location, ok bool) *report.Location {
@@ -267,13 +295,13 @@ func parts(i *schema.Index) string {
 	return s
 }
 
-func indexMessage(t string, c *schema.ModifyIndex) string {
+func (a *analysis) indexMessage(t string, c *schema.ModifyIndex) string {
 	var diffs []string
 	if c.Change.Is(schema.ChangeUnique) {
-		diffs = append(diffs, fmt.Sprintf("%s in the migrations, %s in ent/schema", uniq(c.From), uniq(c.To)))
+		diffs = append(diffs, fmt.Sprintf("%s in %s, %s in %s", uniq(c.From), a.s.Have, uniq(c.To), a.s.Want))
 	}
 	if c.Change.Is(schema.ChangeParts) || c.Change.Is(schema.ChangeAttr) {
-		diffs = append(diffs, fmt.Sprintf("%s in the migrations, %s in ent/schema", parts(c.From), parts(c.To)))
+		diffs = append(diffs, fmt.Sprintf("%s in %s, %s in %s", parts(c.From), a.s.Have, parts(c.To), a.s.Want))
 	}
 	if len(diffs) == 0 {
 		diffs = append(diffs, "its definition")
@@ -312,7 +340,7 @@ func action(r schema.ReferenceOption) string {
 	return string(r)
 }
 
-func enumMessage(from, to *schema.EnumType) string {
+func (a *analysis) enumMessage(from, to *schema.EnumType) string {
 	var missing, extra []string
 	for _, v := range to.Values {
 		if !slices.Contains(from.Values, v) {
@@ -326,13 +354,13 @@ func enumMessage(from, to *schema.EnumType) string {
 	}
 	var parts []string
 	if len(missing) > 0 {
-		parts = append(parts, fmt.Sprintf("value(s) %s declared in ent/schema are missing from the migrations", values(missing)))
+		parts = append(parts, fmt.Sprintf("value(s) %s in %s are missing from %s", values(missing), a.s.Want, a.s.Have))
 	}
 	if len(extra) > 0 {
-		parts = append(parts, fmt.Sprintf("value(s) %s exist in the migrations but not in ent/schema", values(extra)))
+		parts = append(parts, fmt.Sprintf("value(s) %s exist in %s but not in %s", values(extra), a.s.Have, a.s.Want))
 	}
 	if len(parts) == 0 {
-		parts = append(parts, fmt.Sprintf("values are ordered %s in the migrations, %s in ent/schema", values(from.Values), values(to.Values)))
+		parts = append(parts, fmt.Sprintf("values are ordered %s in %s, %s in %s", values(from.Values), a.s.Have, values(to.Values), a.s.Want))
 	}
 	return fmt.Sprintf("enum type %q differs: %s", to.T, strings.Join(parts, "; "))
 }

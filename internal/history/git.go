@@ -1,0 +1,88 @@
+package history
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// git runs the git binary in dir and returns its standard output. A failure
+// carries git's standard error, which says what went wrong.
+func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return nil, fmt.Errorf("git %s: %w: %s", args[0], err, msg)
+		}
+		return nil, fmt.Errorf("git %s: %w", args[0], err)
+	}
+	return out.Bytes(), nil
+}
+
+// topLevel returns the root of the work tree dir is in, as git spells it
+// (symbolic links resolved).
+func topLevel(ctx context.Context, dir string) (string, error) {
+	out, err := git(ctx, dir, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return "", err
+	}
+	return filepath.FromSlash(strings.TrimSpace(string(out))), nil
+}
+
+// resolveCommit returns the commit ref names, or an error wrapping
+// ErrBadRef. Reading the rest from the commit id rather than the ref keeps
+// the view consistent if the ref moves meanwhile.
+func resolveCommit(ctx context.Context, top, ref string) (string, error) {
+	if ref == "" || strings.HasPrefix(ref, "-") {
+		return "", fmt.Errorf("%w %q", ErrBadRef, ref)
+	}
+	out, err := git(ctx, top, "rev-parse", "--verify", "--quiet", ref+"^{commit}")
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", err
+		}
+		return "", fmt.Errorf("%w %q", ErrBadRef, ref)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// listFiles returns the paths (relative to top, slash-separated) of the
+// regular files directly in dir (relative to top, "." for top itself) at
+// commit; none when the commit has no such directory. Subdirectories,
+// submodules and symbolic links are left out, as Atlas reads none of them.
+func listFiles(ctx context.Context, top, commit, dir string) ([]string, error) {
+	args := []string{"--literal-pathspecs", "ls-tree", "-z", commit}
+	if dir != "." {
+		args = append(args, "--", filepath.ToSlash(dir)+"/")
+	}
+	out, err := git(ctx, top, args...)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, entry := range strings.Split(string(out), "\x00") {
+		// "<mode> SP <type> SP <object> TAB <path>"
+		meta, p, ok := strings.Cut(entry, "\t")
+		if !ok {
+			continue
+		}
+		if f := strings.Fields(meta); len(f) == 3 && f[1] == "blob" && f[0] != "120000" {
+			paths = append(paths, p)
+		}
+	}
+	return paths, nil
+}
+
+// showFile returns the content of the file at path (relative to top,
+// slash-separated) at commit, as committed.
+func showFile(ctx context.Context, top, commit, path string) ([]byte, error) {
+	return git(ctx, top, "show", commit+":"+path)
+}
