@@ -30,8 +30,9 @@ func addTargetFlags(cmd *cobra.Command, t *targetFlags) {
 	cmd.Flags().StringVar(&t.revisionsSchema, "revisions-schema", "", "schema of the atlas_schema_revisions table (default: the URL's search_path, else atlas_schema_revisions)")
 }
 
-// target checks --url and connects. A URL with no database name, or one
-// that is the dev database, is refused: both are too easy to get wrong.
+// target checks --url and connects, returning the revisions schema. A URL
+// with no database name, or one that is the dev database, is refused: both
+// are too easy to get wrong.
 func target(cmd *cobra.Command, in inputs, t targetFlags) (*pgdb.Conn, string, error) {
 	u := t.url
 	if u == "" {
@@ -56,16 +57,22 @@ func target(cmd *cobra.Command, in inputs, t targetFlags) (*pgdb.Conn, string, e
 	}
 	schema := t.revisionsSchema
 	if schema == "" {
-		if p, err := url.Parse(u); err == nil {
-			if sp := p.Query().Get("search_path"); sp != "" && !strings.Contains(sp, ",") {
-				schema = sp
-			}
-		}
+		schema = boundSchema(u)
 	}
 	if schema == "" {
 		schema = revisions.DefaultSchema
 	}
 	return conn, schema, nil
+}
+
+// boundSchema is the one schema a URL's search_path binds it to, or "".
+func boundSchema(u string) string {
+	if p, err := url.Parse(u); err == nil {
+		if sp := p.Query().Get("search_path"); sp != "" && !strings.Contains(sp, ",") {
+			return sp
+		}
+	}
+	return ""
 }
 
 // same reports whether two URLs name one database.

@@ -61,7 +61,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 
 	migrate := &cobra.Command{Use: "migrate", Short: "Generate, hash, validate, lint and apply versioned migrations"}
 	migrate.AddCommand(newDiffCmd(g), newHashCmd(g), newValidateCmd(g), newLintCmd(g), newRebaseCmd(g), newApplyCmd(g), newStatusCmd(g))
-	root.AddCommand(migrate, newDevDBCmd())
+	root.AddCommand(migrate, newSchemaCmd(g), newDevDBCmd())
 	return root
 }
 

@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/report"
 )
 
@@ -24,91 +23,6 @@ const (
 	fileE  = "20260105000000_tags.sql"  // the branch's, after main's newest
 	dirRel = "db/migrations"
 )
-
-// repo is a git repository whose migration directory is db/migrations.
-type repo struct {
-	t    *testing.T
-	root string
-	dir  string
-}
-
-func newRepo(t *testing.T) *repo {
-	for k, v := range map[string]string{"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-		"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-		"GIT_CONFIG_GLOBAL": os.DevNull, "GIT_CONFIG_NOSYSTEM": "1"} {
-		t.Setenv(k, v)
-	}
-	r := &repo{t: t, root: t.TempDir()}
-	r.dir = filepath.Join(r.root, filepath.FromSlash(dirRel))
-	require.NoError(t, os.MkdirAll(r.dir, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(r.root, "README"), []byte("x\n"), 0o644))
-	r.git("init", "-q", "-b", "main")
-	return r
-}
-
-func (r *repo) git(args ...string) {
-	r.t.Helper()
-	out, err := exec.Command("git", append([]string{"-C", r.root}, args...)...).CombinedOutput()
-	require.NoError(r.t, err, "git %v: %s", args, out)
-}
-
-// write creates migration files holding their own name.
-func (r *repo) write(names ...string) {
-	for _, n := range names {
-		require.NoError(r.t, os.WriteFile(filepath.Join(r.dir, n), []byte("-- "+n+"\nSELECT 1;\n"), 0o644))
-	}
-}
-
-func (r *repo) commit(msg string) { r.git("add", "-A"); r.git("commit", "-q", "-m", msg) }
-
-func (r *repo) load(ref string) *Base {
-	r.t.Helper()
-	b, err := LoadBase(context.Background(), r.dir, ref)
-	require.NoError(r.t, err)
-	return b
-}
-
-func (r *repo) files() (*migdir.Dir, []migrate.File) {
-	r.t.Helper()
-	d, err := migdir.Open(r.dir)
-	require.NoError(r.t, err)
-	fs, err := d.Files()
-	require.NoError(r.t, err)
-	return d, fs
-}
-
-// branch commits A and B (and a non-migration file) on main and starts
-// branch feature.
-func branch(t *testing.T) *repo {
-	r := newRepo(t)
-	r.write(fileA, fileB)
-	require.NoError(t, os.WriteFile(filepath.Join(r.dir, "notes.txt"), []byte("x"), 0o644))
-	r.commit("base")
-	r.git("checkout", "-q", "-b", "feature")
-	return r
-}
-
-// nonLinear: feature adds C (and extra), main gains D meanwhile, and feature
-// merges main.
-func nonLinear(t *testing.T, extra ...string) *repo {
-	r := branch(t)
-	r.write(append([]string{fileC}, extra...)...)
-	r.commit("feature")
-	r.git("checkout", "-q", "main")
-	r.write(fileD)
-	r.commit("main")
-	r.git("checkout", "-q", "feature")
-	r.git("merge", "-q", "--no-edit", "main")
-	return r
-}
-
-func codes(fs []report.Finding) []string {
-	var cs []string
-	for _, f := range fs {
-		cs = append(cs, f.Code)
-	}
-	return cs
-}
 
 func TestCleanChange(t *testing.T) {
 	r := branch(t)
@@ -130,44 +44,58 @@ func TestCleanChange(t *testing.T) {
 		require.NoError(t, err, p)
 		require.Equal(t, b, got, p)
 	}
+
+	// Nothing to rename; atlas.sum is written all the same.
+	renames, err := Rebase(d, b, time.Now())
+	require.NoError(t, err)
+	require.Empty(t, renames)
+	problems, err := d.CheckSum()
+	require.NoError(t, err)
+	require.Empty(t, problems)
 }
 
 func TestCheck(t *testing.T) {
-	t.Run("edited", func(t *testing.T) {
-		r := branch(t)
-		require.NoError(t, os.WriteFile(filepath.Join(r.dir, fileA), []byte("SELECT 2;\n"), 0o644))
-		d, files := r.files()
-		fs := r.load("main").Check(d, files)
-		require.Equal(t, []string{"SC401"}, codes(fs))
-		path := filepath.ToSlash(filepath.Join(r.dir, fileA))
-		require.Equal(t, report.Finding{Code: "SC401", Category: report.History, Severity: report.Error, Object: path,
-			Message: fs[0].Message, Fix: &report.Location{File: path},
-			Remedy: "never edit a merged migration: revert the edit and add a new migration"}, fs[0])
-		require.Contains(t, fs[0].Message, fileA)
-	})
-	t.Run("deleted", func(t *testing.T) {
-		r := branch(t)
-		require.NoError(t, os.Remove(filepath.Join(r.dir, fileA)))
-		d, files := r.files()
-		fs := r.load("main").Check(d, files)
-		require.Equal(t, []string{"SC402"}, codes(fs))
-		require.Equal(t, filepath.ToSlash(filepath.Join(r.dir, fileA)), fs[0].Object)
-		require.Contains(t, fs[0].Message, fileA)
-		require.Nil(t, fs[0].Fix)
-		require.Equal(t, "restore it: a merged migration may already be applied", fs[0].Remedy)
-	})
-	t.Run("non-linear", func(t *testing.T) {
-		r := nonLinear(t)
-		b := r.load("main")
-		require.Equal(t, "20260104000000", b.Newest)
-		d, files := r.files()
-		require.Equal(t, []string{fileC}, b.Added(files))
-		fs := b.Check(d, files)
-		require.Equal(t, []string{"SC403"}, codes(fs))
-		require.Equal(t, filepath.ToSlash(filepath.Join(r.dir, fileC)), fs[0].Object)
-		require.Regexp(t, fileC+".*"+fileD, fs[0].Message)
-		require.Equal(t, "run `schemactl migrate rebase --git-base main`", fs[0].Remedy)
-	})
+	tests := []struct {
+		name   string
+		repo   func(t *testing.T) *repo
+		code   string
+		file   string   // the Object
+		names  []string // in the message, in order
+		fix    bool
+		remedy string
+	}{
+		{name: "edited", repo: func(t *testing.T) *repo {
+			r := branch(t)
+			require.NoError(t, os.WriteFile(filepath.Join(r.dir, fileA), []byte("SELECT 2;\n"), 0o644))
+			return r
+		}, code: "SC401", file: fileA, names: []string{fileA}, fix: true,
+			remedy: "never edit a merged migration: revert the edit and add a new migration"},
+		{name: "deleted", repo: func(t *testing.T) *repo {
+			r := branch(t)
+			require.NoError(t, os.Remove(filepath.Join(r.dir, fileA)))
+			return r
+		}, code: "SC402", file: fileA, names: []string{fileA},
+			remedy: "restore it: a merged migration may already be applied"},
+		{name: "non-linear", repo: func(t *testing.T) *repo { return nonLinear(t) },
+			code: "SC403", file: fileC, names: []string{fileC, fileD}, fix: true,
+			remedy: "run `schemactl migrate rebase --git-base main`"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.repo(t)
+			d, files := r.files()
+			fs := r.load("main").Check(d, files)
+			require.Len(t, fs, 1)
+			path := filepath.ToSlash(filepath.Join(r.dir, tt.file))
+			want := report.Finding{Code: tt.code, Category: report.History, Severity: report.Error, Object: path,
+				Message: fs[0].Message, Remedy: tt.remedy}
+			if tt.fix {
+				want.Fix = &report.Location{File: path}
+			}
+			require.Equal(t, want, fs[0])
+			require.Regexp(t, strings.Join(tt.names, ".*"), fs[0].Message)
+		})
+	}
 }
 
 func TestRebase(t *testing.T) {
@@ -201,6 +129,7 @@ func TestRebase(t *testing.T) {
 				require.NoError(t, os.WriteFile(filepath.Join(r.dir, migrate.HashFileName), []byte(tt.sum), 0o644))
 			}
 			b := r.load("main")
+			require.Equal(t, "20260104000000", b.Newest)
 			renames, err := Rebase(d, b, tt.now)
 			require.NoError(t, err)
 			require.Equal(t, tt.want, renames)
@@ -217,18 +146,6 @@ func TestRebase(t *testing.T) {
 			require.Empty(t, b.Check(d, files))
 		})
 	}
-}
-
-func TestRebaseNothingToDo(t *testing.T) {
-	r := branch(t)
-	r.write(fileC)
-	d, _ := r.files()
-	renames, err := Rebase(d, r.load("main"), time.Now())
-	require.NoError(t, err)
-	require.Empty(t, renames)
-	problems, err := d.CheckSum() // atlas.sum was written
-	require.NoError(t, err)
-	require.Empty(t, problems)
 }
 
 func TestRebaseUndoes(t *testing.T) {

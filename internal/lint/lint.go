@@ -5,12 +5,10 @@
 package lint
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"slices"
 
 	"ariga.io/atlas/sql/migrate"
@@ -110,7 +108,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.Add(consistency.Findings(changes, loc, mentions(o.Dir, files))...)
+		r.Add(consistency.Findings(changes, loc, consistency.MentionsIn(o.Dir, files))...)
 	} else {
 		r.Notes = append(r.Notes, "consistency with ent/schema not checked: the directory does not replay")
 	}
@@ -182,23 +180,4 @@ func countEnums(s *schema.Schema) int {
 		}
 	}
 	return n
-}
-
-// mentions finds the first migration file, and line, that names ident:
-// where an object no schema declares was created.
-func mentions(dir *migdir.Dir, files []migrate.File) consistency.Mentions {
-	return func(ident string) (report.Location, bool) {
-		re := regexp.MustCompile(`"` + regexp.QuoteMeta(ident) + `"|\b` + regexp.QuoteMeta(ident) + `\b`)
-		for _, f := range files {
-			loc := re.FindIndex(f.Bytes())
-			if loc == nil {
-				continue
-			}
-			return report.Location{
-				File: filepath.ToSlash(filepath.Join(dir.Path(), f.Name())),
-				Line: 1 + bytes.Count(f.Bytes()[:loc[0]], []byte("\n")),
-			}, true
-		}
-		return report.Location{}, false
-	}
 }

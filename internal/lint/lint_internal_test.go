@@ -8,6 +8,7 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ledgerforge/schemactl/internal/lint/consistency"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 )
 
@@ -29,7 +30,7 @@ func TestMentions(t *testing.T) {
 	require.NoError(t, err)
 	files, err := d.Files()
 	require.NoError(t, err)
-	find := mentions(d, files)
+	find := consistency.MentionsIn(d, files)
 	loc, ok := find("legacy")
 	require.True(t, ok)
 	require.Equal(t, filepath.ToSlash(filepath.Join(dir, "2_b.sql")), loc.File)

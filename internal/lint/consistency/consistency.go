@@ -9,9 +9,11 @@ import (
 	"slices"
 	"strings"
 
+	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
+	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/report"
 )
 
@@ -30,6 +32,14 @@ type Locator interface {
 // place to fix an object that no schema declares.
 type Mentions func(ident string) (report.Location, bool)
 
+// MentionsIn finds identifiers in the files of dir.
+func MentionsIn(dir *migdir.Dir, files []migrate.File) Mentions {
+	return func(ident string) (report.Location, bool) {
+		path, line, ok := dir.Mention(files, ident)
+		return report.Location{File: path, Line: line}, ok
+	}
+}
+
 // Sides names the two states compared, for the messages: Want declares,
 // Have is checked against it.
 type Sides struct {
@@ -40,6 +50,7 @@ type Sides struct {
 	RemedyMissing string
 	RemedyExtra   string
 	RemedyDiffers string
+	CodePrefix    string // replaces "ENT" in codes, e.g. "DR" for drift
 }
 
 // EntVsMigrations is the gate's comparison.
@@ -72,7 +83,7 @@ func Compare(changes []schema.Change, sides Sides, loc Locator, mentions Mention
 		switch c := c.(type) {
 		case *schema.AddTable:
 			a.missing("ENT101", report.Table, fmt.Sprintf("table %q", c.T.Name),
-				a.missingMsg(fmt.Sprintf("table %q", c.T.Name)), a.locate(loc.Table(c.T.Name)))
+				a.missingMsg(fmt.Sprintf("table %q", c.T.Name)), a.locateOr(c.T.Name)(loc.Table(c.T.Name)))
 		case *schema.DropTable:
 			a.extra("ENT102", report.Table, fmt.Sprintf("table %q", c.T.Name),
 				a.extraMsg(fmt.Sprintf("table %q", c.T.Name)), c.T.Name)
@@ -81,7 +92,7 @@ func Compare(changes []schema.Change, sides Sides, loc Locator, mentions Mention
 		case *schema.AddObject:
 			if e, ok := c.O.(*schema.EnumType); ok {
 				a.missing("ENT121", report.Enum, fmt.Sprintf("enum type %q", e.T),
-					a.missingMsg(fmt.Sprintf("enum type %q %s", e.T, values(e.Values))), a.locate(loc.EnumType(e.T)))
+					a.missingMsg(fmt.Sprintf("enum type %q %s", e.T, values(e.Values))), a.locateOr(e.T)(loc.EnumType(e.T)))
 			}
 		case *schema.DropObject:
 			if e, ok := c.O.(*schema.EnumType); ok {
@@ -92,7 +103,7 @@ func Compare(changes []schema.Change, sides Sides, loc Locator, mentions Mention
 			from, ok1 := c.From.(*schema.EnumType)
 			to, ok2 := c.To.(*schema.EnumType)
 			if ok1 && ok2 {
-				a.add("ENT122", report.Enum, fmt.Sprintf("enum type %q", to.T), a.enumMessage(from, to), a.locate(loc.EnumType(to.T)), a.s.RemedyDiffers)
+				a.add("ENT122", report.Enum, fmt.Sprintf("enum type %q", to.T), a.enumMessage(from, to), a.locateOr(to.T)(loc.EnumType(to.T)), a.s.RemedyDiffers)
 			}
 		default:
 			a.add("ENT199", report.Table, fmt.Sprintf("%T", c), fmt.Sprintf("%s and %s differ (%T)", a.s.Have, a.s.Want, c), nil, a.s.RemedyDiffers)
@@ -107,7 +118,7 @@ func (a *analysis) table(mt *schema.ModifyTable) {
 		switch c := c.(type) {
 		case *schema.AddColumn:
 			a.missing("ENT111", report.Column, column(t, c.C.Name),
-				a.missingMsg(fmt.Sprintf("%s (%s)", column(t, c.C.Name), typeOf(c.C))), a.locate(a.loc.Column(t, c.C.Name)))
+				a.missingMsg(fmt.Sprintf("%s (%s)", column(t, c.C.Name), typeOf(c.C))), a.locateOr(c.C.Name)(a.loc.Column(t, c.C.Name)))
 		case *schema.DropColumn:
 			a.extra("ENT115", report.Column, column(t, c.C.Name),
 				a.extraMsg(column(t, c.C.Name)), c.C.Name)
@@ -119,27 +130,27 @@ func (a *analysis) table(mt *schema.ModifyTable) {
 			a.extra("ENT143", report.Index, index(t, c.I),
 				a.extraMsg(index(t, c.I)+" "+parts(c.I)), c.I.Name)
 		case *schema.ModifyIndex:
-			a.add("ENT142", report.Index, index(t, c.To), a.indexMessage(t, c), a.locate(a.loc.Index(t, partNames(c.To), c.To.Unique)), a.s.RemedyDiffers)
+			a.add("ENT142", report.Index, index(t, c.To), a.indexMessage(t, c), a.locateOr(c.To.Name)(a.loc.Index(t, partNames(c.To), c.To.Unique)), a.s.RemedyDiffers)
 		case *schema.AddForeignKey:
 			a.missing("ENT131", report.ForeignKey, fk(t, c.F),
-				a.missingMsg(fk(t, c.F)+" "+fkShape(c.F)), a.locate(a.loc.ForeignKey(t, columnNames(c.F.Columns))))
+				a.missingMsg(fk(t, c.F)+" "+fkShape(c.F)), a.locateOr(c.F.Symbol)(a.loc.ForeignKey(t, columnNames(c.F.Columns))))
 		case *schema.DropForeignKey:
 			a.extra("ENT133", report.ForeignKey, fk(t, c.F),
 				a.extraMsg(fk(t, c.F)+" "+fkShape(c.F)), c.F.Symbol)
 		case *schema.ModifyForeignKey:
 			a.add("ENT132", report.ForeignKey, fk(t, c.To),
 				fmt.Sprintf("%s differs: %s in %s, %s in %s", fk(t, c.To), fkShape(c.From), a.s.Have, fkShape(c.To), a.s.Want),
-				a.locate(a.fkFix(t, c)), a.s.RemedyDiffers)
+				a.locateOr(c.To.Symbol)(a.fkFix(t, c)), a.s.RemedyDiffers)
 		case *schema.AddCheck:
 			a.missing("ENT152", report.Constraint, check(t, c.C),
-				a.missingMsg(check(t, c.C)+" CHECK "+c.C.Expr), a.locate(a.loc.Check(t, c.C.Name)))
+				a.missingMsg(check(t, c.C)+" CHECK "+c.C.Expr), a.locateOr(c.C.Name)(a.loc.Check(t, c.C.Name)))
 		case *schema.DropCheck:
 			a.extra("ENT154", report.Constraint, check(t, c.C),
 				a.extraMsg(check(t, c.C)+" CHECK "+c.C.Expr), c.C.Name)
 		case *schema.ModifyCheck:
 			a.add("ENT153", report.Constraint, check(t, c.To),
 				fmt.Sprintf("%s differs: CHECK %s in %s, CHECK %s in %s", check(t, c.To), c.From.Expr, a.s.Have, c.To.Expr, a.s.Want),
-				a.locate(a.loc.Check(t, c.To.Name)), a.s.RemedyDiffers)
+				a.locateOr(c.To.Name)(a.loc.Check(t, c.To.Name)), a.s.RemedyDiffers)
 		case *schema.AddPrimaryKey, *schema.DropPrimaryKey, *schema.ModifyPrimaryKey:
 			a.add("ENT161", report.Constraint, fmt.Sprintf("primary key of %q", t),
 				fmt.Sprintf("the primary key of table %q differs between %s and %s", t, a.s.Have, a.s.Want), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
@@ -164,7 +175,7 @@ func (a *analysis) fkFix(t string, c *schema.ModifyForeignKey) (report.Location,
 
 func (a *analysis) modifyColumn(t string, c *schema.ModifyColumn) {
 	name := column(t, c.To.Name)
-	fix := a.locate(a.loc.Column(t, c.To.Name))
+	fix := a.locateOr(c.To.Name)(a.loc.Column(t, c.To.Name))
 	if c.Change.Is(schema.ChangeType) {
 		a.add("ENT112", report.Column, name, fmt.Sprintf("%s has type %s in %s, %s in %s", name, typeOf(c.From), a.s.Have, typeOf(c.To), a.s.Want), fix, a.s.RemedyDiffers)
 	}
@@ -191,7 +202,7 @@ func (a *analysis) addIndex(t string, idx *schema.Index) {
 		what = "unique " + what
 	}
 	a.missing(code, cat, index(t, idx),
-		a.missingMsg(what+" "+parts(idx)), a.locate(a.loc.Index(t, partNames(idx), idx.Unique)))
+		a.missingMsg(what+" "+parts(idx)), a.locateOr(idx.Name)(a.loc.Index(t, partNames(idx), idx.Unique)))
 }
 
 func (a *analysis) missingMsg(what string) string {
@@ -203,6 +214,9 @@ func (a *analysis) extraMsg(what string) string {
 }
 
 func (a *analysis) add(code string, cat report.Category, object, msg string, fix *report.Location, remedy string) {
+	if a.s.CodePrefix != "" {
+		code = a.s.CodePrefix + strings.TrimPrefix(code, "ENT")
+	}
 	a.out = append(a.out, report.Finding{Code: code, Category: cat, Object: object, Message: msg, Fix: fix, Remedy: remedy})
 }
 
@@ -226,6 +240,17 @@ func (a *analysis) locate(l report.Location, ok bool) *report.Location {
 		return nil
 	}
 	return &l
+}
+
+// locateOr falls back to where the migrations name ident, for locators
+// that cannot place an element (drift's, which has no Ent source).
+func (a *analysis) locateOr(ident string) func(report.Location, bool) *report.Location {
+	return func(l report.Location, ok bool) *report.Location {
+		if !ok && a.mentions != nil {
+			l, ok = a.mentions(ident)
+		}
+		return a.locate(l, ok)
+	}
 }
 
 func column(t, c string) string              { return fmt.Sprintf("column %q.%q", t, c) }

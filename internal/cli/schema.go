@@ -1,0 +1,144 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"ariga.io/atlas/sql/schema"
+	"github.com/spf13/cobra"
+
+	"github.com/ledgerforge/schemactl/internal/drift"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/report"
+	"github.com/ledgerforge/schemactl/internal/revisions"
+)
+
+func newSchemaCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{Use: "schema", Short: "Inspect live databases and find drift"}
+	c.AddCommand(newDriftCmd(g), newInspectCmd(g))
+	return c
+}
+
+// liveSchema is the target's schema: the URL's search_path, else public.
+func liveSchema(u string) string {
+	if s := boundSchema(u); s != "" {
+		return s
+	}
+	return pgdb.Schema
+}
+
+func newDriftCmd(g *globals) *cobra.Command {
+	var (
+		flags  inputs
+		t      targetFlags
+		format string
+	)
+	cmd := &cobra.Command{
+		Use:   "drift [flags]",
+		Short: "Find changes made to a live database outside its migrations",
+		Long: `Replays the migration files the target recorded as applied on a dev
+database and compares the target with it. Exit status: 0 no drift, 1 drift,
+2 could not run.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !slices.Contains(report.Formats, format) {
+				return usageError{fmt.Errorf("--format %q: want one of %s", format, strings.Join(report.Formats, ", "))}
+			}
+			in, err := resolve(cmd, g, flags)
+			if err != nil {
+				return err
+			}
+			dir, err := openDir(in.dir)
+			if err != nil {
+				return err
+			}
+			conn, revSchema, err := target(cmd, in, t)
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			pool, err := openDev(cmd.Context(), in.devURL)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			u := t.url
+			if u == "" {
+				u = in.url
+			}
+			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Pool: pool})
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if err := report.Render(out, format, r, report.Options{Color: colorful(out), Title: "schemactl schema drift"}); err != nil {
+				return err
+			}
+			if r.Errors() > 0 {
+				return errSilent
+			}
+			return nil
+		},
+	}
+	addDirFlag(cmd, &flags)
+	addDevFlag(cmd, &flags)
+	addTargetFlags(cmd, &t)
+	cmd.Flags().StringVar(&format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
+	return cmd
+}
+
+func newInspectCmd(g *globals) *cobra.Command {
+	var (
+		flags inputs
+		t     targetFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "inspect [flags]",
+		Short: "Print the live database's schema as SQL",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			in, err := resolve(cmd, g, flags)
+			if err != nil {
+				return err
+			}
+			conn, revSchema, err := target(cmd, in, t)
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			u := t.url
+			if u == "" {
+				u = in.url
+			}
+			name := liveSchema(u)
+			var exclude []string
+			if revSchema == name {
+				exclude = []string{revisions.Table}
+			}
+			ctx := cmd.Context()
+			live, err := conn.Driver.InspectSchema(ctx, name, &schema.InspectOptions{Exclude: exclude})
+			if err != nil {
+				return fmt.Errorf("inspect: %w", err)
+			}
+			changes, err := conn.Driver.SchemaDiff(schema.New(live.Name), live)
+			if err != nil {
+				return fmt.Errorf("inspect: %w", err)
+			}
+			plan, err := conn.Driver.PlanChanges(ctx, "inspect", changes, pgdb.PlanOptions()...)
+			if err != nil {
+				return fmt.Errorf("inspect: %w", err)
+			}
+			out := cmd.OutOrStdout()
+			for _, c := range plan.Changes {
+				if c.Comment != "" {
+					fmt.Fprintf(out, "-- %s\n", strings.ToUpper(c.Comment[:1])+c.Comment[1:])
+				}
+				fmt.Fprintf(out, "%s;\n", c.Cmd)
+			}
+			return nil
+		},
+	}
+	addTargetFlags(cmd, &t)
+	return cmd
+}
