@@ -77,10 +77,16 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	if err := checkHistory(ctx, o.Dir, store); err != nil {
+	known, err := checkHistory(ctx, o.Dir, store)
+	if err != nil {
 		return nil, err
 	}
-	ex, err := migrate.NewExecutor(conn.Driver, o.Dir.Local(), store, options(o)...)
+	sum, err := o.Dir.Local().Checksum()
+	if err != nil {
+		return nil, fmt.Errorf("apply: %w", err)
+	}
+	dir := summed{o.Dir.Local(), sum}
+	ex, err := migrate.NewExecutor(conn.Driver, dir, store, options(o)...)
 	if err != nil {
 		return nil, fmt.Errorf("apply: %w", err)
 	}
@@ -105,8 +111,17 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	return res, execute(ctx, conn, o, store, ex, pending, res)
+	return res, execute(ctx, conn, o, dir, store, known, ex, pending, res)
 }
+
+// summed is the directory with its checksum computed once: Atlas's executor
+// rehashes every file for each file it runs, quadratic in the directory.
+type summed struct {
+	migrate.Dir
+	sum migrate.HashFile
+}
+
+func (d summed) Checksum() (migrate.HashFile, error) { return d.sum, nil }
 
 func options(o Options) []migrate.ExecutorOption {
 	opts := []migrate.ExecutorOption{migrate.WithOperatorVersion(Operator)}
@@ -131,18 +146,22 @@ func lock(ctx context.Context, conn *pgdb.Conn, timeout time.Duration) (func(), 
 
 // checkHistory refuses to continue when a fully applied file no longer
 // hashes to what was recorded: the database ran something else.
-func checkHistory(ctx context.Context, dir *migdir.Dir, store *revisions.Store) error {
+func checkHistory(ctx context.Context, dir *migdir.Dir, store *revisions.Store) (map[string]bool, error) {
 	revs, err := store.ReadRevisions(ctx)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, r := range revs {
+		known[r.Version] = true
 	}
 	sum, err := dir.Local().Checksum()
 	if err != nil {
-		return fmt.Errorf("apply: %w", err)
+		return nil, fmt.Errorf("apply: %w", err)
 	}
 	files, err := dir.Files()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	byVersion := map[string]migrate.File{}
 	for _, f := range files {
@@ -155,27 +174,34 @@ func checkHistory(ctx context.Context, dir *migdir.Dir, store *revisions.Store) 
 		}
 		h, err := sum.SumByName(f.Name())
 		if err != nil {
-			return fmt.Errorf("apply: %w", err)
+			return nil, fmt.Errorf("apply: %w", err)
 		}
 		if h != r.Hash {
-			return fmt.Errorf("apply: %w: %s was applied with hash %s, the file now hashes to %s; restore it, and put new changes in a new migration", ErrHistoryChanged, f.Name(), r.Hash, h)
+			return nil, fmt.Errorf("apply: %w: %s was applied with hash %s, the file now hashes to %s; restore it, and put new changes in a new migration", ErrHistoryChanged, f.Name(), r.Hash, h)
 		}
 	}
-	return nil
+	return known, nil
 }
 
 // execute runs the pending files in the transaction mode asked for; a
 // file's `-- atlas:txmode none` runs it outside any transaction.
-func execute(ctx context.Context, conn *pgdb.Conn, o Options, store *revisions.Store, ex *migrate.Executor, pending []migrate.File, res *Result) error {
+func execute(ctx context.Context, conn *pgdb.Conn, o Options, dir migrate.Dir, store *revisions.Store, known map[string]bool, ex *migrate.Executor, pending []migrate.File, res *Result) error {
 	mode := o.TxMode
 	if mode == "" {
 		mode = TxFile
 	}
+	t, err := newTxRunner(conn, o, dir, store, known)
+	if err != nil {
+		return err
+	}
 	if mode == TxAll {
-		return inTx(ctx, conn, o, store, func(tx *migrate.Executor) error {
+		return inTx(ctx, t, func(tx *migrate.Executor) error {
 			for i, f := range pending {
 				notify(o, f, i, len(pending))
 				if err := tx.Execute(ctx, f); err != nil {
+					return err
+				}
+				if err := t.store.flush(ctx); err != nil {
 					return err
 				}
 				res.Applied++
@@ -189,7 +215,7 @@ func execute(ctx context.Context, conn *pgdb.Conn, o Options, store *revisions.S
 		if mode == TxNone || noTx(f) {
 			err = ex.Execute(ctx, f)
 		} else {
-			err = inTx(ctx, conn, o, store, func(tx *migrate.Executor) error { return tx.Execute(ctx, f) }, []migrate.File{f})
+			err = inTx(ctx, t, func(tx *migrate.Executor) error { return tx.Execute(ctx, f) }, []migrate.File{f})
 		}
 		if err != nil {
 			return err
@@ -202,24 +228,21 @@ func execute(ctx context.Context, conn *pgdb.Conn, o Options, store *revisions.S
 // inTx runs fn on an executor bound to one transaction. When it fails, the
 // transaction (the file's statements and its revision) rolls back, and the
 // error is then recorded on the revision outside it, as the Atlas CLI does.
-func inTx(ctx context.Context, conn *pgdb.Conn, o Options, store *revisions.Store, fn func(*migrate.Executor) error, files []migrate.File) error {
-	tx, err := conn.DB.BeginTx(ctx, nil)
+func inTx(ctx context.Context, t *txRunner, fn func(*migrate.Executor) error, files []migrate.File) error {
+	tx, err := t.conn.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("apply: begin: %w", err)
 	}
-	drv, err := postgres.Open(tx)
-	if err != nil {
+	t.proxy.tx = tx
+	defer func() { t.proxy.tx = nil }()
+	if err := fn(t.ex); err != nil {
 		tx.Rollback()
-		return fmt.Errorf("apply: %w", err)
+		t.store.pending = nil
+		return errors.Join(err, recordFailure(ctx, t.dir, t.base, files, err))
 	}
-	ex, err := migrate.NewExecutor(drv, o.Dir.Local(), store.On(tx), options(o)...)
-	if err != nil {
+	if err := t.store.flush(ctx); err != nil {
 		tx.Rollback()
-		return fmt.Errorf("apply: %w", err)
-	}
-	if err := fn(ex); err != nil {
-		tx.Rollback()
-		return errors.Join(err, recordFailure(ctx, o.Dir, store, files, err))
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("apply: commit: %w", err)
@@ -227,9 +250,34 @@ func inTx(ctx context.Context, conn *pgdb.Conn, o Options, store *revisions.Stor
 	return nil
 }
 
+// txRunner is one executor whose driver and revisions run on the current
+// transaction.
+type txRunner struct {
+	conn  *pgdb.Conn
+	dir   migrate.Dir
+	base  *revisions.Store
+	proxy *txProxy
+	store *buffered
+	ex    *migrate.Executor
+}
+
+func newTxRunner(conn *pgdb.Conn, o Options, dir migrate.Dir, base *revisions.Store, known map[string]bool) (*txRunner, error) {
+	proxy := &txProxy{db: conn.DB}
+	drv, err := postgres.Open(proxy)
+	if err != nil {
+		return nil, fmt.Errorf("apply: %w", err)
+	}
+	store := &buffered{Store: base.On(proxy), known: known}
+	ex, err := migrate.NewExecutor(drv, dir, store, options(o)...)
+	if err != nil {
+		return nil, fmt.Errorf("apply: %w", err)
+	}
+	return &txRunner{conn: conn, dir: dir, base: base, proxy: proxy, store: store, ex: ex}, nil
+}
+
 // recordFailure writes the failed file's revision (nothing applied) with
 // its error, so status shows what went wrong.
-func recordFailure(ctx context.Context, dir *migdir.Dir, store *revisions.Store, files []migrate.File, err error) error {
+func recordFailure(ctx context.Context, dir migrate.Dir, store *revisions.Store, files []migrate.File, err error) error {
 	var se *migrate.StmtExecError
 	if !errors.As(err, &se) {
 		return nil
@@ -239,7 +287,7 @@ func recordFailure(ctx context.Context, dir *migdir.Dir, store *revisions.Store,
 			continue
 		}
 		stmts, _ := f.StmtDecls()
-		sum, err := dir.Local().Checksum()
+		sum, err := dir.Checksum()
 		if err != nil {
 			return err
 		}
