@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"hash/fnv"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -21,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/ledgerforge/schemactl/internal/apply"
 	"github.com/ledgerforge/schemactl/internal/cachedir"
 	"github.com/ledgerforge/schemactl/internal/cli"
 	"github.com/ledgerforge/schemactl/internal/devdb"
@@ -71,6 +73,8 @@ func TestScripts(t *testing.T) {
 			"exits":     cmdExits,
 			"sql":       cmdSQL,
 			"pwuser":    cmdPasswordUser,
+			"holdlock":  cmdHoldLock,
+			"sumof":     cmdSumOf,
 		},
 	})
 }
@@ -249,6 +253,38 @@ func cmdPasswordUser(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 var pwOnce sync.Once
+
+// cmdHoldLock: holdlock URL takes the advisory lock migrate apply takes
+// (Atlas's: fnv32 of its name) on URL's database until the script ends.
+func cmdHoldLock(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: holdlock URL")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, args[0])
+	ts.Check(err)
+	h := fnv.New32()
+	h.Write([]byte(apply.LockName))
+	_, err = conn.Exec(ctx, "SELECT pg_advisory_lock($1)", int64(h.Sum32()))
+	ts.Check(err)
+	ts.Defer(func() { conn.Close(ctx) })
+}
+
+// cmdSumOf: sumof SUMFILE NAME VAR stores in $VAR the hash atlas.sum
+// records for NAME without its "h1:": what Atlas's executor (the Atlas CLI)
+// writes as a revision's hash.
+func cmdSumOf(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: sumof SUMFILE NAME VAR")
+	}
+	for _, line := range strings.Split(ts.ReadFile(args[0]), "\n") {
+		if name, hash, ok := strings.Cut(line, " "); ok && name == args[1] {
+			ts.Setenv(args[2], strings.TrimPrefix(hash, "h1:"))
+			return
+		}
+	}
+	ts.Fatalf("%s has no entry for %s", args[0], args[1])
+}
 
 // cmdSQL: sql URL QUERY runs QUERY and prints its rows to stdout, one per
 // line, columns separated by |.
