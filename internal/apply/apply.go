@@ -77,13 +77,13 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	known, err := checkHistory(ctx, o.Dir, store)
-	if err != nil {
-		return nil, err
-	}
 	sum, err := o.Dir.Local().Checksum()
 	if err != nil {
 		return nil, fmt.Errorf("apply: %w", err)
+	}
+	known, err := checkHistory(ctx, o.Dir, sum, store)
+	if err != nil {
+		return nil, err
 	}
 	dir := summed{o.Dir.Local(), sum}
 	ex, err := migrate.NewExecutor(conn.Driver, dir, store, options(o)...)
@@ -145,8 +145,9 @@ func lock(ctx context.Context, conn *pgdb.Conn, timeout time.Duration) (func(), 
 }
 
 // checkHistory refuses to continue when a fully applied file no longer
-// hashes to what was recorded: the database ran something else.
-func checkHistory(ctx context.Context, dir *migdir.Dir, store *revisions.Store) (map[string]bool, error) {
+// hashes to what was recorded: the database ran something else. It returns
+// the versions that have a revision.
+func checkHistory(ctx context.Context, dir *migdir.Dir, sum migrate.HashFile, store *revisions.Store) (map[string]bool, error) {
 	revs, err := store.ReadRevisions(ctx)
 	if err != nil {
 		return nil, err
@@ -154,10 +155,6 @@ func checkHistory(ctx context.Context, dir *migdir.Dir, store *revisions.Store) 
 	known := map[string]bool{}
 	for _, r := range revs {
 		known[r.Version] = true
-	}
-	sum, err := dir.Local().Checksum()
-	if err != nil {
-		return nil, fmt.Errorf("apply: %w", err)
 	}
 	files, err := dir.Files()
 	if err != nil {
