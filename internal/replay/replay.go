@@ -65,8 +65,38 @@ func Files(ctx context.Context, conn *pgdb.Conn, files []migrate.File) (*schema.
 	return conn.Inspect(ctx)
 }
 
-// File applies one migration file.
+// File applies one migration file. A file that runs in a transaction is
+// sent whole, in one round trip (PostgreSQL runs a multi-statement simple
+// query as one transaction); only when that fails is it replayed statement
+// by statement, to pinpoint the failing statement, its line and its error.
 func File(ctx context.Context, db *sql.DB, f migrate.File) error {
+	if batchable(f) {
+		if _, err := db.ExecContext(ctx, string(f.Bytes())); err == nil {
+			return nil
+		} else if ctx.Err() != nil {
+			return err
+		}
+	}
+	return fileByStatement(ctx, db, f)
+}
+
+// batchable: files outside a transaction, or with a custom delimiter that
+// only Atlas's lexer understands, run statement by statement.
+func batchable(f migrate.File) bool {
+	lf, ok := f.(*migrate.LocalFile)
+	if !ok {
+		return false
+	}
+	for _, d := range lf.Directive("txmode") {
+		if d == "none" {
+			return false
+		}
+	}
+	return len(lf.Directive("delimiter")) == 0
+}
+
+// fileByStatement applies a file one statement at a time.
+func fileByStatement(ctx context.Context, db *sql.DB, f migrate.File) error {
 	stmts, err := f.StmtDecls()
 	if err != nil {
 		return fmt.Errorf("replay: %s: %w", f.Name(), err)

@@ -1,0 +1,57 @@
+package replay
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"ariga.io/atlas/sql/migrate"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ledgerforge/schemactl/internal/devdb"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
+)
+
+// Batched replay must report a failure exactly as statement-by-statement
+// replay does: the same line, statement and PostgreSQL error, and leave
+// nothing of the file behind.
+func TestBatchedReplayIsPrecise(t *testing.T) {
+	ctx := context.Background()
+	srv, err := devdb.Start(ctx)
+	require.NoError(t, err)
+	defer srv.Stop()
+	conn := func() *pgdb.Conn {
+		u, err := srv.CreateDatabase(ctx)
+		require.NoError(t, err)
+		c, err := pgdb.ConnectDev(ctx, u)
+		require.NoError(t, err)
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	f := migrate.NewLocalFile("2_bad.sql", []byte("CREATE TABLE a (id int);\n\n-- a comment\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\nINSERT INTO a VALUES ('x');\nCREATE TABLE b (id int);\n"))
+
+	batched, byStmt := conn(), conn()
+	errBatch := File(ctx, batched.DB, f)
+	errStmt := fileByStatement(ctx, byStmt.DB, f)
+	var b, s *StmtError
+	require.True(t, errors.As(errBatch, &b), "%v", errBatch)
+	require.True(t, errors.As(errStmt, &s), "%v", errStmt)
+	require.Equal(t, s.Line, b.Line)
+	require.Equal(t, 5, b.Line)
+	require.Equal(t, s.Stmt, b.Stmt)
+	require.Equal(t, Message(s.Err), Message(b.Err))
+	require.Contains(t, Message(b.Err), "22P02")
+
+	var n int
+	require.NoError(t, batched.DB.QueryRowContext(ctx, "SELECT count(*) FROM pg_tables WHERE tablename IN ('a', 'b')").Scan(&n))
+	require.Zero(t, n, "the failed file left nothing behind")
+
+	// And a good file, batched, applies whole.
+	good := migrate.NewLocalFile("1_ok.sql", []byte("CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n"))
+	require.NoError(t, File(ctx, batched.DB, good))
+	require.NoError(t, batched.DB.QueryRowContext(ctx, "SELECT count(*) FROM pg_tables WHERE tablename IN ('a', 'b')").Scan(&n))
+	require.Equal(t, 2, n)
+	require.True(t, batchable(good))
+	require.False(t, batchable(migrate.NewLocalFile("3.sql", []byte("-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY i ON a (id);\n"))))
+}
+
