@@ -55,3 +55,21 @@ func TestBatchedReplayIsPrecise(t *testing.T) {
 	require.False(t, batchable(migrate.NewLocalFile("3.sql", []byte("-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY i ON a (id);\n"))))
 }
 
+// A lone CONCURRENTLY in a transactional file fails, as it does when the
+// file is applied: the batch runs inside an explicit transaction.
+func TestBatchKeepsTheTransaction(t *testing.T) {
+	ctx := context.Background()
+	srv, err := devdb.Start(ctx)
+	require.NoError(t, err)
+	defer srv.Stop()
+	u, err := srv.CreateDatabase(ctx)
+	require.NoError(t, err)
+	c, err := pgdb.ConnectDev(ctx, u)
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, File(ctx, c.DB, migrate.NewLocalFile("1.sql", []byte("CREATE TABLE a (id int);\n"))))
+	err = File(ctx, c.DB, migrate.NewLocalFile("2.sql", []byte("CREATE INDEX CONCURRENTLY a_id ON a (id);\n")))
+	var se *StmtError
+	require.ErrorAs(t, err, &se)
+	require.Contains(t, Message(se.Err), "25001")
+}

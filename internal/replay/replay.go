@@ -66,18 +66,30 @@ func Files(ctx context.Context, conn *pgdb.Conn, files []migrate.File) (*schema.
 }
 
 // File applies one migration file. A file that runs in a transaction is
-// sent whole, in one round trip (PostgreSQL runs a multi-statement simple
-// query as one transaction); only when that fails is it replayed statement
-// by statement, to pinpoint the failing statement, its line and its error.
+// sent whole, in one round trip inside an explicit transaction (a lone
+// simple query would otherwise run outside one, and CONCURRENTLY would
+// wrongly pass); only when that fails is it replayed statement by
+// statement, to pinpoint the failing statement, its line and its error.
 func File(ctx context.Context, db *sql.DB, f migrate.File) error {
 	if batchable(f) {
-		if _, err := db.ExecContext(ctx, string(f.Bytes())); err == nil {
-			return nil
-		} else if ctx.Err() != nil {
+		err := batch(ctx, db, f)
+		if err == nil || ctx.Err() != nil {
 			return err
 		}
 	}
 	return fileByStatement(ctx, db, f)
+}
+
+func batch(ctx context.Context, db *sql.DB, f migrate.File) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(f.Bytes())); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 // batchable: files outside a transaction, or with a custom delimiter that
