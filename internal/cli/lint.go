@@ -30,8 +30,8 @@ both directions), and that the generated Ent code is fresh.
 Exit status: 0 clean, 1 findings, 2 the gate could not run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !slices.Contains(report.Formats, format) {
-				return usageError{fmt.Errorf("--format %q: want one of %s", format, strings.Join(report.Formats, ", "))}
+			if err := checkFormat(format); err != nil {
+				return err
 			}
 			in, err := resolve(cmd, g, flags)
 			if err != nil {
@@ -72,12 +72,25 @@ func runLint(cmd *cobra.Command, in inputs, format string, rv reviewFlags) error
 	if err != nil {
 		return err
 	}
+	return render(cmd, format, "schemactl migrate lint", r)
+}
+
+// checkFormat validates --format for the commands that print a report.
+func checkFormat(format string) error {
+	if !slices.Contains(report.Formats, format) {
+		return usageError{fmt.Errorf("--format %q: want one of %s", format, strings.Join(report.Formats, ", "))}
+	}
+	return nil
+}
+
+// render prints a report; errors (never warnings) make the exit status 1.
+func render(cmd *cobra.Command, format, title string, r *report.Report) error {
 	out := cmd.OutOrStdout()
-	if err := report.Render(out, format, r, report.Options{Color: colorful(out), Title: "schemactl migrate lint"}); err != nil {
+	if err := report.Render(out, format, r, report.Options{Color: colorful(out), Title: title}); err != nil {
 		return err
 	}
 	if r.Errors() > 0 {
-		return errSilent // only errors fail the gate; warnings are reported
+		return errSilent
 	}
 	return nil
 }

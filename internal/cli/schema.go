@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"ariga.io/atlas/sql/schema"
@@ -42,8 +41,8 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 2 could not run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !slices.Contains(report.Formats, format) {
-				return usageError{fmt.Errorf("--format %q: want one of %s", format, strings.Join(report.Formats, ", "))}
+			if err := checkFormat(format); err != nil {
+				return err
 			}
 			in, err := resolve(cmd, g, flags)
 			if err != nil {
@@ -71,14 +70,7 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
-			if err := report.Render(out, format, r, report.Options{Color: colorful(out), Title: "schemactl schema drift"}); err != nil {
-				return err
-			}
-			if r.Errors() > 0 {
-				return errSilent
-			}
-			return nil
+			return render(cmd, format, "schemactl schema drift", r)
 		},
 	}
 	addDirFlag(cmd, &flags)

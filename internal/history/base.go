@@ -74,7 +74,7 @@ func LoadBase(ctx context.Context, dirPath, ref string) (*Base, error) {
 			return nil, fmt.Errorf("history: read %s at %s: %w", p, ref, err)
 		}
 		b.Files[name] = content
-		if v := version(name); b.Newest == "" || compareVersions(v, b.Newest) > 0 {
+		if v := version(name); b.Newest == "" || migdir.CompareVersions(v, b.Newest) > 0 {
 			b.Newest = v
 		}
 	}
@@ -113,7 +113,7 @@ func (b *Base) Check(dir *migdir.Dir, files []migrate.File) []report.Finding {
 			out = append(out, finding("SC401", name,
 				fmt.Sprintf("%s is merged on %s and was edited since: databases that already applied it will never run the change", name, b.Ref),
 				"never edit a merged migration: revert the edit and add a new migration"))
-		case !merged && b.Newest != "" && compareVersions(f.Version(), b.Newest) <= 0:
+		case !merged && b.Newest != "" && migdir.CompareVersions(f.Version(), b.Newest) <= 0:
 			out = append(out, finding("SC403", name,
 				fmt.Sprintf("%s is added but its version is not after %s, the newest migration on %s, so databases already past that version would skip it", name, b.newestFile(), b.Ref),
 				fmt.Sprintf("run `schemactl migrate rebase --git-base %s`", b.Ref)))
@@ -141,7 +141,7 @@ func (b *Base) Check(dir *migdir.Dir, files []migrate.File) []report.Finding {
 func (b *Base) newestFile() string {
 	newest := ""
 	for name := range b.Files {
-		if compareVersions(version(name), b.Newest) == 0 && name > newest {
+		if migdir.CompareVersions(version(name), b.Newest) == 0 && name > newest {
 			newest = name
 		}
 	}
@@ -153,17 +153,3 @@ func (b *Base) newestFile() string {
 
 // version is a file name's version, as Atlas reads it.
 func version(name string) string { return migrate.NewLocalFile(name, nil).Version() }
-
-// compareVersions orders versions as migdir.NextVersion does: as numbers
-// when both are all digits (so "9" < "10"), else as strings.
-func compareVersions(a, b string) int {
-	if isDigits(a) && isDigits(b) {
-		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
-		if len(a) != len(b) {
-			return len(a) - len(b)
-		}
-	}
-	return strings.Compare(a, b)
-}
-
-func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }

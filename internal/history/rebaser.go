@@ -76,7 +76,7 @@ func plan(b *Base, added []string, now time.Time) []Rename {
 	var renames []Rename
 	for _, name := range added {
 		to := name
-		if compareVersions(version(name), floor) <= 0 {
+		if migdir.CompareVersions(version(name), floor) <= 0 {
 			v := migdir.NextVersion(taken, now)
 			to = v + ".sql"
 			if _, desc, ok := strings.Cut(name, "_"); ok {

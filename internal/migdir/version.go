@@ -26,11 +26,11 @@ func NextVersion(files []migrate.File, now time.Time) string {
 	stamp := now.UTC().Format(versionFormat)
 	newest := ""
 	for _, f := range files {
-		if v := f.Version(); newest == "" || compareVersions(v, newest) > 0 {
+		if v := f.Version(); newest == "" || CompareVersions(v, newest) > 0 {
 			newest = v
 		}
 	}
-	if newest == "" || compareVersions(stamp, newest) > 0 {
+	if newest == "" || CompareVersions(stamp, newest) > 0 {
 		return stamp
 	}
 	if !isDigits(newest) {
@@ -43,10 +43,10 @@ func NextVersion(files []migrate.File, now time.Time) string {
 	return next
 }
 
-// compareVersions orders a and b as numbers when both are all digits (so
+// CompareVersions orders a and b as numbers when both are all digits (so
 // "9" < "10"), else as strings. Numbers are compared by their digits, not
 // parsed, so arbitrarily long versions cannot overflow.
-func compareVersions(a, b string) int {
+func CompareVersions(a, b string) int {
 	if isDigits(a) && isDigits(b) {
 		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
 		if len(a) != len(b) {

@@ -45,7 +45,7 @@ func TestNextVersion(t *testing.T) {
 			got := NextVersion(tt.files, tt.now)
 			require.Equal(t, tt.want, got)
 			for _, f := range tt.files {
-				require.Positive(t, compareVersions(got, f.Version()), "must be newer than %s", f.Version())
+				require.Positive(t, CompareVersions(got, f.Version()), "must be newer than %s", f.Version())
 			}
 		})
 	}
