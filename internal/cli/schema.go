@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"ariga.io/atlas/sql/schema"
@@ -66,7 +67,17 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 			if u == "" {
 				u = in.url
 			}
-			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Pool: pool})
+			sdir, err := schemaDir(in.to)
+			if err != nil {
+				return err
+			}
+			if fi, err := os.Stat(sdir); err != nil || !fi.IsDir() {
+				if flags.to != "" {
+					return usageError{fmt.Errorf("--to %s: no such schema package", flags.to)}
+				}
+				sdir = "" // no Ent schemas here: compare with the migrations only
+			}
+			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Pool: pool, SchemaDir: sdir})
 			if err != nil {
 				return err
 			}
@@ -74,6 +85,7 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 		},
 	}
 	addDirFlag(cmd, &flags)
+	addToFlag(cmd, &flags)
 	addDevFlag(cmd, &flags)
 	addTargetFlags(cmd, &t)
 	cmd.Flags().StringVar(&format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))

@@ -11,12 +11,14 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/ledgerforge/schemactl/internal/devdb"
+	"github.com/ledgerforge/schemactl/internal/entsrc"
 	"github.com/ledgerforge/schemactl/internal/lint/consistency"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/replay"
 	"github.com/ledgerforge/schemactl/internal/report"
 	"github.com/ledgerforge/schemactl/internal/revisions"
+	"github.com/ledgerforge/schemactl/internal/states"
 )
 
 // MigrationsVsDatabase words the findings: the migrations declare, the
@@ -31,6 +33,17 @@ var MigrationsVsDatabase = consistency.Sides{
 	CodePrefix:    "DR",
 }
 
+// EntVsDatabase words the comparison with the Ent schemas, made when every
+// file is applied: what remains is Ent ahead of (or behind) the database.
+var EntVsDatabase = consistency.Sides{
+	Want: "ent/schema", Have: "the database",
+	Declares: "ent/schema declares it", Lacks: "the database does not have it",
+	Undeclared:    "ent/schema does not declare it",
+	RemedyMissing: "run `schemactl migrate diff <name>`, then apply it",
+	RemedyExtra:   "declare it in ent/schema, or drop it with a migration",
+	RemedyDiffers: "run `schemactl migrate diff <name>`, or change ent/schema to match",
+}
+
 // Options say what to compare.
 type Options struct {
 	Target          *pgdb.Conn
@@ -38,6 +51,8 @@ type Options struct {
 	RevisionsSchema string
 	Dir             *migdir.Dir
 	Pool            *devdb.Pool // where to replay the applied files
+	// SchemaDir, when set, is the Ent schema package to compare with too.
+	SchemaDir string
 }
 
 // Run compares the target with the replay of the files it recorded as
@@ -61,22 +76,12 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("drift: inspect the target: %w", err)
 	}
-	db, err := o.Pool.Acquire(ctx)
+	want, err := replayed(ctx, o.Pool, applied)
 	if err != nil {
 		return nil, err
-	}
-	defer db.Release(context.WithoutCancel(ctx))
-	dev, err := pgdb.ConnectDev(ctx, db.URL)
-	if err != nil {
-		return nil, err
-	}
-	defer dev.Close()
-	want, err := replay.Files(ctx, dev, applied)
-	if err != nil {
-		return nil, fmt.Errorf("drift: replay the applied migrations: %w", err)
 	}
 	live.Name = want.Name // compare contents, not the schemas' names
-	changes, err := dev.Driver.SchemaDiff(live, want)
+	changes, err := o.Target.Driver.SchemaDiff(live, want)
 	if err != nil {
 		return nil, fmt.Errorf("drift: diff: %w", err)
 	}
@@ -87,12 +92,73 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 			r.Summary.EnumTypes++
 		}
 	}
-	r.Add(consistency.Compare(changes, MigrationsVsDatabase, noSource{}, consistency.MentionsIn(o.Dir, applied))...)
+	fromMigrations := consistency.Compare(changes, MigrationsVsDatabase, noSource{}, consistency.MentionsIn(o.Dir, applied))
+	r.Add(fromMigrations...)
+	switch {
+	case o.SchemaDir == "":
+	case len(applied) < len(files):
+		r.Notes = append(r.Notes, fmt.Sprintf("not compared with %s: %d migration file(s) are pending", o.SchemaDir, len(files)-len(applied)))
+	default:
+		fs, err := fromEnt(ctx, o, live, fromMigrations)
+		if err != nil {
+			return nil, err
+		}
+		r.Add(fs...)
+	}
 	if len(revs) == 0 {
 		r.Notes = append(r.Notes, "the database records no applied migration: everything in it is reported as drift")
 	}
 	r.Sort()
 	return r, nil
+}
+
+// replayed is the schema files build on a clean database; the database is
+// released before returning, as a --dev-url pool has only one.
+func replayed(ctx context.Context, pool *devdb.Pool, files []migrate.File) (*schema.Schema, error) {
+	db, err := pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Release(context.WithoutCancel(ctx))
+	dev, err := pgdb.ConnectDev(ctx, db.URL)
+	if err != nil {
+		return nil, err
+	}
+	defer dev.Close()
+	s, err := replay.Files(ctx, dev, files)
+	if err != nil {
+		return nil, fmt.Errorf("drift: replay the applied migrations: %w", err)
+	}
+	return s, nil
+}
+
+// fromEnt compares the live schema with the Ent schemas and keeps what the
+// comparison with the migrations did not already report.
+func fromEnt(ctx context.Context, o Options, live *schema.Schema, seen []report.Finding) ([]report.Finding, error) {
+	want, g, err := states.Desired(ctx, o.Pool, o.SchemaDir)
+	if err != nil {
+		return nil, err
+	}
+	live.Name = want.Name
+	changes, err := o.Target.Driver.SchemaDiff(live, want)
+	if err != nil {
+		return nil, fmt.Errorf("drift: diff with %s: %w", o.SchemaDir, err)
+	}
+	loc, err := entsrc.New(o.SchemaDir, g)
+	if err != nil {
+		return nil, err
+	}
+	reported := map[string]bool{}
+	for _, f := range seen {
+		reported[string(f.Category)+f.Object] = true
+	}
+	var out []report.Finding
+	for _, f := range consistency.Compare(changes, EntVsDatabase, loc, nil) {
+		if !reported[string(f.Category)+f.Object] {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // appliedFiles are the files up to the last one fully applied (or the
