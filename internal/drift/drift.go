@@ -15,7 +15,6 @@ import (
 	"github.com/ledgerforge/schemactl/internal/lint/consistency"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
-	"github.com/ledgerforge/schemactl/internal/replay"
 	"github.com/ledgerforge/schemactl/internal/report"
 	"github.com/ledgerforge/schemactl/internal/revisions"
 	"github.com/ledgerforge/schemactl/internal/states"
@@ -76,9 +75,9 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("drift: inspect the target: %w", err)
 	}
-	want, err := replayed(ctx, o.Pool, applied)
+	want, err := states.Replay(ctx, o.Pool, applied)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("drift: replay the applied migrations: %w", err)
 	}
 	live.Name = want.Name // compare contents, not the schemas' names
 	changes, err := o.Target.Driver.SchemaDiff(live, want)
@@ -110,26 +109,6 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	}
 	r.Sort()
 	return r, nil
-}
-
-// replayed is the schema files build on a clean database; the database is
-// released before returning, as a --dev-url pool has only one.
-func replayed(ctx context.Context, pool *devdb.Pool, files []migrate.File) (*schema.Schema, error) {
-	db, err := pool.Acquire(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Release(context.WithoutCancel(ctx))
-	dev, err := pgdb.ConnectDev(ctx, db.URL)
-	if err != nil {
-		return nil, err
-	}
-	defer dev.Close()
-	s, err := replay.Files(ctx, dev, files)
-	if err != nil {
-		return nil, fmt.Errorf("drift: replay the applied migrations: %w", err)
-	}
-	return s, nil
 }
 
 // fromEnt compares the live schema with the Ent schemas and keeps what the

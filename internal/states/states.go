@@ -62,16 +62,24 @@ func CurrentSplit(ctx context.Context, pool *devdb.Pool, files []migrate.File, k
 	return before, current, conn, err
 }
 
-// Verify replays files on a clean database: generated migrations are
-// proven to apply before they are written.
-func Verify(ctx context.Context, pool *devdb.Pool, files []migrate.File) error {
-	conn, err := withDB(ctx, pool, func(conn *pgdb.Conn) error {
-		_, err := replay.Files(ctx, conn, files)
+// Replay builds files on a clean database and returns the schema; the
+// database is released and the connection closed before returning.
+func Replay(ctx context.Context, pool *devdb.Pool, files []migrate.File) (*schema.Schema, error) {
+	var s *schema.Schema
+	conn, err := withDB(ctx, pool, func(conn *pgdb.Conn) (err error) {
+		s, err = replay.Files(ctx, conn, files)
 		return err
 	})
 	if conn != nil {
 		conn.Close()
 	}
+	return s, err
+}
+
+// Verify replays files on a clean database: generated migrations are
+// proven to apply before they are written.
+func Verify(ctx context.Context, pool *devdb.Pool, files []migrate.File) error {
+	_, err := Replay(ctx, pool, files)
 	return err
 }
 
