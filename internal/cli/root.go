@@ -29,7 +29,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err != nil && err != errSilent {
 		msg := dsn.Redact(err.Error())
 		if ctx.Err() != nil {
-			msg = "interrupted; the dev database was stopped and removed"
+			msg = "interrupted; stopped cleanly (an embedded dev database, if one ran, was removed)"
 		}
 		fmt.Fprintln(stderr, "Error: "+strings.TrimSpace(msg))
 	}
