@@ -45,9 +45,6 @@ func Open(ctx context.Context, devURL string) (*Pool, error) {
 // Embedded reports whether the pool runs its own server.
 func (p *Pool) Embedded() bool { return p.server != nil }
 
-// Server is the embedded server, or nil with --dev-url.
-func (p *Pool) Server() *Server { return p.server }
-
 // DB is one clean database, for one use.
 type DB struct {
 	URL     string

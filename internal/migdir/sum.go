@@ -58,11 +58,15 @@ type Problem struct {
 }
 
 // String returns a message naming the file and the fix.
-func (p Problem) String() string {
+func (p Problem) String() string { return p.Describe() + " (" + rehashHint + ")" }
+
+// Describe names the file and what is wrong, without the fix, for reports
+// that give the remedy separately.
+func (p Problem) Describe() string {
 	var what string
 	switch p.Kind {
 	case SumMissing:
-		return fmt.Sprintf("%s: file is missing but the directory has migration files (%s)", p.File, rehashHint)
+		return fmt.Sprintf("%s: file is missing but the directory has migration files", p.File)
 	case FileEdited:
 		what = "was edited"
 	case FileAdded:
@@ -70,11 +74,11 @@ func (p Problem) String() string {
 	case FileRemoved:
 		what = "was removed"
 	case SumMismatch:
-		return fmt.Sprintf("%s: entry for file %s does not match the directory (%s)", migrate.HashFileName, p.File, rehashHint)
+		return fmt.Sprintf("%s: entry for file %s does not match the directory", migrate.HashFileName, p.File)
 	default:
 		what = "has an unknown problem"
 	}
-	return fmt.Sprintf("%s: file %s %s without rehashing (%s)", migrate.HashFileName, p.File, what, rehashHint)
+	return fmt.Sprintf("%s: file %s %s without rehashing", migrate.HashFileName, p.File, what)
 }
 
 // CheckSum compares atlas.sum with the directory's files and returns the

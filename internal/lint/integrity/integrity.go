@@ -7,7 +7,6 @@ import (
 	"errors"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/replay"
@@ -35,7 +34,7 @@ func Sum(dir *migdir.Dir, problems []migdir.Problem) []report.Finding {
 			Code:     sumCodes[p.Kind],
 			Category: report.Integrity,
 			Object:   path,
-			Message:  strings.TrimSuffix(p.String(), " (run: schemactl migrate hash)"),
+			Message:  p.Describe(),
 			Remedy:   "if the change is intended, run `schemactl migrate hash`; never edit a migration that was applied somewhere",
 		}
 		if p.Kind != migdir.FileRemoved {
