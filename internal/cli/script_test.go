@@ -234,7 +234,7 @@ func cmdPasswordUser(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	pwOnce.Do(func() {
 		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, server.URL("postgres"))
+		conn, err := pgx.Connect(ctx, server.URL(devdb.AdminDB))
 		ts.Check(err)
 		defer conn.Close(ctx)
 		_, err = conn.Exec(ctx, "CREATE ROLE pwuser LOGIN PASSWORD 'right-pw'")
@@ -246,7 +246,7 @@ func cmdPasswordUser(ts *testscript.TestScript, neg bool, args []string) {
 		_, err = conn.Exec(ctx, "SELECT pg_reload_conf()")
 		ts.Check(err)
 	})
-	u, err := url.Parse(server.URL("postgres"))
+	u, err := url.Parse(server.URL(devdb.AdminDB))
 	ts.Check(err)
 	u.User = url.UserPassword("pwuser", "wrong-pw")
 	ts.Setenv(args[0], u.String())

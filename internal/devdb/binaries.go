@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Binaries are the PostgreSQL server programs of one installation.
@@ -55,7 +56,14 @@ func FindBinaries() (Binaries, error) {
 
 var versionRE = regexp.MustCompile(`\(PostgreSQL\) (\d+)`)
 
+// versions remembers each installation's version: running postgres
+// --version costs a few milliseconds, and a command asks more than once.
+var versions sync.Map // dir -> Binaries
+
 func withVersion(dir string) (Binaries, error) {
+	if b, ok := versions.Load(dir); ok {
+		return b.(Binaries), nil
+	}
 	// postgres --version is allowed as root, unlike starting the server.
 	out, err := exec.Command(filepath.Join(dir, "postgres"), "--version").Output()
 	if err != nil {
@@ -66,7 +74,9 @@ func withVersion(dir string) (Binaries, error) {
 		return Binaries{}, fmt.Errorf("devdb: unexpected output of postgres --version: %q", strings.TrimSpace(string(out)))
 	}
 	major, _ := strconv.Atoi(string(m[1]))
-	return Binaries{Dir: dir, Major: major}, nil
+	b := Binaries{Dir: dir, Major: major}
+	versions.Store(dir, b)
+	return b, nil
 }
 
 func isExec(p string) bool {

@@ -21,9 +21,13 @@ type Pool struct {
 
 // Open starts the embedded server when devURL is empty, or connects to
 // devURL and refuses it unless it is empty.
-func Open(ctx context.Context, devURL string) (*Pool, error) {
+func Open(ctx context.Context, devURL string) (*Pool, error) { return OpenFrom(ctx, devURL, "") }
+
+// OpenFrom is Open with the embedded server started from the cluster
+// archive (see StartFrom).
+func OpenFrom(ctx context.Context, devURL, archive string) (*Pool, error) {
 	if devURL == "" {
-		s, err := Start(ctx)
+		s, err := StartFrom(ctx, archive)
 		if err != nil {
 			return nil, err
 		}
@@ -45,9 +49,13 @@ func Open(ctx context.Context, devURL string) (*Pool, error) {
 // Embedded reports whether the pool runs its own server.
 func (p *Pool) Embedded() bool { return p.server != nil }
 
+// Server is the embedded server, nil with an external dev database.
+func (p *Pool) Server() *Server { return p.server }
+
 // DB is one clean database, for one use.
 type DB struct {
 	URL     string
+	Name    string // on the embedded server; empty on an external one
 	release func(context.Context) error
 }
 
@@ -58,11 +66,7 @@ func (d *DB) Release(ctx context.Context) error { return d.release(ctx) }
 // new one, so callers may work in parallel.
 func (p *Pool) Acquire(ctx context.Context) (*DB, error) {
 	if p.server != nil {
-		u, err := p.server.CreateDatabase(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return &DB{URL: u, release: func(context.Context) error { return nil }}, nil
+		return p.Clone(ctx, "template0")
 	}
 	select {
 	case p.sem <- struct{}{}:
@@ -73,6 +77,27 @@ func (p *Pool) Acquire(ctx context.Context) (*DB, error) {
 		defer func() { <-p.sem }()
 		return wipe(ctx, p.external)
 	}}, nil
+}
+
+// Clone returns a new database copied from database tmpl of the embedded
+// server.
+func (p *Pool) Clone(ctx context.Context, tmpl string) (*DB, error) {
+	if p.server == nil {
+		return nil, errors.New("devdb: clone: no embedded server")
+	}
+	u, name, err := p.server.Clone(ctx, tmpl)
+	if err != nil {
+		return nil, err
+	}
+	return &DB{URL: u, Name: name, release: func(context.Context) error { return nil }}, nil
+}
+
+// Existing is database name of the embedded server, as it is.
+func (p *Pool) Existing(name string) (*DB, error) {
+	if p.server == nil {
+		return nil, errors.New("devdb: no embedded server")
+	}
+	return &DB{URL: p.server.URL(name), Name: name, release: func(context.Context) error { return nil }}, nil
 }
 
 // Close stops the embedded server and removes its files.

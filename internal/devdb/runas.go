@@ -2,10 +2,8 @@ package devdb
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"os/user"
-	"path/filepath"
 	"strconv"
 	"syscall"
 )
@@ -35,17 +33,12 @@ func serverOwner() (owner, error) {
 	return owner{}, fmt.Errorf("devdb: running as root, and no unprivileged account (postgres or nobody) exists to run the PostgreSQL server")
 }
 
-// chownAll hands a tree to the server account (no-op when not root).
-func (o owner) chownAll(root string) error {
+// chown hands one path to the server account (no-op when not root).
+func (o owner) chown(p string) error {
 	if o.cred == nil {
 		return nil
 	}
-	return filepath.WalkDir(root, func(p string, _ fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(p, o.uid, o.gid)
-	})
+	return os.Lchown(p, o.uid, o.gid)
 }
 
 func (o owner) sysProcAttr() *syscall.SysProcAttr {

@@ -105,7 +105,7 @@ func BenchmarkReview500(b *testing.B) {
 func BenchmarkReplay500(b *testing.B) {
 	fx := setup(b)
 	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, server.URL("postgres"))
+	admin, err := pgx.Connect(ctx, server.URL(devdb.AdminDB))
 	if err != nil {
 		b.Fatal(err)
 	}
