@@ -2,6 +2,8 @@ package desired
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 
 	"ariga.io/atlas/sql/schema"
@@ -10,10 +12,12 @@ import (
 	"github.com/ledgerforge/schemactl/internal/replay"
 )
 
-// Normalize creates s on the clean dev database conn and inspects it back,
-// so that it compares with a replayed directory in PostgreSQL's own terms
-// (CHECK and predicate text, default casts, implicit index names).
-func Normalize(ctx context.Context, conn *pgdb.Conn, s *schema.Schema) (*schema.Schema, error) {
+// DDL is the script that creates the desired schema on an empty database.
+type DDL []replay.Stmt
+
+// Plan plans s as statements that create it on an empty database; conn
+// only gives the planner the server's version.
+func Plan(ctx context.Context, conn *pgdb.Conn, s *schema.Schema) (DDL, error) {
 	changes, err := conn.Driver.SchemaDiff(schema.New(s.Name), s)
 	if err != nil {
 		return nil, fmt.Errorf("desired: plan: %w", err)
@@ -22,12 +26,47 @@ func Normalize(ctx context.Context, conn *pgdb.Conn, s *schema.Schema) (*schema.
 	if err != nil {
 		return nil, fmt.Errorf("desired: plan: %w", err)
 	}
-	stmts := make([]replay.Stmt, len(plan.Changes))
+	stmts := make(DDL, len(plan.Changes))
 	for i, c := range plan.Changes {
 		stmts[i] = replay.Stmt{Text: c.Cmd, Line: i + 1}
 	}
-	if err := replay.Exec(ctx, conn.DB, stmts, true); err != nil {
-		return nil, fmt.Errorf("desired: the Ent schema does not apply on PostgreSQL: %w", err)
+	return stmts, nil
+}
+
+// Key identifies the normalised schema: the same script always builds the
+// same database.
+func (d DDL) Key() string {
+	h := sha256.New()
+	for _, s := range d {
+		fmt.Fprintf(h, "%d:%s;", len(s.Text), s.Text)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Apply runs the script on the clean dev database conn and inspects the
+// result back, so that the desired schema compares with a replayed
+// directory in PostgreSQL's own terms (CHECK and predicate text, default
+// casts, implicit index names).
+func (d DDL) Apply(ctx context.Context, conn *pgdb.Conn) (*schema.Schema, error) {
+	if err := d.Exec(ctx, conn); err != nil {
+		return nil, err
 	}
 	return conn.Inspect(ctx)
+}
+
+// Exec runs the script on the clean dev database conn.
+func (d DDL) Exec(ctx context.Context, conn *pgdb.Conn) error {
+	if err := replay.Exec(ctx, conn.DB, d, true); err != nil {
+		return fmt.Errorf("desired: the Ent schema does not apply on PostgreSQL: %w", err)
+	}
+	return nil
+}
+
+// Normalize creates s on the clean dev database conn and inspects it back.
+func Normalize(ctx context.Context, conn *pgdb.Conn, s *schema.Schema) (*schema.Schema, error) {
+	d, err := Plan(ctx, conn, s)
+	if err != nil {
+		return nil, err
+	}
+	return d.Apply(ctx, conn)
 }

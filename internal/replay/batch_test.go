@@ -73,3 +73,31 @@ func TestBatchKeepsTheTransaction(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	require.Contains(t, Message(se.Err), "25001")
 }
+
+// Exec batches a script in one round trip and, when it fails, names the
+// failing statement as running them one by one does.
+func TestExecBatchIsPrecise(t *testing.T) {
+	ctx := context.Background()
+	srv, err := devdb.Start(ctx)
+	require.NoError(t, err)
+	defer srv.Stop()
+	u, err := srv.CreateDatabase(ctx)
+	require.NoError(t, err)
+	c, err := pgdb.ConnectDev(ctx, u)
+	require.NoError(t, err)
+	defer c.Close()
+	stmts := []Stmt{{"CREATE TABLE a (id int)", 1}, {"CREATE TABLE b (id int REFERENCES missing (id))", 2}, {"CREATE TABLE c (id int)", 3}}
+	err = Exec(ctx, c.DB, stmts, true)
+	var se *StmtError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, 2, se.Line)
+	require.Equal(t, stmts[1].Text, se.Stmt)
+	require.Contains(t, Message(se.Err), "42P01")
+	var n int
+	require.NoError(t, c.DB.QueryRowContext(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").Scan(&n))
+	require.Zero(t, n, "nothing of the failed script is left")
+
+	require.NoError(t, Exec(ctx, c.DB, []Stmt{stmts[0], stmts[2]}, true))
+	require.NoError(t, c.DB.QueryRowContext(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").Scan(&n))
+	require.Equal(t, 2, n)
+}

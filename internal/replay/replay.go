@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
@@ -81,11 +82,16 @@ func File(ctx context.Context, db *sql.DB, f migrate.File) error {
 }
 
 func batch(ctx context.Context, db *sql.DB, f migrate.File) error {
+	return inTx(ctx, db, string(f.Bytes()))
+}
+
+// inTx sends a script in one round trip inside an explicit transaction.
+func inTx(ctx context.Context, db *sql.DB, script string) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, string(f.Bytes())); err != nil {
+	if _, err := tx.ExecContext(ctx, script); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -123,7 +129,7 @@ func fileByStatement(ctx context.Context, db *sql.DB, f migrate.File) error {
 			noTx = noTx || d == "none"
 		}
 	}
-	if err := Exec(ctx, db, list, !noTx); err != nil {
+	if err := execEach(ctx, db, list, !noTx); err != nil {
 		var se *StmtError
 		if errors.As(err, &se) {
 			se.File = f.Name()
@@ -140,8 +146,23 @@ type Stmt struct {
 }
 
 // Exec runs statements in order, in one transaction when tx is set. A
-// failing statement comes back as a *StmtError.
+// failing statement comes back as a *StmtError. In a transaction they are
+// first sent in one round trip, as File does.
 func Exec(ctx context.Context, db *sql.DB, stmts []Stmt, tx bool) error {
+	if tx && len(stmts) > 1 {
+		texts := make([]string, len(stmts))
+		for i, s := range stmts {
+			texts[i] = s.Text
+		}
+		err := inTx(ctx, db, strings.Join(texts, ";\n"))
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+	}
+	return execEach(ctx, db, stmts, tx)
+}
+
+func execEach(ctx context.Context, db *sql.DB, stmts []Stmt, tx bool) error {
 	type execer interface {
 		ExecContext(context.Context, string, ...any) (sql.Result, error)
 	}
