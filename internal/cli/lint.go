@@ -43,6 +43,7 @@ Exit status: 0 clean, 1 findings, 2 the gate could not run.`,
 	addDirFlag(cmd, &flags)
 	addToFlag(cmd, &flags)
 	addDevFlag(cmd, &flags)
+	addCacheFlag(cmd, &flags)
 	cmd.Flags().StringVar(&format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
 	cmd.Flags().StringVar(&rv.gitBase, "git-base", "", "review the migration files added since this git ref (a pull request's base branch)")
 	cmd.Flags().IntVar(&rv.latest, "latest", 0, "review the last N migration files")
@@ -59,16 +60,20 @@ func runLint(cmd *cobra.Command, in inputs, format string, rv reviewFlags) error
 	if err != nil {
 		return err
 	}
-	pool, err := openDev(ctx, in.devURL)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
 	review, err := rv.review(ctx, in, dir)
 	if err != nil {
 		return err
 	}
-	r, err := lint.Run(ctx, lint.Options{SchemaDir: sdir, Dir: dir, Pool: pool, Review: review})
+	files, err := dir.Files()
+	if err != nil {
+		return err
+	}
+	env, err := openEnv(cmd, in, lint.History(files, review))
+	if err != nil {
+		return err
+	}
+	defer closeEnv(cmd, env)
+	r, err := lint.Run(ctx, lint.Options{SchemaDir: sdir, Dir: dir, Env: env, Review: review})
 	if err != nil {
 		return err
 	}

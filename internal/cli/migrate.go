@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/diffplan"
-	"github.com/ledgerforge/schemactl/internal/states"
 )
 
 func newDiffCmd(g *globals) *cobra.Command {
@@ -41,6 +40,7 @@ Writes nothing, and says so, when both are in sync.`,
 	addDirFlag(cmd, &flags)
 	addToFlag(cmd, &flags)
 	addDevFlag(cmd, &flags)
+	addCacheFlag(cmd, &flags)
 	return cmd
 }
 
@@ -59,12 +59,16 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 	} else if len(problems) > 0 {
 		return &FindingsError{fmt.Errorf("%s (Atlas refuses to plan on such a directory)", problems[0])}
 	}
-	pool, err := openDev(ctx, in.devURL)
+	old, err := dir.Files()
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	st, err := states.Load(ctx, pool, sdir, dir)
+	env, err := openEnv(cmd, in, old)
+	if err != nil {
+		return err
+	}
+	defer closeEnv(cmd, env)
+	st, err := env.Load(ctx, sdir, dir)
 	if err != nil {
 		return err
 	}
@@ -73,6 +77,7 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 	if err != nil {
 		return err
 	}
+	st.Close() // planned: Verify may now clone the database it read
 	out := cmd.OutOrStdout()
 	if len(files) == 0 {
 		fmt.Fprintln(out, "The migration directory is synced with the desired state, no changes to be made")
@@ -88,7 +93,7 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 	for _, f := range files {
 		all = append(all, migrate.NewLocalFile(f.Name, f.Data))
 	}
-	if err := states.Verify(ctx, pool, all); err != nil {
+	if err := env.Verify(ctx, all); err != nil {
 		return fmt.Errorf("the planned migration does not apply, nothing was written (please report this): %w", err)
 	}
 	if err := dir.WriteFiles(files); err != nil {
@@ -138,6 +143,7 @@ func newValidateCmd(g *globals) *cobra.Command {
 	}
 	addDirFlag(cmd, &flags)
 	addDevFlag(cmd, &flags)
+	addCacheFlag(cmd, &flags)
 	return cmd
 }
 
@@ -157,17 +163,20 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 		}
 		return errSilent
 	}
-	pool, err := openDev(ctx, in.devURL)
+	files, err := dir.Files()
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	_, conn, err := states.Current(ctx, pool, dir)
+	env, err := openEnv(cmd, in, files)
+	if err != nil {
+		return err
+	}
+	defer closeEnv(cmd, env)
+	_, conn, err := env.Current(ctx, files)
 	if err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}
-	defer conn.Close()
-	files, _ := dir.Files()
+	conn.Close()
 	fmt.Fprintf(cmd.OutOrStdout(), "%s: atlas.sum matches %d files; all replay on the dev database\n", dir.Path(), len(files))
 	return nil
 }
@@ -182,4 +191,8 @@ func addToFlag(cmd *cobra.Command, flags *inputs) {
 
 func addDevFlag(cmd *cobra.Command, flags *inputs) {
 	cmd.Flags().StringVar(&flags.devURL, "dev-url", "", "a clean PostgreSQL database to work in (default: the embedded dev database)")
+}
+
+func addCacheFlag(cmd *cobra.Command, flags *inputs) {
+	cmd.Flags().BoolVar(&flags.noCache, "no-cache", false, "neither read nor write the replay cache (schemactl extension)")
 }

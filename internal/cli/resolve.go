@@ -1,18 +1,18 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 
+	"ariga.io/atlas/sql/migrate"
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/config"
-	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/migdir"
+	"github.com/ledgerforge/schemactl/internal/states"
 )
 
 // Defaults, used in the repository root with no flags and no --env.
@@ -24,11 +24,12 @@ const (
 // inputs are the resolved locations: a flag wins over the env block, which
 // wins over the default.
 type inputs struct {
-	dir    string
-	to     string
-	devURL string
-	url    string      // the target database, from the env block
-	lint   config.Lint // the lint block that applies
+	dir     string
+	to      string
+	devURL  string
+	noCache bool        // --no-cache: flag only
+	url     string      // the target database, from the env block
+	lint    config.Lint // the lint block that applies
 }
 
 // resolve reads the project file and merges it with the flags.
@@ -60,11 +61,12 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		return def
 	}
 	return inputs{
-		dir:    pick(flags.dir, env.Dir, defaultDir),
-		to:     pick(flags.to, env.Src, defaultTo),
-		devURL: pick(flags.devURL, env.Dev, ""),
-		url:    env.URL,
-		lint:   env.Lint,
+		dir:     pick(flags.dir, env.Dir, defaultDir),
+		to:      pick(flags.to, env.Src, defaultTo),
+		devURL:  pick(flags.devURL, env.Dev, ""),
+		noCache: flags.noCache,
+		url:     env.URL,
+		lint:    env.Lint,
 	}, nil
 }
 
@@ -92,20 +94,37 @@ func openDir(u string) (*migdir.Dir, error) {
 	return d, nil
 }
 
-// openDev opens the dev database pool. An empty URL, or Atlas's
-// docker://postgres/... (there is no Docker here), means the embedded one.
-func openDev(ctx context.Context, devURL string) (*devdb.Pool, error) {
+// openEnv starts the dev databases, from the replay cache's entry for
+// prefix (the files worth caching once replayed) unless --no-cache.
+func openEnv(cmd *cobra.Command, in inputs, prefix []migrate.File) (*states.Env, error) {
+	devURL, err := devURL(in.devURL)
+	if err != nil {
+		return nil, err
+	}
+	e, err := states.Open(cmd.Context(), states.Options{DevURL: devURL, NoCache: in.noCache, Prefix: prefix, StoreAfter: states.DefaultStoreAfter})
+	if err != nil {
+		return nil, fmt.Errorf("--dev-url: %w", err)
+	}
+	return e, nil
+}
+
+// closeEnv stops the dev databases; a cache problem is only a warning.
+func closeEnv(cmd *cobra.Command, e *states.Env) {
+	if err := e.Close(); err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "schemactl: warning: %v\n", err)
+	}
+}
+
+// devURL checks --dev-url. An empty URL, or Atlas's docker://postgres/...
+// (there is no Docker here), means the embedded database.
+func devURL(devURL string) (string, error) {
 	switch {
 	case devURL == "" || strings.HasPrefix(devURL, "docker://postgres"):
 		devURL = ""
 	case strings.HasPrefix(devURL, "docker://"):
-		return nil, usageError{fmt.Errorf("--dev-url %s: only PostgreSQL dev databases are supported", dsn.Redact(devURL))}
+		return "", usageError{fmt.Errorf("--dev-url %s: only PostgreSQL dev databases are supported", dsn.Redact(devURL))}
 	case !strings.HasPrefix(devURL, "postgres://") && !strings.HasPrefix(devURL, "postgresql://"):
-		return nil, usageError{fmt.Errorf("--dev-url %s: expected postgres://... or docker://postgres/...", dsn.Redact(devURL))}
+		return "", usageError{fmt.Errorf("--dev-url %s: expected postgres://... or docker://postgres/...", dsn.Redact(devURL))}
 	}
-	p, err := devdb.Open(ctx, devURL)
-	if err != nil {
-		return nil, fmt.Errorf("--dev-url: %w", err)
-	}
-	return p, nil
+	return devURL, nil
 }

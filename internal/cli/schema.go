@@ -58,11 +58,15 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 				return err
 			}
 			defer conn.Close()
-			pool, err := openDev(cmd.Context(), in.devURL)
+			files, err := dir.Files()
 			if err != nil {
 				return err
 			}
-			defer pool.Close()
+			env, err := openEnv(cmd, in, files)
+			if err != nil {
+				return err
+			}
+			defer closeEnv(cmd, env)
 			u := t.url
 			if u == "" {
 				u = in.url
@@ -77,7 +81,7 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 				}
 				sdir = "" // no Ent schemas here: compare with the migrations only
 			}
-			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Pool: pool, SchemaDir: sdir})
+			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Env: env, SchemaDir: sdir})
 			if err != nil {
 				return err
 			}
@@ -87,6 +91,7 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 	addDirFlag(cmd, &flags)
 	addToFlag(cmd, &flags)
 	addDevFlag(cmd, &flags)
+	addCacheFlag(cmd, &flags)
 	addTargetFlags(cmd, &t)
 	cmd.Flags().StringVar(&format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
 	return cmd

@@ -10,7 +10,6 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
 
-	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
 	"github.com/ledgerforge/schemactl/internal/lint/consistency"
 	"github.com/ledgerforge/schemactl/internal/migdir"
@@ -49,7 +48,7 @@ type Options struct {
 	Schema          string // the target's schema, e.g. public
 	RevisionsSchema string
 	Dir             *migdir.Dir
-	Pool            *devdb.Pool // where to replay the applied files
+	Env             *states.Env // where to replay the applied files
 	// SchemaDir, when set, is the Ent schema package to compare with too.
 	SchemaDir string
 }
@@ -75,7 +74,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("drift: inspect the target: %w", err)
 	}
-	want, err := states.Replay(ctx, o.Pool, applied)
+	want, err := o.Env.Replay(ctx, applied)
 	if err != nil {
 		return nil, fmt.Errorf("drift: replay the applied migrations: %w", err)
 	}
@@ -114,7 +113,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 // fromEnt compares the live schema with the Ent schemas and keeps what the
 // comparison with the migrations did not already report.
 func fromEnt(ctx context.Context, o Options, live *schema.Schema, seen []report.Finding) ([]report.Finding, error) {
-	want, g, err := states.Desired(ctx, o.Pool, o.SchemaDir)
+	want, g, err := o.Env.Desired(ctx, o.SchemaDir)
 	if err != nil {
 		return nil, err
 	}

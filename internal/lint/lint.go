@@ -16,7 +16,7 @@ import (
 	"entgo.io/ent/entc/gen"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/ledgerforge/schemactl/internal/devdb"
+	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
 	"github.com/ledgerforge/schemactl/internal/lint/consistency"
 	"github.com/ledgerforge/schemactl/internal/lint/generated"
@@ -33,7 +33,7 @@ import (
 type Options struct {
 	SchemaDir string // the Ent schema package, e.g. ent/schema
 	Dir       *migdir.Dir
-	Pool      *devdb.Pool // where to replay and normalise
+	Env       *states.Env // where to replay and normalise
 
 	// Review, when set, also reviews the files a change adds for safety.
 	Review *Review
@@ -66,7 +66,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 
 	var (
 		before, current *schema.Schema
-		desired         *schema.Schema
+		want            *schema.Schema
 		conn            *pgdb.Conn
 		graph           *gen.Graph
 		replayed        bool
@@ -75,7 +75,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	k := firstAdded(files, o.Review)
 	g.Go(func() error {
 		var err error
-		before, current, conn, err = states.CurrentSplit(gctx, o.Pool, files, k)
+		before, current, conn, err = o.Env.CurrentSplit(gctx, files, k)
 		if err == nil {
 			replayed = true
 			return nil
@@ -86,27 +86,41 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		}
 		return err
 	})
+	var (
+		loc     *entsrc.Locator
+		stale   *report.Finding
+		genNote string
+		sources errgroup.Group
+	)
 	g.Go(func() (err error) {
-		desired, graph, err = states.Desired(gctx, o.Pool, o.SchemaDir)
+		if graph, err = desired.LoadGraph(o.SchemaDir); err != nil {
+			return err
+		}
+		// Reading the sources needs no database: do it meanwhile.
+		sources.Go(func() (err error) {
+			loc, err = entsrc.New(o.SchemaDir, graph)
+			return err
+		})
+		sources.Go(func() (err error) {
+			stale, genNote, err = generated.Check(o.SchemaDir, graph)
+			return err
+		})
+		want, err = o.Env.Normalised(gctx, graph)
 		return err
 	})
-	err = g.Wait()
+	err = errors.Join(g.Wait(), sources.Wait())
 	if conn != nil {
 		defer conn.Close()
 	}
 	if err != nil {
 		return nil, err
 	}
-	r.Summary.Models, r.Summary.Tables, r.Summary.EnumTypes, r.Summary.Files = len(graph.Nodes), len(desired.Tables), countEnums(desired), len(files)
+	r.Summary.Models, r.Summary.Tables, r.Summary.EnumTypes, r.Summary.Files = len(graph.Nodes), len(want.Tables), countEnums(want), len(files)
 
 	if replayed {
-		changes, err := conn.Driver.SchemaDiff(current, desired)
+		changes, err := conn.Driver.SchemaDiff(current, want)
 		if err != nil {
 			return nil, fmt.Errorf("lint: diff: %w", err)
-		}
-		loc, err := entsrc.New(o.SchemaDir, graph)
-		if err != nil {
-			return nil, err
 		}
 		r.Add(consistency.Findings(changes, loc, consistency.MentionsIn(o.Dir, files))...)
 	} else {
@@ -120,18 +134,20 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		r.Notes = append(r.Notes, notes...)
 	}
 
-	f, note, err := generated.Check(o.SchemaDir, graph)
-	if err != nil {
-		return nil, err
+	if stale != nil {
+		r.Add(*stale)
 	}
-	if f != nil {
-		r.Add(*f)
-	}
-	if note != "" {
-		r.Notes = append(r.Notes, note)
+	if genNote != "" {
+		r.Notes = append(r.Notes, genNote)
 	}
 	r.Sort()
 	return r, nil
+}
+
+// History is the files that precede the first added one: the part of the
+// directory a review takes as given, and the part worth caching.
+func History(files []migrate.File, rv *Review) []migrate.File {
+	return files[:firstAdded(files, rv)]
 }
 
 // firstAdded is how many files precede the first added one: the history the

@@ -1,12 +1,14 @@
 // Package states computes the two states every schemactl command compares:
 // the desired one (the Ent schemas, normalised on a dev database) and the
 // current one (the migration directory, replayed on another). The two are
-// independent, so they are computed side by side.
+// independent, so they are computed side by side, and both are taken from
+// the replay cache when it holds them.
 package states
 
 import (
 	"context"
 	"errors"
+	"time"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
@@ -18,6 +20,7 @@ import (
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/replay"
+	"github.com/ledgerforge/schemactl/internal/replaycache"
 )
 
 // States holds both sides. Conn stays open for planning (Atlas's planner
@@ -37,39 +40,59 @@ func (s *States) Close() error {
 	return s.Conn.Close()
 }
 
-// Current replays dir on a clean database from pool. The connection is
-// returned open; the database itself is already released.
-func Current(ctx context.Context, pool *devdb.Pool, dir *migdir.Dir) (*schema.Schema, *pgdb.Conn, error) {
-	var cur *schema.Schema
-	conn, err := withDB(ctx, pool, func(conn *pgdb.Conn) (err error) {
-		cur, err = replay.Dir(ctx, conn, dir)
-		return err
-	})
+// Current replays files on a clean database. The connection is returned
+// open; the database itself is already released.
+func (e *Env) Current(ctx context.Context, files []migrate.File) (*schema.Schema, *pgdb.Conn, error) {
+	_, cur, conn, err := e.CurrentSplit(ctx, files, len(files))
 	return cur, conn, err
 }
 
 // CurrentSplit replays files on a clean database and returns the schema
 // after the first k of them (what later files run against) and after all.
-// The database is inspected twice, never per statement.
-func CurrentSplit(ctx context.Context, pool *devdb.Pool, files []migrate.File, k int) (before, current *schema.Schema, conn *pgdb.Conn, err error) {
-	conn, err = withDB(ctx, pool, func(conn *pgdb.Conn) error {
-		if before, err = replay.Files(ctx, conn, files[:k]); err != nil {
-			return err
+// The database is inspected at most twice, never per statement.
+func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (before, current *schema.Schema, conn *pgdb.Conn, err error) {
+	db, conn, cost, err := e.build(ctx, files, k)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	fail := func(err error) (*schema.Schema, *schema.Schema, *pgdb.Conn, error) {
+		conn.Close()
+		return nil, nil, nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
+	}
+	if before, err = conn.Inspect(ctx); err != nil {
+		return fail(err)
+	}
+	if e.offer(db, files, k, cost) && k < len(files) {
+		// The cache keeps this database as it is: go on in a copy.
+		conn.Close()
+		pool, _ := e.Pool(ctx) // ready: build waited
+		if db, err = pool.Clone(ctx, db.Name); err != nil {
+			return nil, nil, nil, err
 		}
-		current, err = replay.Files(ctx, conn, files[k:])
-		return err
-	})
-	return before, current, conn, err
+		if conn, err = pgdb.ConnectDev(ctx, db.URL); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	current = before
+	if k < len(files) {
+		if err := e.apply(ctx, conn, db, files, k, len(files)); err != nil {
+			return fail(err)
+		}
+		if current, err = conn.Inspect(ctx); err != nil {
+			return fail(err)
+		}
+	}
+	if err := db.Release(ctx); err != nil {
+		conn.Close()
+		return nil, nil, nil, err
+	}
+	return before, current, conn, nil
 }
 
 // Replay builds files on a clean database and returns the schema; the
 // database is released and the connection closed before returning.
-func Replay(ctx context.Context, pool *devdb.Pool, files []migrate.File) (*schema.Schema, error) {
-	var s *schema.Schema
-	conn, err := withDB(ctx, pool, func(conn *pgdb.Conn) (err error) {
-		s, err = replay.Files(ctx, conn, files)
-		return err
-	})
+func (e *Env) Replay(ctx context.Context, files []migrate.File) (*schema.Schema, error) {
+	s, conn, err := e.Current(ctx, files)
 	if conn != nil {
 		conn.Close()
 	}
@@ -78,35 +101,25 @@ func Replay(ctx context.Context, pool *devdb.Pool, files []migrate.File) (*schem
 
 // Verify replays files on a clean database: generated migrations are
 // proven to apply before they are written.
-func Verify(ctx context.Context, pool *devdb.Pool, files []migrate.File) error {
-	_, err := Replay(ctx, pool, files)
+func (e *Env) Verify(ctx context.Context, files []migrate.File) error {
+	_, err := e.Replay(ctx, files)
 	return err
 }
 
 // Desired loads the Ent schema package and normalises it on a clean
-// database from pool.
-func Desired(ctx context.Context, pool *devdb.Pool, schemaDir string) (*schema.Schema, *gen.Graph, error) {
+// database, or takes it from the cached cluster when the same script built
+// it there.
+func (e *Env) Desired(ctx context.Context, schemaDir string) (*schema.Schema, *gen.Graph, error) {
 	g, err := desired.LoadGraph(schemaDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	var s *schema.Schema
-	conn, err := withDB(ctx, pool, func(conn *pgdb.Conn) error {
-		raw, err := desired.Schema(ctx, g, conn)
-		if err != nil {
-			return err
-		}
-		s, err = desired.Normalize(ctx, conn, raw)
-		return err
-	})
-	if conn != nil {
-		conn.Close()
-	}
+	s, err := e.Normalised(ctx, g)
 	return s, g, err
 }
 
-// Load computes both states in parallel.
-func Load(ctx context.Context, pool *devdb.Pool, schemaDir string, dir *migdir.Dir) (*States, error) {
+// Load computes both states of dir in parallel.
+func (e *Env) Load(ctx context.Context, schemaDir string, dir *migdir.Dir) (*States, error) {
 	files, err := dir.Files()
 	if err != nil {
 		return nil, err
@@ -114,11 +127,11 @@ func Load(ctx context.Context, pool *devdb.Pool, schemaDir string, dir *migdir.D
 	st := &States{Files: files}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		st.Current, st.Conn, err = Current(gctx, pool, dir)
+		st.Current, st.Conn, err = e.Current(gctx, files)
 		return err
 	})
 	g.Go(func() (err error) {
-		st.Desired, st.Graph, err = Desired(gctx, pool, schemaDir)
+		st.Desired, st.Graph, err = e.Desired(gctx, schemaDir)
 		return err
 	})
 	if err := g.Wait(); err != nil {
@@ -128,24 +141,105 @@ func Load(ctx context.Context, pool *devdb.Pool, schemaDir string, dir *migdir.D
 	return st, nil
 }
 
-// withDB runs fn on a fresh database and releases it; the connection is
-// returned open (nil on error).
-func withDB(ctx context.Context, pool *devdb.Pool, fn func(*pgdb.Conn) error) (*pgdb.Conn, error) {
+// build returns a database holding files[:k] and an open connection to
+// it, and how long replaying took. It starts from the cluster's ReplayDB
+// when that holds a prefix: the first time in place, later from a copy.
+// A caller given ReplayDB itself must close the connection before the
+// next copy of it.
+func (e *Env) build(ctx context.Context, files []migrate.File, k int) (*devdb.DB, *pgdb.Conn, time.Duration, error) {
+	pool, err := e.Pool(ctx)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	j := e.cached(files, k)
+	var db *devdb.DB
+	switch {
+	case j > 0 && e.take():
+		db, err = pool.Existing(replaycache.ReplayDB)
+	case j > 0:
+		db, err = pool.Clone(ctx, replaycache.ReplayDB)
+	default:
+		db, err = pool.Acquire(ctx)
+	}
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	conn, err := pgdb.ConnectDev(ctx, db.URL)
+	if err != nil {
+		return nil, nil, 0, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
+	}
+	start := time.Now()
+	if err := e.apply(ctx, conn, db, files, j, k); err != nil {
+		conn.Close()
+		return nil, nil, 0, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
+	}
+	return db, conn, time.Since(start), nil
+}
+
+// apply applies files[j:k] to db, which holds files[:j], and keeps track
+// of what ReplayDB holds when db is it.
+func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, files []migrate.File, j, k int) error {
+	inPlace := db.Name == replaycache.ReplayDB
+	for _, f := range files[j:k] {
+		if err := replay.File(ctx, conn.DB, f); err != nil {
+			if inPlace {
+				e.hold(state{})
+			}
+			return err
+		}
+	}
+	if inPlace && k > j {
+		e.hold(stateOf(files, k))
+	}
+	return nil
+}
+
+// Normalised is the desired schema of the loaded Ent graph g, inspected
+// from a database its script built (now, or in the cached cluster).
+func (e *Env) Normalised(ctx context.Context, g *gen.Graph) (*schema.Schema, error) {
+	pool, err := e.Pool(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if conn := e.cachedDesired(ctx, pool); conn != nil {
+		ddl, err := plan(ctx, g, conn)
+		if err == nil && ddl.Key() == e.entry.Desired {
+			s, err := conn.Inspect(ctx)
+			conn.Close()
+			return s, err
+		}
+		conn.Close()
+	}
 	db, err := pool.Acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
 	conn, err := pgdb.ConnectDev(ctx, db.URL)
 	if err != nil {
-		return nil, errors.Join(err, db.Release(ctx))
-	}
-	if err := fn(conn); err != nil {
-		conn.Close()
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
-	if err := db.Release(ctx); err != nil {
-		conn.Close()
+	defer conn.Close()
+	ddl, err := plan(ctx, g, conn)
+	if err != nil {
+		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
+	}
+	start := time.Now()
+	if err := ddl.Exec(ctx, conn); err != nil {
+		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
+	}
+	cost := time.Since(start)
+	s, err := conn.Inspect(ctx)
+	if err != nil {
+		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
+	}
+	e.offerDesired(db, ddl.Key(), cost)
+	return s, db.Release(ctx)
+}
+
+func plan(ctx context.Context, g *gen.Graph, conn *pgdb.Conn) (desired.DDL, error) {
+	raw, err := desired.Schema(ctx, g, conn)
+	if err != nil {
 		return nil, err
 	}
-	return conn, nil
+	return desired.Plan(ctx, conn, raw)
 }

@@ -1,0 +1,259 @@
+// Package replaycache keeps stopped dev clusters that hold an already
+// replayed prefix of a migration directory (and the normalised Ent schema),
+// so the next run starts from one and replays only the files after it.
+//
+// An entry is keyed by atlas.sum's running hash of its last file: that hash
+// covers the names and contents of every file up to it, so an entry matches
+// exactly when none of those files changed. Entries live beside the dev
+// database's template cluster, at most MaxEntries per PostgreSQL major.
+package replaycache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ledgerforge/schemactl/internal/cachedir"
+)
+
+// layout versions the entries: bump it when what an entry holds changes.
+const layout = "replay-v1"
+
+// MaxEntries bounds the store; the least recently used entry goes first.
+// Each entry is a small cluster (about 20 MB plus the schema).
+const MaxEntries = 4
+
+// The databases an entry's cluster holds.
+const (
+	ReplayDB  = "replay"  // the directory's first Meta.Files files, replayed
+	DesiredDB = "desired" // the Ent schema, normalised (when Meta.Desired is set)
+)
+
+const clusterFile = "cluster.tar"
+
+// Meta describes an entry.
+type Meta struct {
+	Tool    string `json:"tool"`    // the schemactl build that wrote it
+	Files   int    `json:"files"`   // how many files ReplayDB holds
+	Last    string `json:"last"`    // the last of them, for people reading the cache
+	Sum     string `json:"sum"`     // atlas.sum's running hash of the last of them
+	Desired string `json:"desired"` // key of the normalised Ent schema in DesiredDB, or ""
+}
+
+// Store is the cache for one PostgreSQL major version.
+type Store struct {
+	dir  string
+	tool string
+}
+
+// Open returns the store for PostgreSQL major version major.
+func Open(major int) (*Store, error) {
+	root, err := cachedir.Dir()
+	if err != nil {
+		return nil, fmt.Errorf("replay cache: %w", err)
+	}
+	dir := filepath.Join(root, layout, "pg"+strconv.Itoa(major))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("replay cache: %w", err)
+	}
+	tool, err := toolID()
+	if err != nil {
+		return nil, fmt.Errorf("replay cache: %w", err)
+	}
+	return &Store{dir: dir, tool: tool}, nil
+}
+
+// Dir is where the entries live.
+func (s *Store) Dir() string { return s.dir }
+
+// Entry is a found entry; its cluster stays readable until Release.
+type Entry struct {
+	Meta
+	Cluster string // the archived cluster, for devdb.StartFrom
+	unlock  func()
+}
+
+// Release lets other runs replace or evict the entry.
+func (e *Entry) Release() {
+	if e != nil && e.unlock != nil {
+		e.unlock()
+		e.unlock = nil
+	}
+}
+
+// Find returns the entry holding the longest prefix of the files whose
+// running hashes are sums, or nil. The entry is locked against eviction
+// until Release.
+func (s *Store) Find(sums []string) (*Entry, error) {
+	unlock, err := s.lock(syscall.LOCK_SH)
+	if err != nil {
+		return nil, err
+	}
+	var best *Entry
+	for _, m := range s.entries() {
+		if m.Tool != s.tool || m.Files > len(sums) || (m.Files > 0 && sums[m.Files-1] != m.Sum) {
+			continue
+		}
+		if best == nil || m.Files > best.Files {
+			best = &Entry{Meta: m.Meta, Cluster: filepath.Join(m.dir, clusterFile)}
+		}
+	}
+	if best == nil {
+		unlock()
+		return nil, nil
+	}
+	now := time.Now()
+	_ = os.Chtimes(filepath.Join(filepath.Dir(best.Cluster), "meta.json"), now, now) // recently used
+	best.unlock = unlock
+	return best, nil
+}
+
+// Put stores a new entry: snapshot writes the cluster archive to the file
+// it is given. The entry appears whole or not at all, replacing any entry
+// for the same prefix; the least recently used entries beyond MaxEntries
+// are evicted.
+func (s *Store) Put(m Meta, snapshot func(cluster string) error) error {
+	m.Tool = s.tool
+	tmp, err := os.MkdirTemp(s.dir, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("replay cache: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := snapshot(filepath.Join(tmp, clusterFile)); err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(m, "", "  ")
+	if err := os.WriteFile(filepath.Join(tmp, "meta.json"), b, 0o644); err != nil {
+		return fmt.Errorf("replay cache: %w", err)
+	}
+	unlock, err := s.lock(syscall.LOCK_EX)
+	if err != nil {
+		return err
+	}
+	var trash []string
+	final := filepath.Join(s.dir, entryName(m.Sum))
+	if _, err := os.Stat(final); err == nil {
+		old := tmp + "-old"
+		if err := os.Rename(final, old); err != nil {
+			unlock()
+			return fmt.Errorf("replay cache: %w", err)
+		}
+		trash = append(trash, old)
+	}
+	err = os.Rename(tmp, final)
+	if err == nil {
+		trash = append(trash, s.evict()...)
+	}
+	unlock()
+	for _, t := range trash {
+		os.RemoveAll(t)
+	}
+	if err != nil {
+		return fmt.Errorf("replay cache: %w", err)
+	}
+	return nil
+}
+
+type stored struct {
+	Meta
+	dir  string
+	used time.Time
+}
+
+// entries lists the complete entries, most recently used first.
+func (s *Store) entries() []stored {
+	des, _ := os.ReadDir(s.dir)
+	var out []stored
+	for _, de := range des {
+		if !de.IsDir() || strings.HasPrefix(de.Name(), ".") {
+			continue
+		}
+		dir := filepath.Join(s.dir, de.Name())
+		p := filepath.Join(dir, "meta.json")
+		b, err := os.ReadFile(p)
+		fi, statErr := os.Stat(p)
+		var m Meta
+		if err != nil || statErr != nil || json.Unmarshal(b, &m) != nil {
+			continue
+		}
+		out = append(out, stored{Meta: m, dir: dir, used: fi.ModTime()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].used.After(out[j].used) })
+	return out
+}
+
+// evict moves the entries beyond MaxEntries, and leftovers of crashed
+// runs, out of the way; the caller removes what it returns. It runs under
+// the exclusive lock.
+func (s *Store) evict() []string {
+	var gone []string
+	for i, e := range s.entries() {
+		if i >= MaxEntries {
+			gone = append(gone, s.retire(e.dir)...)
+		}
+	}
+	des, _ := os.ReadDir(s.dir)
+	for _, de := range des {
+		if fi, err := de.Info(); err == nil && strings.HasPrefix(de.Name(), ".tmp-") && time.Since(fi.ModTime()) > time.Hour {
+			gone = append(gone, filepath.Join(s.dir, de.Name()))
+		}
+	}
+	return gone
+}
+
+// retire hides an entry from readers at once; removing it comes later.
+func (s *Store) retire(dir string) []string {
+	t, err := os.MkdirTemp(s.dir, ".tmp-evicted-*")
+	if err != nil {
+		return nil
+	}
+	_ = os.Rename(dir, filepath.Join(t, "entry"))
+	return []string{t}
+}
+
+// lock takes the store's lock (shared to read, exclusive to change).
+func (s *Store) lock(how int) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("replay cache: %w", err)
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), how)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("replay cache: lock: %w", err)
+	}
+	return func() { f.Close() }, nil // closing releases the lock
+}
+
+func entryName(sum string) string {
+	h := sha256.Sum256([]byte(sum))
+	return hex.EncodeToString(h[:12])
+}
+
+// toolID names this build of schemactl, so that a new build, whose replay
+// or normalisation may differ, never reuses an older one's entries.
+func toolID() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%x-%d", fi.Size(), fi.ModTime().UnixNano()), nil
+}

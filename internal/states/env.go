@@ -1,0 +1,156 @@
+package states
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"ariga.io/atlas/sql/migrate"
+
+	"github.com/ledgerforge/schemactl/internal/devdb"
+	"github.com/ledgerforge/schemactl/internal/replaycache"
+)
+
+// Options say where to work.
+type Options struct {
+	DevURL  string // a clean external dev database; empty: the embedded one
+	NoCache bool   // neither read nor write the replay cache
+	// Prefix is the part of the directory worth caching once replayed: all
+	// of it, or the files before those a change adds.
+	Prefix []migrate.File
+	// StoreAfter: a state is stored only when building it took at least
+	// this long, as storing costs about 0.1 s (DefaultStoreAfter; zero
+	// stores every new state).
+	StoreAfter time.Duration
+}
+
+// DefaultStoreAfter keeps a new migration file or two from costing a
+// snapshot each: they replay in a few milliseconds on top of the cached
+// prefix, while a whole directory or an Ent schema takes tens.
+const DefaultStoreAfter = 30 * time.Millisecond
+
+// Env is one command's dev databases: a pool of clean databases, on a
+// server started from the replay cache's best entry when there is one.
+type Env struct {
+	ready    chan struct{} // closed once the server is up (or failed)
+	pool     *devdb.Pool
+	startErr error
+
+	ctx    context.Context
+	after  time.Duration
+	store  *replaycache.Store // nil: no cache
+	entry  *replaycache.Meta  // what the server started from; nil: the bare template
+	prefix []string           // running hashes of Options.Prefix
+	names  []string           // and its file names
+	warn   error              // why the cache was not used
+
+	mu      sync.Mutex
+	held    state  // what the cluster's ReplayDB holds now
+	taken   bool   // ReplayDB was handed out to be used in place
+	replay  string // a database holding Options.Prefix, new to the cache
+	desired string // a database holding the normalised Ent schema, new to the cache
+	key     string // its key
+}
+
+// Open starts the dev databases. The cache is used only with the embedded
+// server; a cache that cannot be read is a warning (see Close), never an
+// error.
+func Open(ctx context.Context, o Options) (*Env, error) {
+	e := &Env{ctx: ctx, after: o.StoreAfter, prefix: RunningSums(o.Prefix), ready: make(chan struct{})}
+	for _, f := range o.Prefix {
+		e.names = append(e.names, f.Name())
+	}
+	if o.DevURL != "" {
+		e.start(ctx, o)
+		if e.startErr != nil {
+			return nil, e.startErr
+		}
+		return e, nil
+	}
+	// The embedded server takes 70 ms to start: the caller reads its
+	// sources meanwhile. A missing server is still reported here.
+	if _, err := devdb.FindBinaries(); err != nil {
+		return nil, err
+	}
+	go e.start(ctx, o)
+	return e, nil
+}
+
+func (e *Env) start(ctx context.Context, o Options) {
+	defer close(e.ready)
+	var found *replaycache.Entry
+	if o.DevURL == "" && !o.NoCache {
+		found, e.warn = e.openCache()
+	}
+	cluster := ""
+	if found != nil {
+		cluster = found.Cluster
+	}
+	pool, err := devdb.OpenFrom(ctx, o.DevURL, cluster)
+	found.Release()
+	if err != nil && found != nil && ctx.Err() == nil {
+		// A damaged entry must not stop the command: start afresh.
+		e.warn = fmt.Errorf("entry %s unusable: %w", found.Last, err)
+		found = nil
+		pool, err = devdb.OpenFrom(ctx, o.DevURL, "")
+	}
+	if found != nil {
+		e.entry = &found.Meta
+		e.held = state{files: found.Files, sum: found.Sum, last: found.Last}
+	}
+	e.pool, e.startErr = pool, err
+}
+
+// Pool waits for the dev databases to be ready.
+func (e *Env) Pool(ctx context.Context) (*devdb.Pool, error) {
+	select {
+	case <-e.ready:
+		return e.pool, e.startErr
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (e *Env) openCache() (*replaycache.Entry, error) {
+	b, err := devdb.FindBinaries()
+	if err != nil {
+		return nil, nil // Open reports the missing server
+	}
+	if e.store, err = replaycache.Open(b.Major); err != nil {
+		return nil, err
+	}
+	found, err := e.store.Find(e.prefix)
+	if err != nil {
+		e.store = nil
+	}
+	return found, err
+}
+
+// Close stops the dev databases. When this run built a state the cache
+// lacked, the cluster is first stored as a new entry. The error is only
+// ever about the cache: the command's own work is done.
+func (e *Env) Close() error {
+	if e == nil {
+		return nil
+	}
+	<-e.ready
+	if e.pool == nil {
+		return nil
+	}
+	m, keep := e.newEntry()
+	if keep == nil || e.ctx.Err() != nil {
+		return errors.Join(e.pool.Close(), e.cacheWarning(e.warn))
+	}
+	srv := e.pool.Server()
+	err := e.store.Put(m, func(dst string) error { return srv.Snapshot(e.ctx, dst, keep) })
+	return errors.Join(e.pool.Close(), e.cacheWarning(err))
+}
+
+func (e *Env) cacheWarning(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("replay cache not used: %w (run with --no-cache to silence this)", err)
+}
