@@ -50,7 +50,13 @@ vet:
 
 check: fmt test
 
-# Benchmarks: medians of 10 runs. See docs/performance.md.
+# Benchmarks: medians of COUNT runs, one table of the harness's figures with
+# their ratios to the psql floor, then benchstat of everything. See
+# docs/performance.md.
+COUNT ?= 10
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem -count 10 ./internal/devdb ./internal/desired ./internal/lint ./internal/cli | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) -timeout 90m ./internal/devdb ./internal/desired ./internal/lint ./internal/cli | tee bench.out
+	@echo
+	@$(GO) run ./internal/benchtable < bench.out
+	@echo
 	$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da bench.out

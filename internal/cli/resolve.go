@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
+	"time"
 
 	"ariga.io/atlas/sql/migrate"
 	"github.com/spf13/cobra"
@@ -94,6 +96,10 @@ func openDir(u string) (*migdir.Dir, error) {
 	return d, nil
 }
 
+// StoreAfterEnv tunes the replay cache: a state is stored only when
+// building it took at least this long (a Go duration; default 30ms).
+const StoreAfterEnv = "SCHEMACTL_CACHE_STORE_AFTER"
+
 // openEnv starts the dev databases, from the replay cache's entry for
 // prefix (the files worth caching once replayed) unless --no-cache.
 func openEnv(cmd *cobra.Command, in inputs, prefix []migrate.File) (*states.Env, error) {
@@ -101,7 +107,13 @@ func openEnv(cmd *cobra.Command, in inputs, prefix []migrate.File) (*states.Env,
 	if err != nil {
 		return nil, err
 	}
-	e, err := states.Open(cmd.Context(), states.Options{DevURL: devURL, NoCache: in.noCache, Prefix: prefix, StoreAfter: states.DefaultStoreAfter})
+	after := states.DefaultStoreAfter
+	if v := os.Getenv(StoreAfterEnv); v != "" {
+		if after, err = time.ParseDuration(v); err != nil || after < 0 {
+			return nil, usageError{fmt.Errorf("%s=%q: want a duration such as 30ms or 0s", StoreAfterEnv, v)}
+		}
+	}
+	e, err := states.Open(cmd.Context(), states.Options{DevURL: devURL, NoCache: in.noCache, Prefix: prefix, StoreAfter: after})
 	if err != nil {
 		return nil, fmt.Errorf("--dev-url: %w", err)
 	}

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -50,7 +51,10 @@ func TestMain(m *testing.M) {
 // re-executed schemactl commands.
 type withServer struct{ m *testing.M }
 
-func (w withServer) Run() int { return devdbtest.Main(w.m, &server) }
+func (w withServer) Run() int {
+	defer removeHistoryRepos()
+	return devdbtest.Main(w.m, &server)
+}
 
 func TestScripts(t *testing.T) {
 	root, err := filepath.Abs("../..")
@@ -75,6 +79,7 @@ func TestScripts(t *testing.T) {
 			"pwuser":    cmdPasswordUser,
 			"holdlock":  cmdHoldLock,
 			"sumof":     cmdSumOf,
+			"cached":    cmdCached,
 		},
 	})
 }
@@ -313,6 +318,29 @@ func cmdSQL(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Check(rows.Err())
 	_, _ = ts.Stdout().Write([]byte(out.String()))
+}
+
+// cmdCached: cached N asserts the replay cache in $SCHEMACTL_CACHE_DIR has
+// an entry holding the first N migration files (! asserts it has none).
+func cmdCached(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: cached N")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	metas, err := filepath.Glob(filepath.Join(ts.Getenv(cachedir.Env), "replay-v1", "pg*", "*", "meta.json"))
+	ts.Check(err)
+	found := false
+	for _, p := range metas {
+		var m struct{ Files int }
+		b, err := os.ReadFile(p)
+		ts.Check(err)
+		ts.Check(json.Unmarshal(b, &m))
+		found = found || m.Files == want
+	}
+	if found == neg {
+		ts.Fatalf("cache entry holding %d files: found %v, want %v (%d entries)", want, found, !neg, len(metas))
+	}
 }
 
 // cmdExits: exits N PROG ARGS... runs PROG like exec and asserts its exit

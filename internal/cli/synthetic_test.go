@@ -9,29 +9,18 @@ import (
 	"testing"
 )
 
-// syntheticRepo writes a module with an Ent schema of n models, each with a
-// unique column, a shared native enum, a CHECK, a foreign key to the
-// previous model and a composite index, plus its initial migration.
-func syntheticRepo(b *testing.B, n int) string {
-	b.Helper()
-	dir := b.TempDir()
-	if err := writeModule("../..", dir); err != nil {
-		b.Fatal(err)
-	}
+// writeModels writes syntheticModel's n models into dir/ent/schema.
+func writeModels(tb testing.TB, dir string, n int) {
+	tb.Helper()
 	schemaDir := filepath.Join(dir, "ent", "schema")
 	if err := os.MkdirAll(schemaDir, 0o755); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	for i := 0; i < n; i++ {
 		if err := os.WriteFile(filepath.Join(schemaDir, fmt.Sprintf("t%d.go", i)), []byte(syntheticModel(i)), 0o644); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
-	if err := os.Mkdir(filepath.Join(dir, "migrations"), 0o755); err != nil {
-		b.Fatal(err)
-	}
-	run(b, dir, "migrate", "diff", "init")
-	return dir
 }
 
 func syntheticModel(i int) string {
@@ -84,7 +73,7 @@ func (NAME) Annotations() []schema.Annotation {
 `)
 }
 
-func run(b *testing.B, dir string, args ...string) {
+func run(b testing.TB, dir string, args ...string) {
 	b.Helper()
 	bin, err := exec.LookPath("schemactl")
 	if err != nil {

@@ -43,7 +43,8 @@ func template(ctx context.Context, b Binaries, o owner, scratch string) (string,
 	}
 	dir := filepath.Join(cache, "pg"+strconv.Itoa(b.Major)+"-template-"+templateLayout)
 	if _, err := os.Stat(filepath.Join(dir, idFile)); err == nil {
-		return dir, nil
+		// Copies walk the directory itself, not a link to it.
+		return filepath.EvalSymlinks(dir)
 	}
 	fresh := filepath.Join(scratch, "initdb")
 	cmd := exec.CommandContext(ctx, b.path("initdb"),
