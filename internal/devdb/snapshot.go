@@ -4,6 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,6 +37,7 @@ func (s *Server) Snapshot(ctx context.Context, dst string, keep map[string]strin
 		s.Stop()
 		return ctx.Err()
 	}
+	s.pruneWAL()
 	err := writeArchive(s.data(), s.tmpl, dst)
 	if err := errors.Join(err, s.Stop()); err != nil {
 		return fmt.Errorf("devdb: snapshot: %w", err)
@@ -75,4 +81,31 @@ func (s *Server) prune(ctx context.Context, keep map[string]string) error {
 		}
 	}
 	return nil
+}
+
+var (
+	redoFile = regexp.MustCompile(`(?m)^Latest checkpoint's REDO WAL file:\s+([0-9A-F]{24})$`)
+	shutDown = regexp.MustCompile(`(?m)^Database cluster state:\s+shut down$`)
+)
+
+// pruneWAL removes the WAL segments a cleanly stopped cluster no longer
+// needs: all but the one its last checkpoint starts from (older ones are
+// spent, newer ones recycled blanks, and PostgreSQL makes new ones as it
+// needs them). After a busy replay they are most of the archive. Without
+// pg_controldata nothing is removed.
+func (s *Server) pruneWAL() {
+	cmd := exec.Command(s.Bin.path("pg_controldata"), "-D", s.data())
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	out, err := cmd.Output()
+	m := redoFile.FindSubmatch(out)
+	if err != nil || m == nil || !shutDown.Match(out) {
+		return
+	}
+	wal := filepath.Join(s.data(), "pg_wal")
+	segs, _ := filepath.Glob(filepath.Join(wal, strings.Repeat("[0-9A-F]", 24)))
+	for _, seg := range segs {
+		if filepath.Base(seg) != string(m[1]) {
+			os.Remove(seg)
+		}
+	}
 }
