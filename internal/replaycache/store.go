@@ -163,6 +163,21 @@ func (s *Store) Put(m Meta, snapshot func(cluster string) error) error {
 	return nil
 }
 
+// Discard removes an entry that turned out unusable (a damaged archive),
+// so that it is not chosen again.
+func (s *Store) Discard(e *Entry) error {
+	unlock, err := s.lock(syscall.LOCK_EX)
+	if err != nil {
+		return err
+	}
+	trash := s.retire(filepath.Dir(e.Cluster))
+	unlock()
+	for _, t := range trash {
+		os.RemoveAll(t)
+	}
+	return nil
+}
+
 type stored struct {
 	Meta
 	dir  string

@@ -91,8 +91,9 @@ func (e *Env) start(ctx context.Context, o Options) {
 	pool, err := devdb.OpenFrom(ctx, o.DevURL, cluster)
 	found.Release()
 	if err != nil && found != nil && ctx.Err() == nil {
-		// A damaged entry must not stop the command: start afresh.
-		e.warn = fmt.Errorf("entry %s unusable: %w", found.Last, err)
+		// A damaged entry must not stop the command: start afresh, and
+		// drop it so that the next run does not choose it again.
+		e.warn = errors.Join(fmt.Errorf("entry %s unusable, removed: %w", found.Last, err), e.store.Discard(found))
 		found = nil
 		pool, err = devdb.OpenFrom(ctx, o.DevURL, "")
 	}
@@ -145,7 +146,7 @@ func (e *Env) Close() error {
 	}
 	srv := e.pool.Server()
 	err := e.store.Put(m, func(dst string) error { return srv.Snapshot(e.ctx, dst, keep) })
-	return errors.Join(e.pool.Close(), e.cacheWarning(err))
+	return errors.Join(e.pool.Close(), e.cacheWarning(errors.Join(e.warn, err)))
 }
 
 func (e *Env) cacheWarning(err error) error {

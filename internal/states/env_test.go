@@ -219,3 +219,35 @@ func rewrite(t *testing.T, prefix []migrate.File, edit func(context.Context, *de
 	_, err = os.Stat(filepath.Join(store.Dir(), "lock"))
 	require.NoError(t, err)
 }
+
+// A damaged entry never stops a command: it starts from the template,
+// warns, and removes the entry.
+func TestCacheSurvivesADamagedEntry(t *testing.T) {
+	f := file("1_damaged.sql", "CREATE TABLE damaged (id int);")
+	current(t, Options{Prefix: list(f)}, f)
+	b, err := devdb.FindBinaries()
+	require.NoError(t, err)
+	store, err := replaycache.Open(b.Major)
+	require.NoError(t, err)
+	entry, err := store.Find(RunningSums(list(f)))
+	require.NoError(t, err)
+	require.NotNil(t, entry)
+	entry.Release()
+	require.NoError(t, os.WriteFile(entry.Cluster, []byte("not a tar"), 0o600))
+
+	e, err := Open(context.Background(), Options{Prefix: list(f)})
+	require.NoError(t, err)
+	s, err := e.Replay(context.Background(), list(f))
+	require.NoError(t, err)
+	require.Equal(t, []string{"damaged"}, names(s))
+	require.ErrorContains(t, e.warn, "unusable, removed")
+	require.ErrorContains(t, e.Close(), "replay cache not used")
+	// The run stored a good entry in its place.
+	again, err := store.Find(RunningSums(list(f)))
+	require.NoError(t, err)
+	require.NotNil(t, again)
+	defer again.Release()
+	srv, err := devdb.StartFrom(context.Background(), again.Cluster)
+	require.NoError(t, err)
+	require.NoError(t, srv.Stop())
+}
