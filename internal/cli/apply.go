@@ -102,7 +102,7 @@ func newApplyCmd(g *globals) *cobra.Command {
 			}
 			if len(args) == 1 {
 				if o.N, err = strconv.Atoi(args[0]); err != nil || o.N < 1 {
-					return usageError{fmt.Errorf("N %q: want a positive number of files", args[0])}
+					return usageError{fmt.Errorf("argument %q: want N, a positive number of files", args[0])}
 				}
 			}
 			switch o.TxMode {

@@ -136,7 +136,7 @@ func devURL(devURL string) (string, error) {
 	case strings.HasPrefix(devURL, "docker://"):
 		return "", usageError{fmt.Errorf("--dev-url %s: only PostgreSQL dev databases are supported", dsn.Redact(devURL))}
 	case !strings.HasPrefix(devURL, "postgres://") && !strings.HasPrefix(devURL, "postgresql://"):
-		return "", usageError{fmt.Errorf("--dev-url %s: expected postgres://... or docker://postgres/...", dsn.Redact(devURL))}
+		return "", usageError{fmt.Errorf("--dev-url %s: want a postgres:// or docker://postgres/ URL", dsn.Redact(devURL))}
 	}
 	return devURL, nil
 }

@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,11 +39,11 @@ var update = flag.Bool("update", false, "rewrite golden output in testdata/scrip
 var server *devdb.Server
 
 func TestMain(m *testing.M) {
-	os.Exit(testscript.RunMain(withServer{m}, map[string]func() int{
-		"schemactl": func() int {
-			return cli.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	testscript.Main(withServer{m}, map[string]func(){
+		"schemactl": func() {
+			os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
-	}))
+	})
 }
 
 // withServer starts the shared cluster only in the test process, not in the
@@ -131,16 +130,29 @@ func setupModule(env *testscript.Env, root string) error {
 		env.Setenv(k, v)
 	}
 	// NOPG_PATH finds schemactl and go, and no PostgreSQL.
-	noPG := []string{filepath.Join(runtime.GOROOT(), "bin")}
+	goBin, err := goBinDir()
+	if err != nil {
+		return err
+	}
+	noPG := []string{goBin}
 	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
 		if _, err := os.Stat(filepath.Join(d, "schemactl")); err == nil {
 			noPG = append(noPG, d)
 		}
 	}
 	env.Setenv("NOPG_PATH", strings.Join(noPG, string(os.PathListSeparator)))
-	env.Setenv("PATH", filepath.Join(runtime.GOROOT(), "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	env.Setenv("PATH", goBin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	return nil
 }
+
+// goBinDir is where the go command that runs the tests lives.
+var goBinDir = sync.OnceValues(func() (string, error) {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOROOT: %w", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "bin"), nil
+})
 
 // writeModule makes dir the module example.com/app with this repository's
 // requirements and go.sum, so entc and go generate find every module in the
