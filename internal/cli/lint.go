@@ -11,6 +11,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/lint"
 	"github.com/ledgerforge/schemactl/internal/report"
+	"github.com/ledgerforge/schemactl/internal/schemadoc"
 )
 
 func newLintCmd(g *globals) *cobra.Command {
@@ -73,7 +74,8 @@ func runLint(cmd *cobra.Command, in inputs, format string, rv reviewFlags) error
 		return err
 	}
 	defer closeEnv(cmd, env)
-	r, err := lint.Run(ctx, lint.Options{SchemaDir: sdir, Dir: dir, Env: env, Review: review})
+	r, err := lint.Run(ctx, lint.Options{SchemaDir: sdir, Dir: dir, Env: env, Review: review,
+		Docs: &lint.Docs{ERD: schemadoc.ERDPath, Audit: schemadoc.AuditPath}})
 	if err != nil {
 		return err
 	}

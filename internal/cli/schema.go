@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/drift"
+	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/report"
 	"github.com/ledgerforge/schemactl/internal/revisions"
@@ -16,7 +17,7 @@ import (
 
 func newSchemaCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{Use: "schema", Short: "Inspect live databases and find drift"}
-	c.AddCommand(newDriftCmd(g), newInspectCmd(g))
+	c.AddCommand(newDriftCmd(g), newInspectCmd(g), newAuditCmd(g), newERDCmd(g))
 	return c
 }
 
@@ -26,6 +27,21 @@ func liveSchema(u string) string {
 		return s
 	}
 	return pgdb.Schema
+}
+
+// inspectLive reads the live database's schema, without the revisions
+// table when it lives there.
+func inspectLive(cmd *cobra.Command, conn *pgdb.Conn, u, revSchema string) (*schema.Schema, error) {
+	name := liveSchema(u)
+	var exclude []string
+	if revSchema == name {
+		exclude = []string{revisions.Table}
+	}
+	live, err := conn.Driver.InspectSchema(cmd.Context(), name, &schema.InspectOptions{Exclude: exclude})
+	if err != nil {
+		return nil, fmt.Errorf("inspect %s: %w", dsn.Redact(u), err)
+	}
+	return live, nil
 }
 
 func newDriftCmd(g *globals) *cobra.Command {
@@ -120,16 +136,11 @@ func newInspectCmd(g *globals) *cobra.Command {
 			if u == "" {
 				u = in.url
 			}
-			name := liveSchema(u)
-			var exclude []string
-			if revSchema == name {
-				exclude = []string{revisions.Table}
+			live, err := inspectLive(cmd, conn, u, revSchema)
+			if err != nil {
+				return err
 			}
 			ctx := cmd.Context()
-			live, err := conn.Driver.InspectSchema(ctx, name, &schema.InspectOptions{Exclude: exclude})
-			if err != nil {
-				return fmt.Errorf("inspect: %w", err)
-			}
 			changes, err := conn.Driver.SchemaDiff(schema.New(live.Name), live)
 			if err != nil {
 				return fmt.Errorf("inspect: %w", err)

@@ -25,6 +25,7 @@ import (
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/report"
+	"github.com/ledgerforge/schemactl/internal/schemadoc"
 	"github.com/ledgerforge/schemactl/internal/sqlparse"
 	"github.com/ledgerforge/schemactl/internal/states"
 )
@@ -37,7 +38,13 @@ type Options struct {
 
 	// Review, when set, also reviews the files a change adds for safety.
 	Review *Review
+	// Docs, when set, are the committed documents to keep fresh.
+	Docs *Docs
 }
+
+// Docs are where the ER diagram and the schema audit are committed; a file
+// that does not exist is not checked.
+type Docs struct{ ERD, Audit string }
 
 // Review selects the added files and how to judge them.
 type Review struct {
@@ -122,7 +129,15 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		if err != nil {
 			return nil, fmt.Errorf("lint: diff: %w", err)
 		}
-		r.Add(consistency.Findings(changes, loc, consistency.MentionsIn(o.Dir, files))...)
+		cons := consistency.Findings(changes, loc, consistency.MentionsIn(o.Dir, files))
+		r.Add(cons...)
+		if o.Docs != nil {
+			fs, err := staleDocs(*o.Docs, o.SchemaDir, graph, want, cons)
+			if err != nil {
+				return nil, err
+			}
+			r.Add(fs...)
+		}
 	} else {
 		r.Notes = append(r.Notes, "consistency with ent/schema not checked: the directory does not replay")
 	}
@@ -142,6 +157,30 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	}
 	r.Sort()
 	return r, nil
+}
+
+// staleDocs compares the committed documents with what `schemactl schema
+// erd` and `schema audit` would write now.
+func staleDocs(d Docs, schemaDir string, g *gen.Graph, want *schema.Schema, cons []report.Finding) ([]report.Finding, error) {
+	var out []report.Finding
+	for _, doc := range []struct {
+		path, code, command string
+		render              func() []byte
+	}{
+		{d.ERD, schemadoc.ERDCode, "schemactl schema erd", func() []byte { return schemadoc.ERD(want, filepath.ToSlash(schemaDir)) }},
+		{d.Audit, schemadoc.AuditCode, "schemactl schema audit", func() []byte {
+			return schemadoc.Audit(schemadoc.Input{Graph: g, Desired: want, Findings: cons, Against: schemadoc.AgainstMigrations})
+		}},
+	} {
+		f, err := schemadoc.Stale(doc.path, doc.render, doc.code, doc.command)
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			out = append(out, *f)
+		}
+	}
+	return out, nil
 }
 
 // History is the files that precede the first added one: the part of the

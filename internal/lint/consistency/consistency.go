@@ -82,28 +82,28 @@ func Compare(changes []schema.Change, sides Sides, loc Locator, mentions Mention
 	for _, c := range changes {
 		switch c := c.(type) {
 		case *schema.AddTable:
-			a.missing("ENT101", report.Table, fmt.Sprintf("table %q", c.T.Name),
-				a.missingMsg(fmt.Sprintf("table %q", c.T.Name)), a.locateOr(c.T.Name)(loc.Table(c.T.Name)))
+			a.missing("ENT101", report.Table, TableObject(c.T.Name),
+				a.missingMsg(TableObject(c.T.Name)), a.locateOr(c.T.Name)(loc.Table(c.T.Name)))
 		case *schema.DropTable:
-			a.extra("ENT102", report.Table, fmt.Sprintf("table %q", c.T.Name),
-				a.extraMsg(fmt.Sprintf("table %q", c.T.Name)), c.T.Name)
+			a.extra("ENT102", report.Table, TableObject(c.T.Name),
+				a.extraMsg(TableObject(c.T.Name)), c.T.Name)
 		case *schema.ModifyTable:
 			a.table(c)
 		case *schema.AddObject:
 			if e, ok := c.O.(*schema.EnumType); ok {
-				a.missing("ENT121", report.Enum, fmt.Sprintf("enum type %q", e.T),
+				a.missing("ENT121", report.Enum, EnumObject(e.T),
 					a.missingMsg(fmt.Sprintf("enum type %q %s", e.T, values(e.Values))), a.locateOr(e.T)(loc.EnumType(e.T)))
 			}
 		case *schema.DropObject:
 			if e, ok := c.O.(*schema.EnumType); ok {
-				a.extra("ENT123", report.Enum, fmt.Sprintf("enum type %q", e.T),
-					a.extraMsg(fmt.Sprintf("enum type %q", e.T)), e.T)
+				a.extra("ENT123", report.Enum, EnumObject(e.T),
+					a.extraMsg(EnumObject(e.T)), e.T)
 			}
 		case *schema.ModifyObject:
 			from, ok1 := c.From.(*schema.EnumType)
 			to, ok2 := c.To.(*schema.EnumType)
 			if ok1 && ok2 {
-				a.add("ENT122", report.Enum, fmt.Sprintf("enum type %q", to.T), a.enumMessage(from, to), a.locateOr(to.T)(loc.EnumType(to.T)), a.s.RemedyDiffers)
+				a.add("ENT122", report.Enum, EnumObject(to.T), a.enumMessage(from, to), a.locateOr(to.T)(loc.EnumType(to.T)), a.s.RemedyDiffers)
 			}
 		default:
 			a.add("ENT199", report.Table, fmt.Sprintf("%T", c), fmt.Sprintf("%s and %s differ (%T)", a.s.Have, a.s.Want, c), nil, a.s.RemedyDiffers)
@@ -117,48 +117,48 @@ func (a *analysis) table(mt *schema.ModifyTable) {
 	for _, c := range mt.Changes {
 		switch c := c.(type) {
 		case *schema.AddColumn:
-			a.missing("ENT111", report.Column, column(t, c.C.Name),
-				a.missingMsg(fmt.Sprintf("%s (%s)", column(t, c.C.Name), typeOf(c.C))), a.locateOr(c.C.Name)(a.loc.Column(t, c.C.Name)))
+			a.missing("ENT111", report.Column, ColumnObject(t, c.C.Name),
+				a.missingMsg(fmt.Sprintf("%s (%s)", ColumnObject(t, c.C.Name), typeOf(c.C))), a.locateOr(c.C.Name)(a.loc.Column(t, c.C.Name)))
 		case *schema.DropColumn:
-			a.extra("ENT115", report.Column, column(t, c.C.Name),
-				a.extraMsg(column(t, c.C.Name)), c.C.Name)
+			a.extra("ENT115", report.Column, ColumnObject(t, c.C.Name),
+				a.extraMsg(ColumnObject(t, c.C.Name)), c.C.Name)
 		case *schema.ModifyColumn:
 			a.modifyColumn(t, c)
 		case *schema.AddIndex:
 			a.addIndex(t, c.I)
 		case *schema.DropIndex:
-			a.extra("ENT143", report.Index, index(t, c.I),
-				a.extraMsg(index(t, c.I)+" "+parts(c.I)), c.I.Name)
+			a.extra("ENT143", report.Index, IndexObject(t, c.I),
+				a.extraMsg(IndexObject(t, c.I)+" "+parts(c.I)), c.I.Name)
 		case *schema.ModifyIndex:
-			a.add("ENT142", report.Index, index(t, c.To), a.indexMessage(t, c), a.locateOr(c.To.Name)(a.loc.Index(t, partNames(c.To), c.To.Unique)), a.s.RemedyDiffers)
+			a.add("ENT142", report.Index, IndexObject(t, c.To), a.indexMessage(t, c), a.locateOr(c.To.Name)(a.loc.Index(t, partNames(c.To), c.To.Unique)), a.s.RemedyDiffers)
 		case *schema.AddForeignKey:
-			a.missing("ENT131", report.ForeignKey, fk(t, c.F),
-				a.missingMsg(fk(t, c.F)+" "+fkShape(c.F)), a.locateOr(c.F.Symbol)(a.loc.ForeignKey(t, columnNames(c.F.Columns))))
+			a.missing("ENT131", report.ForeignKey, ForeignKeyObject(t, c.F),
+				a.missingMsg(ForeignKeyObject(t, c.F)+" "+fkShape(c.F)), a.locateOr(c.F.Symbol)(a.loc.ForeignKey(t, columnNames(c.F.Columns))))
 		case *schema.DropForeignKey:
-			a.extra("ENT133", report.ForeignKey, fk(t, c.F),
-				a.extraMsg(fk(t, c.F)+" "+fkShape(c.F)), c.F.Symbol)
+			a.extra("ENT133", report.ForeignKey, ForeignKeyObject(t, c.F),
+				a.extraMsg(ForeignKeyObject(t, c.F)+" "+fkShape(c.F)), c.F.Symbol)
 		case *schema.ModifyForeignKey:
-			a.add("ENT132", report.ForeignKey, fk(t, c.To),
-				fmt.Sprintf("%s differs: %s in %s, %s in %s", fk(t, c.To), fkShape(c.From), a.s.Have, fkShape(c.To), a.s.Want),
+			a.add("ENT132", report.ForeignKey, ForeignKeyObject(t, c.To),
+				fmt.Sprintf("%s differs: %s in %s, %s in %s", ForeignKeyObject(t, c.To), fkShape(c.From), a.s.Have, fkShape(c.To), a.s.Want),
 				a.locateOr(c.To.Symbol)(a.fkFix(t, c)), a.s.RemedyDiffers)
 		case *schema.AddCheck:
-			a.missing("ENT152", report.Constraint, check(t, c.C),
-				a.missingMsg(check(t, c.C)+" CHECK "+c.C.Expr), a.locateOr(c.C.Name)(a.loc.Check(t, c.C.Name)))
+			a.missing("ENT152", report.Constraint, CheckObject(t, c.C),
+				a.missingMsg(CheckObject(t, c.C)+" CHECK "+c.C.Expr), a.locateOr(c.C.Name)(a.loc.Check(t, c.C.Name)))
 		case *schema.DropCheck:
-			a.extra("ENT154", report.Constraint, check(t, c.C),
-				a.extraMsg(check(t, c.C)+" CHECK "+c.C.Expr), c.C.Name)
+			a.extra("ENT154", report.Constraint, CheckObject(t, c.C),
+				a.extraMsg(CheckObject(t, c.C)+" CHECK "+c.C.Expr), c.C.Name)
 		case *schema.ModifyCheck:
-			a.add("ENT153", report.Constraint, check(t, c.To),
-				fmt.Sprintf("%s differs: CHECK %s in %s, CHECK %s in %s", check(t, c.To), c.From.Expr, a.s.Have, c.To.Expr, a.s.Want),
+			a.add("ENT153", report.Constraint, CheckObject(t, c.To),
+				fmt.Sprintf("%s differs: CHECK %s in %s, CHECK %s in %s", CheckObject(t, c.To), c.From.Expr, a.s.Have, c.To.Expr, a.s.Want),
 				a.locateOr(c.To.Name)(a.loc.Check(t, c.To.Name)), a.s.RemedyDiffers)
 		case *schema.AddPrimaryKey, *schema.DropPrimaryKey, *schema.ModifyPrimaryKey:
-			a.add("ENT161", report.Constraint, fmt.Sprintf("primary key of %q", t),
+			a.add("ENT161", report.Constraint, PrimaryKeyObject(t),
 				fmt.Sprintf("the primary key of table %q differs between %s and %s", t, a.s.Have, a.s.Want), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
 		case *schema.ModifyAttr, *schema.AddAttr, *schema.DropAttr:
-			a.add("ENT103", report.Table, fmt.Sprintf("table %q", t),
+			a.add("ENT103", report.Table, TableObject(t),
 				fmt.Sprintf("table %q differs in its attributes (%s)", t, attrName(c)), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
 		default:
-			a.add("ENT199", report.Table, fmt.Sprintf("table %q", t),
+			a.add("ENT199", report.Table, TableObject(t),
 				fmt.Sprintf("table %q differs between %s and %s (%T)", t, a.s.Have, a.s.Want, c), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
 		}
 	}
@@ -174,7 +174,7 @@ func (a *analysis) fkFix(t string, c *schema.ModifyForeignKey) (report.Location,
 }
 
 func (a *analysis) modifyColumn(t string, c *schema.ModifyColumn) {
-	name := column(t, c.To.Name)
+	name := ColumnObject(t, c.To.Name)
 	fix := a.locateOr(c.To.Name)(a.loc.Column(t, c.To.Name))
 	if c.Change.Is(schema.ChangeType) {
 		a.add("ENT112", report.Column, name, fmt.Sprintf("%s has type %s in %s, %s in %s", name, typeOf(c.From), a.s.Have, typeOf(c.To), a.s.Want), fix, a.s.RemedyDiffers)
@@ -196,12 +196,12 @@ func (a *analysis) modifyColumn(t string, c *schema.ModifyColumn) {
 // A missing unique index is a missing unique constraint: the domain's
 // checklist treats uniqueness as a constraint the database must enforce.
 func (a *analysis) addIndex(t string, idx *schema.Index) {
-	code, cat, what := "ENT141", report.Index, index(t, idx)
+	code, cat, what := "ENT141", report.Index, IndexObject(t, idx)
 	if idx.Unique {
 		code, cat = "ENT151", report.Constraint
 		what = "unique " + what
 	}
-	a.missing(code, cat, index(t, idx),
+	a.missing(code, cat, IndexObject(t, idx),
 		a.missingMsg(what+" "+parts(idx)), a.locateOr(idx.Name)(a.loc.Index(t, partNames(idx), idx.Unique)))
 }
 
@@ -253,12 +253,17 @@ func (a *analysis) locateOr(ident string) func(report.Location, bool) *report.Lo
 	}
 }
 
-func column(t, c string) string              { return fmt.Sprintf("column %q.%q", t, c) }
-func index(t string, i *schema.Index) string { return fmt.Sprintf("index %q on %q", i.Name, t) }
-func fk(t string, f *schema.ForeignKey) string {
+// The names of the objects findings are about: what the schema audit
+// matches findings with.
+func TableObject(t string) string                  { return fmt.Sprintf("table %q", t) }
+func ColumnObject(t, c string) string              { return fmt.Sprintf("column %q.%q", t, c) }
+func PrimaryKeyObject(t string) string             { return fmt.Sprintf("primary key of %q", t) }
+func EnumObject(name string) string                { return fmt.Sprintf("enum type %q", name) }
+func IndexObject(t string, i *schema.Index) string { return fmt.Sprintf("index %q on %q", i.Name, t) }
+func ForeignKeyObject(t string, f *schema.ForeignKey) string {
 	return fmt.Sprintf("foreign key %q on %q", f.Symbol, t)
 }
-func check(t string, c *schema.Check) string { return fmt.Sprintf("check %q on %q", c.Name, t) }
+func CheckObject(t string, c *schema.Check) string { return fmt.Sprintf("check %q on %q", c.Name, t) }
 
 func typeOf(c *schema.Column) string {
 	if c.Type == nil || c.Type.Type == nil {
@@ -331,7 +336,7 @@ func (a *analysis) indexMessage(t string, c *schema.ModifyIndex) string {
 	if len(diffs) == 0 {
 		diffs = append(diffs, "its definition")
 	}
-	return fmt.Sprintf("%s differs: %s", index(t, c.To), strings.Join(diffs, "; "))
+	return fmt.Sprintf("%s differs: %s", IndexObject(t, c.To), strings.Join(diffs, "; "))
 }
 
 func uniq(i *schema.Index) string {

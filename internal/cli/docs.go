@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ledgerforge/schemactl/internal/drift"
+	"github.com/ledgerforge/schemactl/internal/dsn"
+	"github.com/ledgerforge/schemactl/internal/entsrc"
+	"github.com/ledgerforge/schemactl/internal/lint/consistency"
+	"github.com/ledgerforge/schemactl/internal/report"
+	"github.com/ledgerforge/schemactl/internal/schemadoc"
+)
+
+func newAuditCmd(g *globals) *cobra.Command {
+	var (
+		flags inputs
+		t     targetFlags
+		out   string
+	)
+	cmd := &cobra.Command{
+		Use:   "audit [flags]",
+		Short: "Write a Markdown report of every Ent model against the database",
+		Long: `For each Ent model: its table, columns, enum types, foreign keys, indexes,
+unique and CHECK constraints, each in sync or with the gate's finding, and
+summary counts. The database is the one the migrations build on the dev
+database, or a live one with --url. docs/schema-audit.md is this report,
+committed; the gate reports it when it no longer matches.
+
+Exit status: 0 all in sync, 1 findings, 2 could not run.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			in, err := resolve(cmd, g, flags)
+			if err != nil {
+				return err
+			}
+			doc, findings, err := audit(cmd, in, t)
+			if err != nil {
+				return err
+			}
+			if err := emit(cmd, out, doc); err != nil {
+				return err
+			}
+			if findings > 0 {
+				return errSilent
+			}
+			return nil
+		},
+	}
+	addDirFlag(cmd, &flags)
+	addToFlag(cmd, &flags)
+	addDevFlag(cmd, &flags)
+	addCacheFlag(cmd, &flags)
+	cmd.Flags().StringVarP(&t.url, "url", "u", "", "audit this live database instead of the one the migrations build")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "write the report to this file (atomically) instead of stdout")
+	return cmd
+}
+
+// audit compares the Ent schemas with the replayed migrations, or with the
+// live database at --url, and renders the report.
+func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
+	ctx := cmd.Context()
+	sdir, err := schemaDir(in.to)
+	if err != nil {
+		return nil, 0, err
+	}
+	dir, err := openDir(in.dir)
+	if err != nil {
+		return nil, 0, err
+	}
+	files, err := dir.Files()
+	if err != nil {
+		return nil, 0, err
+	}
+	env, err := openEnv(cmd, in, files)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer closeEnv(cmd, env)
+	var (
+		findings []report.Finding
+		input    schemadoc.Input
+	)
+	if t.url == "" {
+		st, err := env.Load(ctx, sdir, dir)
+		if err != nil {
+			return nil, 0, err
+		}
+		defer st.Close()
+		changes, err := st.Conn.Driver.SchemaDiff(st.Current, st.Desired)
+		if err != nil {
+			return nil, 0, fmt.Errorf("audit: %w", err)
+		}
+		loc, err := entsrc.New(sdir, st.Graph)
+		if err != nil {
+			return nil, 0, err
+		}
+		findings = consistency.Findings(changes, loc, consistency.MentionsIn(dir, files))
+		input = schemadoc.Input{Graph: st.Graph, Desired: st.Desired, Against: schemadoc.AgainstMigrations}
+	} else {
+		conn, revSchema, err := target(cmd, in, t)
+		if err != nil {
+			return nil, 0, err
+		}
+		defer conn.Close()
+		live, err := inspectLive(cmd, conn, t.url, revSchema)
+		if err != nil {
+			return nil, 0, err
+		}
+		want, graph, err := env.Desired(ctx, sdir)
+		if err != nil {
+			return nil, 0, err
+		}
+		live.Name = want.Name
+		changes, err := conn.Driver.SchemaDiff(live, want)
+		if err != nil {
+			return nil, 0, fmt.Errorf("audit: %w", err)
+		}
+		loc, err := entsrc.New(sdir, graph)
+		if err != nil {
+			return nil, 0, err
+		}
+		findings = consistency.Compare(changes, drift.EntVsDatabase, loc, nil)
+		input = schemadoc.Input{Graph: graph, Desired: want, Against: "the database at " + dsn.Redact(t.url)}
+	}
+	input.Findings = findings
+	return schemadoc.Audit(input), len(findings), nil
+}
+
+func newERDCmd(g *globals) *cobra.Command {
+	var (
+		flags inputs
+		out   string
+	)
+	cmd := &cobra.Command{
+		Use:   "erd [flags]",
+		Short: "Write the Ent schemas as a Mermaid ER diagram in Markdown",
+		Long: `Renders the tables (key columns, and enum columns with their type) and
+the relationships, with their cardinality, as a Mermaid erDiagram, which
+GitHub draws. docs/schema.md is this document, committed; the gate reports it
+when it no longer matches.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			in, err := resolve(cmd, g, flags)
+			if err != nil {
+				return err
+			}
+			sdir, err := schemaDir(in.to)
+			if err != nil {
+				return err
+			}
+			env, err := openEnv(cmd, in, nil)
+			if err != nil {
+				return err
+			}
+			defer closeEnv(cmd, env)
+			want, _, err := env.Desired(cmd.Context(), sdir)
+			if err != nil {
+				return err
+			}
+			return emit(cmd, out, schemadoc.ERD(want, filepath.ToSlash(sdir)))
+		},
+	}
+	addToFlag(cmd, &flags)
+	addDevFlag(cmd, &flags)
+	addCacheFlag(cmd, &flags)
+	cmd.Flags().StringVarP(&out, "out", "o", "", "write the document to this file (atomically) instead of stdout")
+	return cmd
+}
+
+// emit writes doc to stdout, or to the file out through a temporary file
+// and a rename, so that a failure never leaves half a document.
+func emit(cmd *cobra.Command, out string, doc []byte) error {
+	if out == "" {
+		_, err := cmd.OutOrStdout().Write(doc)
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+	if err != nil {
+		return fmt.Errorf("--out %s: %w", out, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(doc); err != nil {
+		tmp.Close()
+		return fmt.Errorf("--out %s: %w", out, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("--out %s: %w", out, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("--out %s: %w", out, err)
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return fmt.Errorf("--out %s: %w", out, err)
+	}
+	return nil
+}
