@@ -5,7 +5,7 @@ GO       ?= go
 SCHEMACTL = $(GO) run ./cmd/schemactl
 NAME     ?=
 
-.PHONY: all deps generate diff hash validate lint check-migrations test check bench fmt vet
+.PHONY: all deps generate diff hash validate lint check-migrations test check hooks docs bench fmt vet
 
 all: lint
 
@@ -25,6 +25,11 @@ diff: deps
 hash:
 	$(SCHEMACTL) migrate hash
 
+# The committed documents the gate keeps fresh: the ER diagram and the audit.
+docs: deps
+	$(SCHEMACTL) schema erd --out docs/schema.md
+	$(SCHEMACTL) schema audit --out docs/schema-audit.md
+
 validate: deps
 	$(SCHEMACTL) migrate validate
 
@@ -37,10 +42,9 @@ lint: deps
 # Issue #2's name for the gate, kept for muscle memory.
 check-migrations: lint
 
-test: deps
-	$(GO) vet ./...
-	$(GO) test ./...
-	$(MAKE) --no-print-directory lint
+# Every test: what make check runs (static analysis, unit tests, integration
+# tests, the gate), on a clean clone too. CI runs it (.ci/run).
+test: check
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }
@@ -48,14 +52,22 @@ fmt:
 vet:
 	$(GO) vet ./...
 
-check: fmt test
+# The pre-commit check: static analysis, unit tests, integration tests and
+# the gate, quietly, stopping at the first part that fails.
+check: deps
+	@./scripts/check.sh
+
+# Install `make check` as this clone's git pre-commit hook (idempotent; a
+# hook schemactl did not write is left alone).
+hooks:
+	@./scripts/install-hooks.sh
 
 # Benchmarks: medians of COUNT runs, one table of the harness's figures with
 # their ratios to the psql floor, then benchstat of everything. See
 # docs/performance.md.
 COUNT ?= 10
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) -timeout 90m ./internal/devdb ./internal/desired ./internal/lint ./internal/cli | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) -timeout 90m ./internal/devdb ./internal/desired ./internal/lint ./internal/cli ./scripts | tee bench.out
 	@echo
 	@$(GO) run ./internal/benchtable < bench.out
 	@echo
