@@ -65,9 +65,16 @@ func git(t *testing.T, dir string, args ...string) string {
 // check runs scripts/check.sh in dir with gate as the gate command.
 func check(t *testing.T, dir, gate string) (string, int) {
 	t.Helper()
-	cmd := exec.Command("bash", "scripts/check.sh")
+	return script(t, dir, "scripts/check.sh", "CHECK_GATE="+gate, "GOFLAGS=-mod=mod")
+}
+
+// script runs a bash script in dir with extra environment, and returns its
+// output and exit status.
+func script(t *testing.T, dir, name string, env ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command("bash", name)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CHECK_GATE="+gate, "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
@@ -124,19 +131,10 @@ func TestCheckStopsAtTheFailingPart(t *testing.T) {
 	}
 }
 
-// install runs scripts/install-hooks.sh in a fresh clone-like repository.
+// install runs scripts/install-hooks.sh in dir.
 func install(t *testing.T, dir string) (string, int) {
 	t.Helper()
-	cmd := exec.Command("bash", "scripts/install-hooks.sh")
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else {
-		require.NoError(t, err)
-	}
-	return string(out), code
+	return script(t, dir, "scripts/install-hooks.sh")
 }
 
 func hookRepo(t *testing.T) string {

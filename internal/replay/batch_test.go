@@ -58,17 +58,9 @@ func TestBatchedReplayIsPrecise(t *testing.T) {
 // A lone CONCURRENTLY in a transactional file fails, as it does when the
 // file is applied: the batch runs inside an explicit transaction.
 func TestBatchKeepsTheTransaction(t *testing.T) {
-	ctx := context.Background()
-	srv, err := devdb.Start(ctx)
-	require.NoError(t, err)
-	defer srv.Stop()
-	u, err := srv.CreateDatabase(ctx)
-	require.NoError(t, err)
-	c, err := pgdb.ConnectDev(ctx, u)
-	require.NoError(t, err)
-	defer c.Close()
+	ctx, c := freshDB(t)
 	require.NoError(t, File(ctx, c.DB, migrate.NewLocalFile("1.sql", []byte("CREATE TABLE a (id int);\n"))))
-	err = File(ctx, c.DB, migrate.NewLocalFile("2.sql", []byte("CREATE INDEX CONCURRENTLY a_id ON a (id);\n")))
+	err := File(ctx, c.DB, migrate.NewLocalFile("2.sql", []byte("CREATE INDEX CONCURRENTLY a_id ON a (id);\n")))
 	var se *StmtError
 	require.ErrorAs(t, err, &se)
 	require.Contains(t, Message(se.Err), "25001")
@@ -77,17 +69,9 @@ func TestBatchKeepsTheTransaction(t *testing.T) {
 // Exec batches a script in one round trip and, when it fails, names the
 // failing statement as running them one by one does.
 func TestExecBatchIsPrecise(t *testing.T) {
-	ctx := context.Background()
-	srv, err := devdb.Start(ctx)
-	require.NoError(t, err)
-	defer srv.Stop()
-	u, err := srv.CreateDatabase(ctx)
-	require.NoError(t, err)
-	c, err := pgdb.ConnectDev(ctx, u)
-	require.NoError(t, err)
-	defer c.Close()
+	ctx, c := freshDB(t)
 	stmts := []Stmt{{"CREATE TABLE a (id int)", 1}, {"CREATE TABLE b (id int REFERENCES missing (id))", 2}, {"CREATE TABLE c (id int)", 3}}
-	err = Exec(ctx, c.DB, stmts, true)
+	err := Exec(ctx, c.DB, stmts, true)
 	var se *StmtError
 	require.ErrorAs(t, err, &se)
 	require.Equal(t, 2, se.Line)
@@ -100,4 +84,20 @@ func TestExecBatchIsPrecise(t *testing.T) {
 	require.NoError(t, Exec(ctx, c.DB, []Stmt{stmts[0], stmts[2]}, true))
 	require.NoError(t, c.DB.QueryRowContext(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").Scan(&n))
 	require.Equal(t, 2, n)
+}
+
+// freshDB starts a server of the test's own and connects to a fresh
+// database on it; both go at the end of the test.
+func freshDB(t *testing.T) (context.Context, *pgdb.Conn) {
+	t.Helper()
+	ctx := context.Background()
+	srv, err := devdb.Start(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Stop() })
+	u, err := srv.CreateDatabase(ctx)
+	require.NoError(t, err)
+	c, err := pgdb.ConnectDev(ctx, u)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return ctx, c
 }

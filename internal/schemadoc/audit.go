@@ -114,7 +114,7 @@ func (a *auditor) table(b *bytes.Buffer, name string) {
 		if c.Type.Null {
 			null = "NULL"
 		}
-		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", c.Name, cell(typeName(c)), null, cell(defaultOf(c)), a.state(consistency.ColumnObject(name, c.Name)))
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", c.Name, cell(consistency.TypeOf(c)), null, cell(defaultOf(c)), a.state(consistency.ColumnObject(name, c.Name)))
 	}
 	b.WriteString("\n")
 
@@ -142,18 +142,18 @@ func (a *auditor) table(b *bytes.Buffer, name string) {
 			if i.Unique {
 				unique = "yes"
 			}
-			fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", i.Name, cell(strings.Join(parts(i), ", ")), unique, cell(predicate(i)), a.state(consistency.IndexObject(name, i)))
+			fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", i.Name, cell(strings.Join(consistency.PartNames(i), ", ")), unique, cell(predicate(i)), a.state(consistency.IndexObject(name, i)))
 		}
 		b.WriteString("\n")
 	}
 
 	b.WriteString("| constraint | kind | definition | state |\n| --- | --- | --- | --- |\n")
 	if t.PrimaryKey != nil {
-		fmt.Fprintf(b, "| primary key | primary key | %s | %s |\n", cell(strings.Join(parts(t.PrimaryKey), ", ")), a.state(consistency.PrimaryKeyObject(name)))
+		fmt.Fprintf(b, "| primary key | primary key | %s | %s |\n", cell(strings.Join(consistency.PartNames(t.PrimaryKey), ", ")), a.state(consistency.PrimaryKeyObject(name)))
 	}
 	for _, i := range t.Indexes {
 		if i.Unique {
-			fmt.Fprintf(b, "| `%s` | unique | %s | %s |\n", i.Name, cell(strings.Join(parts(i), ", ")), a.state(consistency.IndexObject(name, i)))
+			fmt.Fprintf(b, "| `%s` | unique | %s | %s |\n", i.Name, cell(strings.Join(consistency.PartNames(i), ", ")), a.state(consistency.IndexObject(name, i)))
 		}
 	}
 	for _, at := range t.Attrs {
@@ -203,16 +203,6 @@ func (a *auditor) others(b *bytes.Buffer) {
 	b.WriteString("\n")
 }
 
-func typeName(c *schema.Column) string {
-	if e, ok := c.Type.Type.(*schema.EnumType); ok {
-		return "enum " + e.T
-	}
-	if s, err := postgres.FormatType(c.Type.Type); err == nil {
-		return s
-	}
-	return c.Type.Raw
-}
-
 func defaultOf(c *schema.Column) string {
 	switch d := c.Default.(type) {
 	case *schema.RawExpr:
@@ -232,21 +222,6 @@ func columnNames(cs []*schema.Column) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		out[i] = c.Name
-	}
-	return out
-}
-
-func parts(i *schema.Index) []string {
-	var out []string
-	for _, p := range i.Parts {
-		switch {
-		case p.C != nil:
-			out = append(out, p.C.Name)
-		case p.X != nil:
-			if x, ok := p.X.(*schema.RawExpr); ok {
-				out = append(out, x.X)
-			}
-		}
 	}
 	return out
 }

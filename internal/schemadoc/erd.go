@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"ariga.io/atlas/sql/schema"
+
+	"github.com/ledgerforge/schemactl/internal/lint/consistency"
 )
 
 // ERD renders the schema as Markdown around a Mermaid erDiagram: each table
@@ -28,7 +30,7 @@ func ERD(s *schema.Schema, source string) []byte {
 			if len(keys) == 0 && !isEnum {
 				continue
 			}
-			line := "        " + token(typeName(c)) + " " + c.Name
+			line := "        " + token(consistency.TypeOf(c)) + " " + c.Name
 			if isEnum {
 				line = "        " + token(e.T) + " " + c.Name
 			}

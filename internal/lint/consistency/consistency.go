@@ -118,7 +118,7 @@ func (a *analysis) table(mt *schema.ModifyTable) {
 		switch c := c.(type) {
 		case *schema.AddColumn:
 			a.missing("ENT111", report.Column, ColumnObject(t, c.C.Name),
-				a.missingMsg(fmt.Sprintf("%s (%s)", ColumnObject(t, c.C.Name), typeOf(c.C))), a.locateOr(c.C.Name)(a.loc.Column(t, c.C.Name)))
+				a.missingMsg(fmt.Sprintf("%s (%s)", ColumnObject(t, c.C.Name), TypeOf(c.C))), a.locateOr(c.C.Name)(a.loc.Column(t, c.C.Name)))
 		case *schema.DropColumn:
 			a.extra("ENT115", report.Column, ColumnObject(t, c.C.Name),
 				a.extraMsg(ColumnObject(t, c.C.Name)), c.C.Name)
@@ -130,7 +130,7 @@ func (a *analysis) table(mt *schema.ModifyTable) {
 			a.extra("ENT143", report.Index, IndexObject(t, c.I),
 				a.extraMsg(IndexObject(t, c.I)+" "+parts(c.I)), c.I.Name)
 		case *schema.ModifyIndex:
-			a.add("ENT142", report.Index, IndexObject(t, c.To), a.indexMessage(t, c), a.locateOr(c.To.Name)(a.loc.Index(t, partNames(c.To), c.To.Unique)), a.s.RemedyDiffers)
+			a.add("ENT142", report.Index, IndexObject(t, c.To), a.indexMessage(t, c), a.locateOr(c.To.Name)(a.loc.Index(t, PartNames(c.To), c.To.Unique)), a.s.RemedyDiffers)
 		case *schema.AddForeignKey:
 			a.missing("ENT131", report.ForeignKey, ForeignKeyObject(t, c.F),
 				a.missingMsg(ForeignKeyObject(t, c.F)+" "+fkShape(c.F)), a.locateOr(c.F.Symbol)(a.loc.ForeignKey(t, columnNames(c.F.Columns))))
@@ -177,7 +177,7 @@ func (a *analysis) modifyColumn(t string, c *schema.ModifyColumn) {
 	name := ColumnObject(t, c.To.Name)
 	fix := a.locateOr(c.To.Name)(a.loc.Column(t, c.To.Name))
 	if c.Change.Is(schema.ChangeType) {
-		a.add("ENT112", report.Column, name, fmt.Sprintf("%s has type %s in %s, %s in %s", name, typeOf(c.From), a.s.Have, typeOf(c.To), a.s.Want), fix, a.s.RemedyDiffers)
+		a.add("ENT112", report.Column, name, fmt.Sprintf("%s has type %s in %s, %s in %s", name, TypeOf(c.From), a.s.Have, TypeOf(c.To), a.s.Want), fix, a.s.RemedyDiffers)
 	}
 	if c.Change.Is(schema.ChangeNull) {
 		a.add("ENT113", report.Column, name, fmt.Sprintf("%s is %s in %s, %s in %s", name, nullable(c.From), a.s.Have, nullable(c.To), a.s.Want), fix, a.s.RemedyDiffers)
@@ -202,7 +202,7 @@ func (a *analysis) addIndex(t string, idx *schema.Index) {
 		what = "unique " + what
 	}
 	a.missing(code, cat, IndexObject(t, idx),
-		a.missingMsg(what+" "+parts(idx)), a.locateOr(idx.Name)(a.loc.Index(t, partNames(idx), idx.Unique)))
+		a.missingMsg(what+" "+parts(idx)), a.locateOr(idx.Name)(a.loc.Index(t, PartNames(idx), idx.Unique)))
 }
 
 func (a *analysis) missingMsg(what string) string {
@@ -265,7 +265,9 @@ func ForeignKeyObject(t string, f *schema.ForeignKey) string {
 }
 func CheckObject(t string, c *schema.Check) string { return fmt.Sprintf("check %q on %q", c.Name, t) }
 
-func typeOf(c *schema.Column) string {
+// TypeOf names a column's type as findings do: "enum <type>" for a native
+// enum, else PostgreSQL's spelling.
+func TypeOf(c *schema.Column) string {
 	if c.Type == nil || c.Type.Type == nil {
 		return "no type"
 	}
@@ -295,7 +297,8 @@ func defaultOf(c *schema.Column) string {
 	return "no default"
 }
 
-func partNames(i *schema.Index) []string {
+// PartNames lists an index's columns and expressions, in order.
+func PartNames(i *schema.Index) []string {
 	var names []string
 	for _, p := range i.Parts {
 		switch {
@@ -310,7 +313,7 @@ func partNames(i *schema.Index) []string {
 
 // parts renders an index's shape: columns with order, and its predicate.
 func parts(i *schema.Index) string {
-	cols := partNames(i)
+	cols := PartNames(i)
 	for k, p := range i.Parts {
 		if p.Desc && k < len(cols) {
 			cols[k] += " DESC"
