@@ -2,11 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ledgerforge/schemactl/internal/atomicfile"
 	"github.com/ledgerforge/schemactl/internal/drift"
 	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
@@ -171,30 +171,14 @@ when it no longer matches.`,
 	return cmd
 }
 
-// emit writes doc to stdout, or to the file out through a temporary file
-// and a rename, so that a failure never leaves half a document.
+// emit writes doc to stdout, or replaces the file out atomically, so that
+// a failure never leaves half a document.
 func emit(cmd *cobra.Command, out string, doc []byte) error {
 	if out == "" {
 		_, err := cmd.OutOrStdout().Write(doc)
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
-	if err != nil {
-		return fmt.Errorf("--out %s: %w", out, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(doc); err != nil {
-		tmp.Close()
-		return fmt.Errorf("--out %s: %w", out, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("--out %s: %w", out, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("--out %s: %w", out, err)
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
+	if err := atomicfile.Write(out, doc, 0o644); err != nil {
 		return fmt.Errorf("--out %s: %w", out, err)
 	}
 	return nil

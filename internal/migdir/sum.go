@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"ariga.io/atlas/sql/migrate"
+
+	"github.com/ledgerforge/schemactl/internal/atomicfile"
 )
 
 // rehashHint is the command that fixes every ProblemKind; each message
@@ -193,7 +195,7 @@ func (d *Dir) Hash() error {
 	if err != nil {
 		return fmt.Errorf("hash %s: %w", d.path, err)
 	}
-	tmp, err := writeTemp(d.path, migrate.HashFileName, b)
+	tmp, err := atomicfile.WriteTemp(d.path, migrate.HashFileName, b, fileMode)
 	if err != nil {
 		return err
 	}
@@ -201,7 +203,7 @@ func (d *Dir) Hash() error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("replace %s: %w", d.sumPath(), err)
 	}
-	syncDir(d.path)
+	atomicfile.SyncDir(d.path)
 	return nil
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"ariga.io/atlas/sql/migrate"
+
+	"github.com/ledgerforge/schemactl/internal/atomicfile"
 )
 
 // fileMode is what migrate.LocalDir.WriteFile uses, so files written here
@@ -123,7 +125,7 @@ func (d *Dir) place(files []NewFile) (err error) {
 		err = errors.Join(append([]error{err}, errs...)...)
 	}()
 	for _, f := range files {
-		t, err := writeTemp(d.path, f.Name, f.Data)
+		t, err := atomicfile.WriteTemp(d.path, f.Name, f.Data, fileMode)
 		if err != nil {
 			return err
 		}
@@ -136,48 +138,6 @@ func (d *Dir) place(files []NewFile) (err error) {
 		}
 		placed = append(placed, target)
 	}
-	syncDir(d.path)
+	atomicfile.SyncDir(d.path)
 	return nil
-}
-
-// writeTemp writes data to a new temp file in dir and fsyncs it, returning
-// its path. The temp file lives in dir so the later rename cannot cross file
-// systems, and its name ends in ".tmp" so that a concurrent Files() (which
-// globs "*.sql") never sees it.
-func writeTemp(dir, name string, data []byte) (path string, err error) {
-	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
-	if err != nil {
-		return "", fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
-	}
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-			err = fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
-		}
-	}()
-	// CreateTemp uses 0600; match the atlas CLI's mode instead.
-	if err := f.Chmod(fileMode); err != nil {
-		return "", err
-	}
-	if _, err := f.Write(data); err != nil {
-		return "", err
-	}
-	if err := f.Sync(); err != nil {
-		return "", err
-	}
-	if err := f.Close(); err != nil {
-		return "", err
-	}
-	return f.Name(), nil
-}
-
-// syncDir makes the renames durable. It is best effort: by now the
-// directory is complete and consistent, an error cannot be rolled back
-// meaningfully, and some file systems reject fsync on directories.
-func syncDir(dir string) {
-	if f, err := os.Open(dir); err == nil {
-		_ = f.Sync()
-		_ = f.Close()
-	}
 }
