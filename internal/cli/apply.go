@@ -30,14 +30,19 @@ func addTargetFlags(cmd *cobra.Command, t *targetFlags) {
 	cmd.Flags().StringVar(&t.revisionsSchema, "revisions-schema", "", "schema of the atlas_schema_revisions table (default: the URL's search_path, else atlas_schema_revisions)")
 }
 
+// urlFor is the target: --url, else the env block's url.
+func (t targetFlags) urlFor(in inputs) string {
+	if t.url != "" {
+		return t.url
+	}
+	return in.url
+}
+
 // target checks --url and connects, returning the revisions schema. A URL
 // with no database name, or one that is the dev database, is refused: both
 // are too easy to get wrong.
 func target(cmd *cobra.Command, in inputs, t targetFlags) (*pgdb.Conn, string, error) {
-	u := t.url
-	if u == "" {
-		u = in.url
-	}
+	u := t.urlFor(in)
 	if u == "" {
 		return nil, "", usageError{fmt.Errorf("--url: the target database is required")}
 	}

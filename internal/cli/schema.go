@@ -83,10 +83,7 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 				return err
 			}
 			defer closeEnv(cmd, env)
-			u := t.url
-			if u == "" {
-				u = in.url
-			}
+			u := t.urlFor(in)
 			sdir, err := schemaDir(in.to)
 			if err != nil {
 				return err
@@ -132,10 +129,7 @@ func newInspectCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer conn.Close()
-			u := t.url
-			if u == "" {
-				u = in.url
-			}
+			u := t.urlFor(in)
 			live, err := inspectLive(cmd, conn, u, revSchema)
 			if err != nil {
 				return err
