@@ -85,7 +85,7 @@ func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
 		input    schemadoc.Input
 	)
 	if t.url == "" {
-		st, err := env.Load(ctx, sdir, dir)
+		st, err := env.Load(ctx, sdir, files)
 		if err != nil {
 			return nil, 0, err
 		}

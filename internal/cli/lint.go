@@ -74,7 +74,7 @@ func runLint(cmd *cobra.Command, in inputs, format string, rv reviewFlags) error
 		return err
 	}
 	defer closeEnv(cmd, env)
-	r, err := lint.Run(ctx, lint.Options{SchemaDir: sdir, Dir: dir, Env: env, Review: review,
+	r, err := lint.Run(ctx, lint.Options{SchemaDir: sdir, Dir: dir, Files: files, Env: env, Review: review,
 		Docs: &lint.Docs{ERD: schemadoc.ERDPath, Audit: schemadoc.AuditPath}})
 	if err != nil {
 		return err

@@ -54,21 +54,21 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 	if err != nil {
 		return err
 	}
-	if problems, err := dir.CheckSum(); err != nil {
-		return err
-	} else if len(problems) > 0 {
-		return &FindingsError{fmt.Errorf("%s (Atlas refuses to plan on such a directory)", problems[0])}
-	}
 	old, err := dir.Files()
 	if err != nil {
 		return err
+	}
+	if problems, err := dir.CheckSumOf(old); err != nil {
+		return err
+	} else if len(problems) > 0 {
+		return &FindingsError{fmt.Errorf("%s (Atlas refuses to plan on such a directory)", problems[0])}
 	}
 	env, err := openEnv(cmd, in, old)
 	if err != nil {
 		return err
 	}
 	defer closeEnv(cmd, env)
-	st, err := env.Load(ctx, sdir, dir)
+	st, err := env.Load(ctx, sdir, old)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,11 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 	if err != nil {
 		return err
 	}
-	problems, err := dir.CheckSum()
+	files, err := dir.Files()
+	if err != nil {
+		return err
+	}
+	problems, err := dir.CheckSumOf(files)
 	if err != nil {
 		return err
 	}
@@ -162,10 +166,6 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 			fmt.Fprintln(cmd.ErrOrStderr(), p)
 		}
 		return errSilent
-	}
-	files, err := dir.Files()
-	if err != nil {
-		return err
 	}
 	env, err := openEnv(cmd, in, files)
 	if err != nil {

@@ -94,7 +94,7 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 				}
 				sdir = "" // no Ent schemas here: compare with the migrations only
 			}
-			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Env: env, SchemaDir: sdir})
+			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Files: files, Env: env, SchemaDir: sdir})
 			if err != nil {
 				return err
 			}

@@ -48,7 +48,8 @@ type Options struct {
 	Schema          string // the target's schema, e.g. public
 	RevisionsSchema string
 	Dir             *migdir.Dir
-	Env             *states.Env // where to replay the applied files
+	Files           []migrate.File // Dir's files, as the caller read them
+	Env             *states.Env    // where to replay the applied files
 	// SchemaDir, when set, is the Ent schema package to compare with too.
 	SchemaDir string
 }
@@ -61,10 +62,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := o.Dir.Files()
-	if err != nil {
-		return nil, err
-	}
+	files := o.Files
 	applied := appliedFiles(files, revs)
 	var exclude []string
 	if o.RevisionsSchema == o.Schema {

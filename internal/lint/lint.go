@@ -34,7 +34,8 @@ import (
 type Options struct {
 	SchemaDir string // the Ent schema package, e.g. ent/schema
 	Dir       *migdir.Dir
-	Env       *states.Env // where to replay and normalise
+	Files     []migrate.File // Dir's files, as the caller read them
+	Env       *states.Env    // where to replay and normalise
 
 	// Review, when set, also reviews the files a change adds for safety.
 	Review *Review
@@ -58,7 +59,8 @@ type Review struct {
 // never errors.
 func Run(ctx context.Context, o Options) (*report.Report, error) {
 	r := report.New()
-	problems, err := o.Dir.CheckSum()
+	files := o.Files
+	problems, err := o.Dir.CheckSumOf(files)
 	if errors.Is(err, migdir.ErrMalformedSum) {
 		r.Add(report.Finding{Code: "SUM106", Category: report.Integrity, Object: filepath.ToSlash(filepath.Join(o.Dir.Path(), migrate.HashFileName)),
 			Message: err.Error(), Remedy: "run `schemactl migrate hash`"})
@@ -66,10 +68,6 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		return nil, err
 	}
 	r.Add(integrity.Sum(o.Dir, problems)...)
-	files, err := o.Dir.Files()
-	if err != nil {
-		return nil, err
-	}
 
 	var (
 		before, current *schema.Schema

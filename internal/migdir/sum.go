@@ -92,6 +92,11 @@ func (d *Dir) CheckSum() ([]Problem, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.CheckSumOf(files)
+}
+
+// CheckSumOf is CheckSum for the directory's files, already read.
+func (d *Dir) CheckSumOf(files []migrate.File) ([]Problem, error) {
 	b, err := os.ReadFile(d.sumPath())
 	if errors.Is(err, fs.ErrNotExist) {
 		// Same rule as migrate.Validate: a sum is only required once there is

@@ -17,7 +17,6 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/devdb"
-	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/replay"
 	"github.com/ledgerforge/schemactl/internal/replaycache"
@@ -118,12 +117,9 @@ func (e *Env) Desired(ctx context.Context, schemaDir string) (*schema.Schema, *g
 	return s, g, err
 }
 
-// Load computes both states of dir in parallel.
-func (e *Env) Load(ctx context.Context, schemaDir string, dir *migdir.Dir) (*States, error) {
-	files, err := dir.Files()
-	if err != nil {
-		return nil, err
-	}
+// Load computes both states in parallel: the directory's files replayed,
+// and the Ent schema package normalised.
+func (e *Env) Load(ctx context.Context, schemaDir string, files []migrate.File) (*States, error) {
 	st := &States{Files: files}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
