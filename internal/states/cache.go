@@ -20,20 +20,30 @@ type state struct {
 	sum, last string
 }
 
-func stateOf(files []migrate.File, k int) state {
+// hashedFiles are the files a build replays, with their running hashes, computed
+// once per build.
+type hashedFiles struct {
+	list []migrate.File
+	sums []string
+}
+
+func hashed(list []migrate.File) hashedFiles { return hashedFiles{list, RunningSums(list)} }
+
+// prefix is the state after the first k files.
+func (f hashedFiles) prefix(k int) state {
 	if k == 0 {
 		return state{}
 	}
-	return state{files: k, sum: RunningSums(files[:k])[k-1], last: files[k-1].Name()}
+	return state{files: k, sum: f.sums[k-1], last: f.list[k-1].Name()}
 }
 
-// cached is how many leading files of files[:k] the cluster's ReplayDB
+// cached is how many leading files of f's first k the cluster's ReplayDB
 // holds.
-func (e *Env) cached(files []migrate.File, k int) int {
+func (e *Env) cached(f hashedFiles, k int) int {
 	e.mu.Lock()
 	held := e.held
 	e.mu.Unlock()
-	if held.files == 0 || held.files > k || stateOf(files, held.files).sum != held.sum {
+	if held.files == 0 || held.files > k || f.sums[held.files-1] != held.sum {
 		return 0
 	}
 	return held.files
@@ -57,17 +67,17 @@ func (e *Env) hold(s state) {
 	e.held = s
 }
 
-// offer gives the cache db, which holds files[:k] and took cost to build,
-// when that is the prefix worth caching and the cache lacks it. It reports
-// whether the cache took it: db must then stay as it is.
-func (e *Env) offer(db *devdb.DB, files []migrate.File, k int, cost time.Duration) bool {
-	if e.store == nil || db.Name == "" || k == 0 || k != len(e.prefix) || cost < e.after {
+// offer gives the cache db, which holds f's first k files and took cost to
+// build, when that is the prefix worth caching and the cache lacks it. It
+// reports whether the cache took it: db must then stay as it is.
+func (e *Env) offer(db *devdb.DB, f hashedFiles, k int, cost time.Duration) bool {
+	if e.store == nil || db.Name == "" || k == 0 || k != len(e.prefix.list) || cost < e.after {
 		return false
 	}
-	if e.entry != nil && e.entry.Files == k && e.entry.Sum == e.prefix[k-1] {
+	if e.entry != nil && e.entry.Files == k && e.entry.Sum == e.prefix.sums[k-1] {
 		return false // the entry already holds it
 	}
-	if stateOf(files, k).sum != e.prefix[k-1] {
+	if f.sums[k-1] != e.prefix.sums[k-1] {
 		return false
 	}
 	e.mu.Lock()
@@ -103,7 +113,8 @@ func (e *Env) newEntry() (replaycache.Meta, map[string]string) {
 	switch {
 	case e.replay != "":
 		keep[replaycache.ReplayDB] = e.replay
-		m.Files, m.Sum, m.Last = len(e.prefix), e.prefix[len(e.prefix)-1], e.names[len(e.names)-1]
+		st := e.prefix.prefix(len(e.prefix.list))
+		m.Files, m.Sum, m.Last = st.files, st.sum, st.last
 	case e.held.files > 0:
 		keep[replaycache.ReplayDB] = replaycache.ReplayDB
 		m.Files, m.Sum, m.Last = e.held.files, e.held.sum, e.held.last

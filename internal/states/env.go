@@ -42,8 +42,7 @@ type Env struct {
 	after  time.Duration
 	store  *replaycache.Store // nil: no cache
 	entry  *replaycache.Meta  // what the server started from; nil: the bare template
-	prefix []string           // running hashes of Options.Prefix
-	names  []string           // and its file names
+	prefix hashedFiles        // Options.Prefix
 	warn   error              // why the cache was not used
 
 	mu      sync.Mutex
@@ -58,10 +57,7 @@ type Env struct {
 // server; a cache that cannot be read is a warning (see Close), never an
 // error.
 func Open(ctx context.Context, o Options) (*Env, error) {
-	e := &Env{ctx: ctx, after: o.StoreAfter, prefix: RunningSums(o.Prefix), ready: make(chan struct{})}
-	for _, f := range o.Prefix {
-		e.names = append(e.names, f.Name())
-	}
+	e := &Env{ctx: ctx, after: o.StoreAfter, prefix: hashed(o.Prefix), ready: make(chan struct{})}
 	if o.DevURL != "" {
 		e.start(ctx, o)
 		if e.startErr != nil {
@@ -122,7 +118,7 @@ func (e *Env) openCache() (*replaycache.Entry, error) {
 	if e.store, err = replaycache.Open(b.Major); err != nil {
 		return nil, err
 	}
-	found, err := e.store.Find(e.prefix)
+	found, err := e.store.Find(e.prefix.sums)
 	if err != nil {
 		e.store = nil
 	}

@@ -50,7 +50,8 @@ func (e *Env) Current(ctx context.Context, files []migrate.File) (*schema.Schema
 // after the first k of them (what later files run against) and after all.
 // The database is inspected at most twice, never per statement.
 func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (before, current *schema.Schema, conn *pgdb.Conn, err error) {
-	db, conn, cost, err := e.build(ctx, files, k)
+	f := hashed(files)
+	db, conn, cost, err := e.build(ctx, f, k)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -61,7 +62,7 @@ func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (be
 	if before, err = conn.Inspect(ctx); err != nil {
 		return fail(err)
 	}
-	if e.offer(db, files, k, cost) && k < len(files) {
+	if e.offer(db, f, k, cost) && k < len(files) {
 		// The cache keeps this database as it is: go on in a copy.
 		conn.Close()
 		pool, _ := e.Pool(ctx) // ready: build waited
@@ -74,7 +75,7 @@ func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (be
 	}
 	current = before
 	if k < len(files) {
-		if err := e.apply(ctx, conn, db, files, k, len(files)); err != nil {
+		if err := e.apply(ctx, conn, db, f, k, len(files)); err != nil {
 			return fail(err)
 		}
 		if current, err = conn.Inspect(ctx); err != nil {
@@ -137,17 +138,17 @@ func (e *Env) Load(ctx context.Context, schemaDir string, files []migrate.File) 
 	return st, nil
 }
 
-// build returns a database holding files[:k] and an open connection to
+// build returns a database holding f's first k files and an open connection to
 // it, and how long replaying took. It starts from the cluster's ReplayDB
 // when that holds a prefix: the first time in place, later from a copy.
 // A caller given ReplayDB itself must close the connection before the
 // next copy of it.
-func (e *Env) build(ctx context.Context, files []migrate.File, k int) (*devdb.DB, *pgdb.Conn, time.Duration, error) {
+func (e *Env) build(ctx context.Context, f hashedFiles, k int) (*devdb.DB, *pgdb.Conn, time.Duration, error) {
 	pool, err := e.Pool(ctx)
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	j := e.cached(files, k)
+	j := e.cached(f, k)
 	var db *devdb.DB
 	switch {
 	case j > 0 && e.take():
@@ -165,19 +166,19 @@ func (e *Env) build(ctx context.Context, files []migrate.File, k int) (*devdb.DB
 		return nil, nil, 0, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
 	start := time.Now()
-	if err := e.apply(ctx, conn, db, files, j, k); err != nil {
+	if err := e.apply(ctx, conn, db, f, j, k); err != nil {
 		conn.Close()
 		return nil, nil, 0, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
 	return db, conn, time.Since(start), nil
 }
 
-// apply applies files[j:k] to db, which holds files[:j], and keeps track
+// apply applies f's files j to k to db, which holds the first j, and keeps track
 // of what ReplayDB holds when db is it.
-func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, files []migrate.File, j, k int) error {
+func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, f hashedFiles, j, k int) error {
 	inPlace := db.Name == replaycache.ReplayDB
-	for _, f := range files[j:k] {
-		if err := replay.File(ctx, conn.DB, f); err != nil {
+	for _, file := range f.list[j:k] {
+		if err := replay.File(ctx, conn.DB, file); err != nil {
 			if inPlace {
 				e.hold(state{})
 			}
@@ -185,7 +186,7 @@ func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, files []
 		}
 	}
 	if inPlace && k > j {
-		e.hold(stateOf(files, k))
+		e.hold(f.prefix(k))
 	}
 	return nil
 }
