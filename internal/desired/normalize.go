@@ -43,30 +43,13 @@ func (d DDL) Key() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Apply runs the script on the clean dev database conn and inspects the
-// result back, so that the desired schema compares with a replayed
-// directory in PostgreSQL's own terms (CHECK and predicate text, default
-// casts, implicit index names).
-func (d DDL) Apply(ctx context.Context, conn *pgdb.Conn) (*schema.Schema, error) {
-	if err := d.Exec(ctx, conn); err != nil {
-		return nil, err
-	}
-	return conn.Inspect(ctx)
-}
-
-// Exec runs the script on the clean dev database conn.
+// Exec runs the script on the clean dev database conn; inspecting that
+// database back gives the desired schema in PostgreSQL's own terms (CHECK
+// and predicate text, default casts, implicit index names), comparable with
+// a replayed directory.
 func (d DDL) Exec(ctx context.Context, conn *pgdb.Conn) error {
 	if err := replay.Exec(ctx, conn.DB, d, true); err != nil {
 		return fmt.Errorf("desired: the Ent schema does not apply on PostgreSQL: %w", err)
 	}
 	return nil
-}
-
-// Normalize creates s on the clean dev database conn and inspects it back.
-func Normalize(ctx context.Context, conn *pgdb.Conn, s *schema.Schema) (*schema.Schema, error) {
-	d, err := Plan(ctx, conn, s)
-	if err != nil {
-		return nil, err
-	}
-	return d.Apply(ctx, conn)
 }
