@@ -172,11 +172,9 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 		return err
 	}
 	defer closeEnv(cmd, env)
-	_, conn, err := env.Current(ctx, files)
-	if err != nil {
+	if err := env.Verify(ctx, files); err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}
-	conn.Close()
 	fmt.Fprintf(cmd.OutOrStdout(), "%s: atlas.sum matches %d files; all replay on the dev database\n", dir.Path(), len(files))
 	return nil
 }
