@@ -7,11 +7,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/atomicfile"
-	"github.com/ledgerforge/schemactl/internal/drift"
+	"github.com/ledgerforge/schemactl/internal/compare"
 	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
-	"github.com/ledgerforge/schemactl/internal/lint/consistency"
-	"github.com/ledgerforge/schemactl/internal/report"
 	"github.com/ledgerforge/schemactl/internal/schemadoc"
 )
 
@@ -81,8 +79,8 @@ func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
 	}
 	defer closeEnv(cmd, env)
 	var (
-		findings []report.Finding
-		input    schemadoc.Input
+		res   *compare.Result
+		input schemadoc.Input
 	)
 	if t.url == "" {
 		st, err := env.Load(ctx, sdir, files)
@@ -90,15 +88,14 @@ func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
 			return nil, 0, err
 		}
 		defer st.Close()
-		changes, err := st.Conn.Driver.SchemaDiff(st.Current, st.Desired)
-		if err != nil {
-			return nil, 0, fmt.Errorf("audit: %w", err)
-		}
 		loc, err := entsrc.New(sdir, st.Graph)
 		if err != nil {
 			return nil, 0, err
 		}
-		findings = consistency.Findings(changes, loc, consistency.MentionsIn(dir, files))
+		res, err = compare.Schemas(st.Conn.Driver, st.Current, st.Desired, compare.EntVsMigrations, loc, compare.MentionsIn(dir, files))
+		if err != nil {
+			return nil, 0, fmt.Errorf("audit: %w", err)
+		}
 		input = schemadoc.Input{Graph: st.Graph, Desired: st.Desired, Against: schemadoc.AgainstMigrations}
 	} else {
 		conn, revSchema, err := target(cmd, in, t)
@@ -115,19 +112,18 @@ func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
 			return nil, 0, err
 		}
 		live.Name = want.Name
-		changes, err := conn.Driver.SchemaDiff(live, want)
-		if err != nil {
-			return nil, 0, fmt.Errorf("audit: %w", err)
-		}
 		loc, err := entsrc.New(sdir, graph)
 		if err != nil {
 			return nil, 0, err
 		}
-		findings = consistency.Compare(changes, drift.EntVsDatabase, loc, nil)
+		res, err = compare.Schemas(conn.Driver, live, want, compare.EntVsDatabase, loc, nil)
+		if err != nil {
+			return nil, 0, fmt.Errorf("audit: %w", err)
+		}
 		input = schemadoc.Input{Graph: graph, Desired: want, Against: "the database at " + dsn.Redact(t.url)}
 	}
-	input.Findings = findings
-	return schemadoc.Audit(input), len(findings), nil
+	input.Result = res
+	return schemadoc.Audit(input), len(res.Findings), nil
 }
 
 func newERDCmd(g *globals) *cobra.Command {
