@@ -101,13 +101,43 @@ func findings(fs []report.Finding) string {
 	return strings.Join(parts, "; ")
 }
 
+// tableState is the table's own state, and says so when any of its
+// columns, keys, indexes or checks has a finding: a table is in sync only
+// when everything in it is.
+func (a *auditor) tableState(t *schema.Table) string {
+	ref := compare.TableRef(t)
+	var parts []string
+	if own := a.in.Result.About(ref); len(own) > 0 {
+		a.used[ref] = true
+		parts = append(parts, findings(own))
+	}
+	switch n := len(a.in.Result.Within(ref.Schema, t.Name)); {
+	case n == 0:
+	case len(parts) > 0:
+		parts = append(parts, fmt.Sprintf("and %s on its objects, below", count(n)))
+	default:
+		parts = append(parts, fmt.Sprintf("not in sync: %s on its objects, below", count(n)))
+	}
+	if len(parts) == 0 {
+		return "in sync"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func count(n int) string {
+	if n == 1 {
+		return "1 finding"
+	}
+	return fmt.Sprintf("%d findings", n)
+}
+
 func (a *auditor) table(b *bytes.Buffer, name string) {
 	t, ok := a.in.Desired.Table(name)
 	if !ok {
 		fmt.Fprintf(b, "Table `%s`: not in the normalised schema.\n\n", name)
 		return
 	}
-	fmt.Fprintf(b, "Table `%s`: %s.\n\n", name, a.state(compare.TableRef(t)))
+	fmt.Fprintf(b, "Table `%s`: %s.\n\n", name, a.tableState(t))
 	of := func(k report.ObjectKind, n string) report.ObjectRef { return compare.Ref(t, k, n) }
 
 	b.WriteString("| column | type | null | default | state |\n| --- | --- | --- | --- | --- |\n")
