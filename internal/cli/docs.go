@@ -7,9 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/atomicfile"
-	"github.com/ledgerforge/schemactl/internal/compare"
 	"github.com/ledgerforge/schemactl/internal/dsn"
-	"github.com/ledgerforge/schemactl/internal/entsrc"
 	"github.com/ledgerforge/schemactl/internal/schemadoc"
 )
 
@@ -57,10 +55,9 @@ Exit status: 0 all in sync, 1 findings, 2 could not run.`,
 	return cmd
 }
 
-// audit compares the Ent schemas with the replayed migrations, or with the
-// live database at --url, and renders the report.
+// audit opens what --dir, --to, --dev-url and --url name; the audit itself
+// is schemadoc's.
 func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
-	ctx := cmd.Context()
 	sdir, err := schemaDir(in.to)
 	if err != nil {
 		return nil, 0, err
@@ -78,52 +75,20 @@ func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
 		return nil, 0, err
 	}
 	defer closeEnv(cmd, env)
-	var (
-		res   *compare.Result
-		input schemadoc.Input
-	)
-	if t.url == "" {
-		st, err := env.Load(ctx, sdir, files)
-		if err != nil {
-			return nil, 0, err
-		}
-		defer st.Close()
-		loc, err := entsrc.New(sdir, st.Graph)
-		if err != nil {
-			return nil, 0, err
-		}
-		res, err = compare.Schemas(st.Conn.Driver, st.Current, st.Desired, compare.EntVsMigrations, loc, compare.MentionsIn(dir, files))
-		if err != nil {
-			return nil, 0, fmt.Errorf("audit: %w", err)
-		}
-		input = schemadoc.Input{Graph: st.Graph, Desired: st.Desired, Against: schemadoc.AgainstMigrations}
-	} else {
+	o := schemadoc.AuditOptions{SchemaDir: sdir, Env: env, Dir: dir, Files: files}
+	if t.url != "" {
 		conn, revSchema, err := target(cmd, in, t)
 		if err != nil {
 			return nil, 0, err
 		}
 		defer conn.Close()
-		live, err := inspectLive(cmd, conn, t.url, revSchema)
-		if err != nil {
-			return nil, 0, err
-		}
-		want, graph, err := env.Desired(ctx, sdir)
-		if err != nil {
-			return nil, 0, err
-		}
-		live.Name = want.Name
-		loc, err := entsrc.New(sdir, graph)
-		if err != nil {
-			return nil, 0, err
-		}
-		res, err = compare.Schemas(conn.Driver, live, want, compare.EntVsDatabase, loc, nil)
-		if err != nil {
-			return nil, 0, fmt.Errorf("audit: %w", err)
-		}
-		input = schemadoc.Input{Graph: graph, Desired: want, Against: "the database at " + dsn.Redact(t.url)}
+		o.Target, o.Schema, o.RevisionsSchema, o.TargetName = conn, liveSchema(t.url), revSchema, "the database at "+dsn.Redact(t.url)
 	}
-	input.Result = res
-	return schemadoc.Audit(input), len(res.Findings), nil
+	a, err := schemadoc.RunAudit(cmd.Context(), o)
+	if err != nil {
+		return nil, 0, err
+	}
+	return a.Doc, len(a.Result.Findings), nil
 }
 
 func newERDCmd(g *globals) *cobra.Command {

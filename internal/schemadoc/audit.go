@@ -18,9 +18,6 @@ import (
 	"github.com/ledgerforge/schemactl/internal/report"
 )
 
-// AgainstMigrations names what the models are compared with by default.
-const AgainstMigrations = "the database the migrations build"
-
 // Input is what the audit is made of.
 type Input struct {
 	Graph   *gen.Graph
