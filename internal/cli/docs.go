@@ -7,11 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/atomicfile"
-	"github.com/ledgerforge/schemactl/internal/drift"
 	"github.com/ledgerforge/schemactl/internal/dsn"
-	"github.com/ledgerforge/schemactl/internal/entsrc"
-	"github.com/ledgerforge/schemactl/internal/lint/consistency"
-	"github.com/ledgerforge/schemactl/internal/report"
 	"github.com/ledgerforge/schemactl/internal/schemadoc"
 )
 
@@ -59,10 +55,9 @@ Exit status: 0 all in sync, 1 findings, 2 could not run.`,
 	return cmd
 }
 
-// audit compares the Ent schemas with the replayed migrations, or with the
-// live database at --url, and renders the report.
+// audit opens what --dir, --to, --dev-url and --url name; the audit itself
+// is schemadoc's.
 func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
-	ctx := cmd.Context()
 	sdir, err := schemaDir(in.to)
 	if err != nil {
 		return nil, 0, err
@@ -80,54 +75,20 @@ func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
 		return nil, 0, err
 	}
 	defer closeEnv(cmd, env)
-	var (
-		findings []report.Finding
-		input    schemadoc.Input
-	)
-	if t.url == "" {
-		st, err := env.Load(ctx, sdir, files)
-		if err != nil {
-			return nil, 0, err
-		}
-		defer st.Close()
-		changes, err := st.Conn.Driver.SchemaDiff(st.Current, st.Desired)
-		if err != nil {
-			return nil, 0, fmt.Errorf("audit: %w", err)
-		}
-		loc, err := entsrc.New(sdir, st.Graph)
-		if err != nil {
-			return nil, 0, err
-		}
-		findings = consistency.Findings(changes, loc, consistency.MentionsIn(dir, files))
-		input = schemadoc.Input{Graph: st.Graph, Desired: st.Desired, Against: schemadoc.AgainstMigrations}
-	} else {
+	o := schemadoc.AuditOptions{SchemaDir: sdir, Env: env, Dir: dir, Files: files}
+	if t.url != "" {
 		conn, revSchema, err := target(cmd, in, t)
 		if err != nil {
 			return nil, 0, err
 		}
 		defer conn.Close()
-		live, err := inspectLive(cmd, conn, t.url, revSchema)
-		if err != nil {
-			return nil, 0, err
-		}
-		want, graph, err := env.Desired(ctx, sdir)
-		if err != nil {
-			return nil, 0, err
-		}
-		live.Name = want.Name
-		changes, err := conn.Driver.SchemaDiff(live, want)
-		if err != nil {
-			return nil, 0, fmt.Errorf("audit: %w", err)
-		}
-		loc, err := entsrc.New(sdir, graph)
-		if err != nil {
-			return nil, 0, err
-		}
-		findings = consistency.Compare(changes, drift.EntVsDatabase, loc, nil)
-		input = schemadoc.Input{Graph: graph, Desired: want, Against: "the database at " + dsn.Redact(t.url)}
+		o.Target, o.Schema, o.RevisionsSchema, o.TargetName = conn, liveSchema(t.url), revSchema, "the database at "+dsn.Redact(t.url)
 	}
-	input.Findings = findings
-	return schemadoc.Audit(input), len(findings), nil
+	a, err := schemadoc.RunAudit(cmd.Context(), o)
+	if err != nil {
+		return nil, 0, err
+	}
+	return a.Doc, len(a.Result.Findings), nil
 }
 
 func newERDCmd(g *globals) *cobra.Command {

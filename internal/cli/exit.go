@@ -6,7 +6,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/diffplan"
 	"github.com/ledgerforge/schemactl/internal/migdir"
-	"github.com/ledgerforge/schemactl/internal/replay"
+	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
 
 // Exit statuses, the same for every command.
@@ -29,7 +29,7 @@ var errSilent = errors.New("findings reported")
 // directory or the schemas that a human must fix are findings (1); anything
 // that stopped the tool from looking is an error (2).
 func exitCode(err error) int {
-	var se *replay.StmtError
+	var se *sqlscript.StmtError
 	var fe *FindingsError
 	switch {
 	case err == nil:

@@ -9,11 +9,11 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/ledgerforge/schemactl/internal/pgdb"
-	"github.com/ledgerforge/schemactl/internal/replay"
+	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
 
 // DDL is the script that creates the desired schema on an empty database.
-type DDL []replay.Stmt
+type DDL []sqlscript.Stmt
 
 // Plan plans s as statements that create it on an empty database; conn
 // only gives the planner the server's version.
@@ -28,7 +28,7 @@ func Plan(ctx context.Context, conn *pgdb.Conn, s *schema.Schema) (DDL, error) {
 	}
 	stmts := make(DDL, len(plan.Changes))
 	for i, c := range plan.Changes {
-		stmts[i] = replay.Stmt{Text: c.Cmd, Line: i + 1}
+		stmts[i] = sqlscript.Stmt{Text: c.Cmd, Line: i + 1}
 	}
 	return stmts, nil
 }
@@ -48,7 +48,7 @@ func (d DDL) Key() string {
 // and predicate text, default casts, implicit index names), comparable with
 // a replayed directory.
 func (d DDL) Exec(ctx context.Context, conn *pgdb.Conn) error {
-	if err := replay.Exec(ctx, conn.DB, d, true); err != nil {
+	if err := sqlscript.Exec(ctx, conn.DB, d, true); err != nil {
 		return fmt.Errorf("desired: the Ent schema does not apply on PostgreSQL: %w", err)
 	}
 	return nil

@@ -10,8 +10,8 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
 
+	"github.com/ledgerforge/schemactl/internal/compare"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
-	"github.com/ledgerforge/schemactl/internal/lint/consistency"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/report"
@@ -21,7 +21,7 @@ import (
 
 // MigrationsVsDatabase words the findings: the migrations declare, the
 // database is checked.
-var MigrationsVsDatabase = consistency.Sides{
+var MigrationsVsDatabase = compare.Sides{
 	Want: "the migrations", Have: "the database",
 	Declares: "the applied migrations create it", Lacks: "the database does not have it",
 	Undeclared:    "no applied migration creates it",
@@ -29,17 +29,6 @@ var MigrationsVsDatabase = consistency.Sides{
 	RemedyExtra:   "it was added by hand: drop it, or write a migration that creates it (then `schemactl migrate apply --baseline` is not needed)",
 	RemedyDiffers: "it was changed by hand: revert the change, or write a migration that makes it",
 	CodePrefix:    "DR",
-}
-
-// EntVsDatabase words the comparison with the Ent schemas, made when every
-// file is applied: what remains is Ent ahead of (or behind) the database.
-var EntVsDatabase = consistency.Sides{
-	Want: "ent/schema", Have: "the database",
-	Declares: "ent/schema declares it", Lacks: "the database does not have it",
-	Undeclared:    "ent/schema does not declare it",
-	RemedyMissing: "run `schemactl migrate diff <name>`, then apply it",
-	RemedyExtra:   "declare it in ent/schema, or drop it with a migration",
-	RemedyDiffers: "run `schemactl migrate diff <name>`, or change ent/schema to match",
 }
 
 // Options say what to compare.
@@ -88,7 +77,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 			r.Summary.EnumTypes++
 		}
 	}
-	fromMigrations := consistency.Compare(changes, MigrationsVsDatabase, noSource{}, consistency.MentionsIn(o.Dir, applied))
+	fromMigrations := compare.Changes(changes, MigrationsVsDatabase, noSource{}, compare.MentionsIn(o.Dir, applied)).Findings
 	r.Add(fromMigrations...)
 	switch {
 	case o.SchemaDir == "":
@@ -129,7 +118,7 @@ func fromEnt(ctx context.Context, o Options, live *schema.Schema, seen []report.
 		reported[string(f.Category)+f.Object] = true
 	}
 	var out []report.Finding
-	for _, f := range consistency.Compare(changes, EntVsDatabase, loc, nil) {
+	for _, f := range compare.Changes(changes, compare.EntVsDatabase, loc, nil).Findings {
 		if !reported[string(f.Category)+f.Object] {
 			out = append(out, f)
 		}

@@ -16,9 +16,9 @@ import (
 	"entgo.io/ent/entc/gen"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/ledgerforge/schemactl/internal/compare"
 	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
-	"github.com/ledgerforge/schemactl/internal/lint/consistency"
 	"github.com/ledgerforge/schemactl/internal/lint/generated"
 	"github.com/ledgerforge/schemactl/internal/lint/integrity"
 	"github.com/ledgerforge/schemactl/internal/lint/safety"
@@ -123,12 +123,11 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	r.Summary.Models, r.Summary.Tables, r.Summary.EnumTypes, r.Summary.Files = len(graph.Nodes), len(want.Tables), countEnums(want), len(files)
 
 	if replayed {
-		changes, err := conn.Driver.SchemaDiff(current, want)
+		cons, err := compare.Schemas(conn.Driver, current, want, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, files))
 		if err != nil {
-			return nil, fmt.Errorf("lint: diff: %w", err)
+			return nil, fmt.Errorf("lint: %w", err)
 		}
-		cons := consistency.Findings(changes, loc, consistency.MentionsIn(o.Dir, files))
-		r.Add(cons...)
+		r.Add(cons.Findings...)
 		if o.Docs != nil {
 			fs, err := staleDocs(*o.Docs, o.SchemaDir, graph, want, cons)
 			if err != nil {
@@ -159,7 +158,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 
 // staleDocs compares the committed documents with what `schemactl schema
 // erd` and `schema audit` would write now.
-func staleDocs(d Docs, schemaDir string, g *gen.Graph, want *schema.Schema, cons []report.Finding) ([]report.Finding, error) {
+func staleDocs(d Docs, schemaDir string, g *gen.Graph, want *schema.Schema, cons *compare.Result) ([]report.Finding, error) {
 	var out []report.Finding
 	for _, doc := range []struct {
 		path, code, command string
@@ -167,7 +166,7 @@ func staleDocs(d Docs, schemaDir string, g *gen.Graph, want *schema.Schema, cons
 	}{
 		{d.ERD, schemadoc.ERDCode, "schemactl schema erd", func() []byte { return schemadoc.ERD(want, filepath.ToSlash(schemaDir)) }},
 		{d.Audit, schemadoc.AuditCode, "schemactl schema audit", func() []byte {
-			return schemadoc.Audit(schemadoc.Input{Graph: g, Desired: want, Findings: cons, Against: schemadoc.AgainstMigrations})
+			return schemadoc.Audit(schemadoc.Input{Graph: g, Desired: want, Result: cons, Against: schemadoc.AgainstMigrations})
 		}},
 	} {
 		f, err := schemadoc.Stale(doc.path, doc.render, doc.code, doc.command)

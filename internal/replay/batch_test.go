@@ -10,6 +10,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
 
 // Batched replay must report a failure exactly as statement-by-statement
@@ -33,14 +34,14 @@ func TestBatchedReplayIsPrecise(t *testing.T) {
 	batched, byStmt := conn(), conn()
 	errBatch := File(ctx, batched.DB, f)
 	errStmt := fileByStatement(ctx, byStmt.DB, f)
-	var b, s *StmtError
+	var b, s *sqlscript.StmtError
 	require.True(t, errors.As(errBatch, &b), "%v", errBatch)
 	require.True(t, errors.As(errStmt, &s), "%v", errStmt)
 	require.Equal(t, s.Line, b.Line)
 	require.Equal(t, 5, b.Line)
 	require.Equal(t, s.Stmt, b.Stmt)
-	require.Equal(t, Message(s.Err), Message(b.Err))
-	require.Contains(t, Message(b.Err), "22P02")
+	require.Equal(t, sqlscript.Message(s.Err), sqlscript.Message(b.Err))
+	require.Contains(t, sqlscript.Message(b.Err), "22P02")
 
 	var n int
 	require.NoError(t, batched.DB.QueryRowContext(ctx, "SELECT count(*) FROM pg_tables WHERE tablename IN ('a', 'b')").Scan(&n))
@@ -61,29 +62,9 @@ func TestBatchKeepsTheTransaction(t *testing.T) {
 	ctx, c := freshDB(t)
 	require.NoError(t, File(ctx, c.DB, migrate.NewLocalFile("1.sql", []byte("CREATE TABLE a (id int);\n"))))
 	err := File(ctx, c.DB, migrate.NewLocalFile("2.sql", []byte("CREATE INDEX CONCURRENTLY a_id ON a (id);\n")))
-	var se *StmtError
+	var se *sqlscript.StmtError
 	require.ErrorAs(t, err, &se)
-	require.Contains(t, Message(se.Err), "25001")
-}
-
-// Exec batches a script in one round trip and, when it fails, names the
-// failing statement as running them one by one does.
-func TestExecBatchIsPrecise(t *testing.T) {
-	ctx, c := freshDB(t)
-	stmts := []Stmt{{"CREATE TABLE a (id int)", 1}, {"CREATE TABLE b (id int REFERENCES missing (id))", 2}, {"CREATE TABLE c (id int)", 3}}
-	err := Exec(ctx, c.DB, stmts, true)
-	var se *StmtError
-	require.ErrorAs(t, err, &se)
-	require.Equal(t, 2, se.Line)
-	require.Equal(t, stmts[1].Text, se.Stmt)
-	require.Contains(t, Message(se.Err), "42P01")
-	var n int
-	require.NoError(t, c.DB.QueryRowContext(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").Scan(&n))
-	require.Zero(t, n, "nothing of the failed script is left")
-
-	require.NoError(t, Exec(ctx, c.DB, []Stmt{stmts[0], stmts[2]}, true))
-	require.NoError(t, c.DB.QueryRowContext(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").Scan(&n))
-	require.Equal(t, 2, n)
+	require.Contains(t, sqlscript.Message(se.Err), "25001")
 }
 
 // freshDB starts a server of the test's own and connects to a fresh

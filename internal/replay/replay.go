@@ -8,42 +8,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
-
-// StmtError is a statement that failed to apply.
-type StmtError struct {
-	File string // file name within the directory
-	Line int    // 1-based line where the statement starts
-	Stmt string
-	Err  error
-}
-
-func (e *StmtError) Error() string {
-	return fmt.Sprintf("%s:%d: %s\n  statement: %s", e.File, e.Line, Message(e.Err), e.Stmt)
-}
-
-func (e *StmtError) Unwrap() error { return e.Err }
-
-// Message renders a PostgreSQL error with its SQLSTATE and detail.
-func Message(err error) string {
-	var pe *pgconn.PgError
-	if !errors.As(err, &pe) {
-		return err.Error()
-	}
-	msg := fmt.Sprintf("%s: %s (SQLSTATE %s)", pe.Severity, pe.Message, pe.Code)
-	if pe.Detail != "" {
-		msg += "; " + pe.Detail
-	}
-	return msg
-}
 
 // Dir applies every file of dir on conn in order, each in its own
 // transaction unless the file says `-- atlas:txmode none`, and returns the
@@ -82,20 +54,7 @@ func File(ctx context.Context, db *sql.DB, f migrate.File) error {
 }
 
 func batch(ctx context.Context, db *sql.DB, f migrate.File) error {
-	return inTx(ctx, db, string(f.Bytes()))
-}
-
-// inTx sends a script in one round trip inside an explicit transaction.
-func inTx(ctx context.Context, db *sql.DB, script string) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, script); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return sqlscript.Batch(ctx, db, string(f.Bytes()))
 }
 
 // batchable: files outside a transaction, or with a custom delimiter that
@@ -119,9 +78,9 @@ func fileByStatement(ctx context.Context, db *sql.DB, f migrate.File) error {
 	if err != nil {
 		return fmt.Errorf("replay: %s: %w", f.Name(), err)
 	}
-	list := make([]Stmt, len(stmts))
+	list := make([]sqlscript.Stmt, len(stmts))
 	for i, s := range stmts {
-		list[i] = Stmt{Text: s.Text, Line: migdir.StmtLine(f.Bytes(), s.Pos)}
+		list[i] = sqlscript.Stmt{Text: s.Text, Line: migdir.StmtLine(f.Bytes(), s.Pos)}
 	}
 	noTx := false
 	if lf, ok := f.(*migrate.LocalFile); ok {
@@ -129,72 +88,12 @@ func fileByStatement(ctx context.Context, db *sql.DB, f migrate.File) error {
 			noTx = noTx || d == "none"
 		}
 	}
-	if err := execEach(ctx, db, list, !noTx); err != nil {
-		var se *StmtError
+	if err := sqlscript.Each(ctx, db, list, !noTx); err != nil {
+		var se *sqlscript.StmtError
 		if errors.As(err, &se) {
 			se.File = f.Name()
 		}
 		return err
-	}
-	return nil
-}
-
-// Stmt is one statement and where it starts.
-type Stmt struct {
-	Text string
-	Line int
-}
-
-// Exec runs statements in order, in one transaction when tx is set. A
-// failing statement comes back as a *StmtError. In a transaction they are
-// first sent in one round trip, as File does.
-func Exec(ctx context.Context, db *sql.DB, stmts []Stmt, tx bool) error {
-	if tx && len(stmts) > 1 {
-		texts := make([]string, len(stmts))
-		for i, s := range stmts {
-			texts[i] = s.Text
-		}
-		err := inTx(ctx, db, strings.Join(texts, ";\n"))
-		if err == nil || ctx.Err() != nil {
-			return err
-		}
-	}
-	return execEach(ctx, db, stmts, tx)
-}
-
-func execEach(ctx context.Context, db *sql.DB, stmts []Stmt, tx bool) error {
-	type execer interface {
-		ExecContext(context.Context, string, ...any) (sql.Result, error)
-	}
-	var (
-		ex   execer = db
-		txn  *sql.Tx
-		err  error
-		conn *sql.Conn
-	)
-	if tx {
-		if txn, err = db.BeginTx(ctx, nil); err != nil {
-			return fmt.Errorf("replay: begin: %w", err)
-		}
-		defer txn.Rollback()
-		ex = txn
-	} else {
-		// One session for the file, so SET statements carry over.
-		if conn, err = db.Conn(ctx); err != nil {
-			return fmt.Errorf("replay: %w", err)
-		}
-		defer conn.Close()
-		ex = conn
-	}
-	for _, s := range stmts {
-		if _, err := ex.ExecContext(ctx, s.Text); err != nil {
-			return &StmtError{Line: s.Line, Stmt: s.Text, Err: err}
-		}
-	}
-	if txn != nil {
-		if err := txn.Commit(); err != nil {
-			return fmt.Errorf("replay: commit: %w", err)
-		}
 	}
 	return nil
 }

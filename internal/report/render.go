@@ -30,7 +30,8 @@ func Render(w io.Writer, format string, r *Report, o Options) error {
 		return templates.ExecuteTemplate(w, format, struct {
 			*Report
 			Options
-		}{r, o})
+			Col int // text: the column messages and detail labels start at
+		}{r, o, textColumn(r)})
 	}
 	return fmt.Errorf("report: unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
@@ -44,21 +45,25 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"bold":    func(on bool, s string) string { return ansi(on, "1", s) },
 	"yellow":  func(on bool, s string) string { return ansi(on, "33;1", s) },
 	"dim":     func(on bool, s string) string { return ansi(on, "2", s) },
+	"pad":     func(col int, code string) string { return strings.Repeat(" ", max(col-2-len(code), 2)) },
+	"indent":  func(col int, label string) string { return strings.Repeat(" ", col) + label },
+	"fold":    fold,
+	"add":     func(a, b int) int { return a + b },
 }).Parse(`
 {{- define "text" -}}
 {{- range .Groups}}{{bold $.Color .Category.Title}}
 {{- range .Findings}}
-  {{if eq .Severity "warning"}}{{yellow $.Color .Code}}  warning: {{else}}{{red $.Color .Code}}  {{end}}{{.Message}}
+  {{if eq .Severity "warning"}}{{yellow $.Color .Code}}{{pad $.Col .Code}}warning: {{fold (add $.Col 9) .Message}}{{else}}{{red $.Color .Code}}{{pad $.Col .Code}}{{fold $.Col .Message}}{{end}}
 {{- with .Stmt}}
-{{dim $.Color "          statement:"}} {{.}}{{end}}
+{{dim $.Color (indent $.Col "statement:")}} {{fold (add $.Col 11) .}}{{end}}
 {{- with .Fix}}
-{{dim $.Color "          fix:"}} {{.}}{{end}}
+{{dim $.Color (indent $.Col "fix:")}} {{fold (add $.Col 5) .String}}{{end}}
 {{- with .Remedy}}
-{{dim $.Color "          remedy:"}} {{.}}{{end}}
+{{dim $.Color (indent $.Col "remedy:")}} {{fold (add $.Col 8) .}}{{end}}
 {{- end}}
 
 {{end -}}
-{{range .Notes}}note: {{.}}
+{{range .Notes}}note: {{fold 6 .}}
 {{end -}}
 {{summary .Report}}
 {{end -}}
@@ -102,6 +107,32 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// textColumn is where text puts a finding's message and detail labels: two
+// columns after the widest code, and never before column 10, so that the
+// usual codes (ENT111, SC306) line up the same in every report.
+func textColumn(r *Report) int {
+	w := 6
+	for _, f := range r.Findings {
+		w = max(w, len(f.Code))
+	}
+	return 2 + w + 2
+}
+
+// fold keeps a field that spans lines inside its finding's block: each
+// further line is indented to col, where the field's value starts, and
+// blank lines are dropped, since a blank line ends a group. Line ends may
+// be CRLF. JSON keeps the text as it is.
+func fold(col int, s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	out := lines[:1]
+	for _, l := range lines[1:] {
+		if l = strings.TrimRight(l, " \t\r"); l != "" {
+			out = append(out, strings.Repeat(" ", col)+l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func ansi(on bool, code, s string) string {

@@ -100,3 +100,41 @@ func TestRenderOrderAndEscaping(t *testing.T) {
 
 	require.ErrorContains(t, Render(&nocolor, "yaml", r, Options{}), `unknown format "yaml"`)
 }
+
+// In text, a finding is one block: its code at column 2, its message and
+// every detail label at one column, whatever the code's width, and a field
+// that spans lines continues under the start of its value, never at the
+// margin.
+func TestTextLayout(t *testing.T) {
+	r := New()
+	r.Add(
+		Finding{Code: "DR115", Category: Column, Object: `column "users"."fax"`, Message: "short code"},
+		Finding{Code: "ENT111", Category: Column, Object: `column "users"."memo"`, Message: "long code"},
+		Finding{Code: "SC306", Category: Locking, Severity: Warning, Object: "migrations/3_c.sql",
+			Message: "first line\r\nsecond line\n\nthird line", Stmt: "CREATE TABLE t (\n  id int\n);",
+			Fix: &Location{File: "migrations/3_c.sql", Line: 1}, Remedy: "set lock_timeout\nfirst"},
+	)
+	r.Notes = []string{"a note\nover two lines"}
+	r.Sort()
+	var buf bytes.Buffer
+	require.NoError(t, Render(&buf, "text", r, Options{}))
+	require.Equal(t, `Columns
+  DR115   short code
+  ENT111  long code
+
+Locks and rewrites
+  SC306   warning: first line
+                   second line
+                   third line
+          statement: CREATE TABLE t (
+                       id int
+                     );
+          fix: migrations/3_c.sql:1
+          remedy: set lock_timeout
+                  first
+
+note: a note
+      over two lines
+0 models, 0 tables, 0 enum types, 0 migration files: 3 findings (1 warning)
+`, buf.String())
+}

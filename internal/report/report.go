@@ -5,6 +5,7 @@ package report
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 )
@@ -79,6 +80,52 @@ func (l Location) String() string {
 	return s
 }
 
+// ObjectKind is the kind of database object a finding is about.
+type ObjectKind string
+
+// The kinds of object the comparison engine reports on.
+const (
+	KindTable      ObjectKind = "table"
+	KindColumn     ObjectKind = "column"
+	KindEnumType   ObjectKind = "enum_type"
+	KindForeignKey ObjectKind = "foreign_key"
+	KindIndex      ObjectKind = "index" // unique or not
+	KindCheck      ObjectKind = "check"
+	KindPrimaryKey ObjectKind = "primary_key"
+)
+
+// ObjectRef identifies a database object, so that a finding is matched
+// with the object it is about by identity, never by parsing its text. The
+// zero value is no object (a file, a statement).
+type ObjectRef struct {
+	Kind   ObjectKind
+	Schema string // e.g. public; empty when unknown
+	Table  string // the table, or the table the object belongs to; empty for an enum type
+	Name   string // the column, index, foreign key, check or enum type; empty for a table or primary key
+}
+
+// String names the object as findings do: table "users", column
+// "users"."fax", index "i" on "users".
+func (r ObjectRef) String() string {
+	switch r.Kind {
+	case KindTable:
+		return fmt.Sprintf("table %q", r.Table)
+	case KindColumn:
+		return fmt.Sprintf("column %q.%q", r.Table, r.Name)
+	case KindEnumType:
+		return fmt.Sprintf("enum type %q", r.Name)
+	case KindForeignKey:
+		return fmt.Sprintf("foreign key %q on %q", r.Name, r.Table)
+	case KindIndex:
+		return fmt.Sprintf("index %q on %q", r.Name, r.Table)
+	case KindCheck:
+		return fmt.Sprintf("check %q on %q", r.Name, r.Table)
+	case KindPrimaryKey:
+		return fmt.Sprintf("primary key of %q", r.Table)
+	}
+	return ""
+}
+
 // Finding is one disagreement.
 type Finding struct {
 	Code     string    `json:"code"`     // stable, e.g. ENT111; see docs/lint.md
@@ -89,6 +136,10 @@ type Finding struct {
 	Fix      *Location `json:"fix,omitempty"`
 	Remedy   string    `json:"remedy,omitempty"` // what to run or do
 	Stmt     string    `json:"statement,omitempty"`
+	// Ref is the database object Object names, set by the comparison
+	// engine; the zero value for findings about files. It is not part of
+	// the JSON format: Object names the object there.
+	Ref ObjectRef `json:"-"`
 }
 
 // Summary counts what the gate looked at.

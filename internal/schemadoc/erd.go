@@ -9,7 +9,7 @@ import (
 
 	"ariga.io/atlas/sql/schema"
 
-	"github.com/ledgerforge/schemactl/internal/lint/consistency"
+	"github.com/ledgerforge/schemactl/internal/compare"
 )
 
 // ERD renders the schema as Markdown around a Mermaid erDiagram: each table
@@ -30,7 +30,7 @@ func ERD(s *schema.Schema, source string) []byte {
 			if len(keys) == 0 && !isEnum {
 				continue
 			}
-			line := "        " + token(consistency.TypeOf(c)) + " " + c.Name
+			line := "        " + token(compare.TypeOf(c)) + " " + c.Name
 			if isEnum {
 				line = "        " + token(e.T) + " " + c.Name
 			}

@@ -9,8 +9,8 @@ import (
 	"strconv"
 
 	"github.com/ledgerforge/schemactl/internal/migdir"
-	"github.com/ledgerforge/schemactl/internal/replay"
 	"github.com/ledgerforge/schemactl/internal/report"
+	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
 
 // Codes per problem kind; stable, documented in docs/lint.md.
@@ -48,7 +48,7 @@ func Sum(dir *migdir.Dir, problems []migdir.Problem) []report.Finding {
 // Replay turns a failed statement into a finding; other errors are not
 // findings and are returned as they are.
 func Replay(dir *migdir.Dir, err error) (*report.Finding, error) {
-	var se *replay.StmtError
+	var se *sqlscript.StmtError
 	if !errors.As(err, &se) {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func Replay(dir *migdir.Dir, err error) (*report.Finding, error) {
 		Code:     ReplayCode,
 		Category: report.Replay,
 		Object:   path,
-		Message:  se.File + ":" + strconv.Itoa(se.Line) + ": " + replay.Message(se.Err),
+		Message:  se.File + ":" + strconv.Itoa(se.Line) + ": " + sqlscript.Message(se.Err),
 		Stmt:     se.Stmt,
 		Fix:      &report.Location{File: path, Line: se.Line},
 		Remedy:   "fix the statement (then `schemactl migrate hash`), or regenerate the file with `schemactl migrate diff <name>`",

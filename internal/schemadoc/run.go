@@ -1,0 +1,90 @@
+package schemadoc
+
+import (
+	"context"
+	"fmt"
+
+	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/schema"
+
+	"github.com/ledgerforge/schemactl/internal/compare"
+	"github.com/ledgerforge/schemactl/internal/entsrc"
+	"github.com/ledgerforge/schemactl/internal/migdir"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/revisions"
+	"github.com/ledgerforge/schemactl/internal/states"
+)
+
+// AgainstMigrations names what the models are compared with by default.
+const AgainstMigrations = "the database the migrations build"
+
+// AuditOptions say what to audit the Ent schemas against: the database the
+// migration directory builds, or, when Target is set, a live database.
+type AuditOptions struct {
+	SchemaDir string      // the Ent schema package, e.g. ent/schema
+	Env       *states.Env // the dev databases
+
+	Dir   *migdir.Dir    // the migration directory
+	Files []migrate.File // Dir's files, as the caller read them
+
+	Target          *pgdb.Conn // the live database, or nil
+	Schema          string     // the target's schema, e.g. public
+	RevisionsSchema string     // where the target's revisions table lives, left out when it is Schema
+	TargetName      string     // how the report names the target, password redacted: "the database at postgres://…"
+}
+
+// Audited is an audit: the document and the comparison it shows.
+type Audited struct {
+	Doc    []byte
+	Result *compare.Result
+}
+
+// RunAudit compares the Ent schemas with the database the migrations build
+// (as the gate does, so the two always agree) or with the live target, and
+// renders the audit.
+func RunAudit(ctx context.Context, o AuditOptions) (*Audited, error) {
+	if o.Target != nil {
+		return auditLive(ctx, o)
+	}
+	st, err := o.Env.Load(ctx, o.SchemaDir, o.Files)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	loc, err := entsrc.New(o.SchemaDir, st.Graph)
+	if err != nil {
+		return nil, err
+	}
+	res, err := compare.Schemas(st.Conn.Driver, st.Current, st.Desired, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, o.Files))
+	if err != nil {
+		return nil, fmt.Errorf("schemadoc: %w", err)
+	}
+	doc := Audit(Input{Graph: st.Graph, Desired: st.Desired, Result: res, Against: AgainstMigrations})
+	return &Audited{Doc: doc, Result: res}, nil
+}
+
+func auditLive(ctx context.Context, o AuditOptions) (*Audited, error) {
+	var exclude []string
+	if o.RevisionsSchema == o.Schema {
+		exclude = []string{revisions.Table}
+	}
+	live, err := o.Target.Driver.InspectSchema(ctx, o.Schema, &schema.InspectOptions{Exclude: exclude})
+	if err != nil {
+		return nil, fmt.Errorf("schemadoc: inspect %s: %w", o.TargetName, err)
+	}
+	want, graph, err := o.Env.Desired(ctx, o.SchemaDir)
+	if err != nil {
+		return nil, err
+	}
+	live.Name = want.Name // compare contents, not the schemas' names
+	loc, err := entsrc.New(o.SchemaDir, graph)
+	if err != nil {
+		return nil, err
+	}
+	res, err := compare.Schemas(o.Target.Driver, live, want, compare.EntVsDatabase, loc, nil)
+	if err != nil {
+		return nil, fmt.Errorf("schemadoc: %w", err)
+	}
+	doc := Audit(Input{Graph: graph, Desired: want, Result: res, Against: o.TargetName})
+	return &Audited{Doc: doc, Result: res}, nil
+}

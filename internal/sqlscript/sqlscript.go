@@ -1,0 +1,122 @@
+// Package sqlscript runs a SQL script, a list of statements with the lines
+// they start on, on PostgreSQL: in one round trip inside a transaction when
+// it can, statement by statement when it must (outside a transaction, or to
+// pinpoint the statement that failed). Replaying a migration file and
+// building the desired schema both run scripts; neither depends on the
+// other.
+package sqlscript
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Stmt is one statement and where it starts.
+type Stmt struct {
+	Text string
+	Line int // 1-based
+}
+
+// StmtError is a statement that failed to apply.
+type StmtError struct {
+	File string // the script's file name within its directory, when it has one
+	Line int    // 1-based line where the statement starts
+	Stmt string
+	Err  error
+}
+
+func (e *StmtError) Error() string {
+	return fmt.Sprintf("%s:%d: %s\n  statement: %s", e.File, e.Line, Message(e.Err), e.Stmt)
+}
+
+func (e *StmtError) Unwrap() error { return e.Err }
+
+// Message renders a PostgreSQL error with its SQLSTATE and detail.
+func Message(err error) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return err.Error()
+	}
+	msg := fmt.Sprintf("%s: %s (SQLSTATE %s)", pe.Severity, pe.Message, pe.Code)
+	if pe.Detail != "" {
+		msg += "; " + pe.Detail
+	}
+	return msg
+}
+
+// Exec runs statements in order, in one transaction when tx is set. A
+// failing statement comes back as a *StmtError. In a transaction they are
+// first sent in one round trip; only when that fails are they run again
+// one by one, to name the failing statement.
+func Exec(ctx context.Context, db *sql.DB, stmts []Stmt, tx bool) error {
+	if tx && len(stmts) > 1 {
+		texts := make([]string, len(stmts))
+		for i, s := range stmts {
+			texts[i] = s.Text
+		}
+		err := Batch(ctx, db, strings.Join(texts, ";\n"))
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+	}
+	return Each(ctx, db, stmts, tx)
+}
+
+// Batch sends a script in one round trip inside an explicit transaction (a
+// lone simple query would otherwise run outside one, and CONCURRENTLY
+// would wrongly pass). Its error names no statement.
+func Batch(ctx context.Context, db *sql.DB, script string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, script); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Each runs statements one at a time, in one transaction when tx is set,
+// else in one session (so that SET statements carry over). A failing
+// statement comes back as a *StmtError.
+func Each(ctx context.Context, db *sql.DB, stmts []Stmt, tx bool) error {
+	type execer interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}
+	var (
+		ex   execer
+		txn  *sql.Tx
+		err  error
+		conn *sql.Conn
+	)
+	if tx {
+		if txn, err = db.BeginTx(ctx, nil); err != nil {
+			return fmt.Errorf("sqlscript: begin: %w", err)
+		}
+		defer txn.Rollback()
+		ex = txn
+	} else {
+		if conn, err = db.Conn(ctx); err != nil {
+			return fmt.Errorf("sqlscript: %w", err)
+		}
+		defer conn.Close()
+		ex = conn
+	}
+	for _, s := range stmts {
+		if _, err := ex.ExecContext(ctx, s.Text); err != nil {
+			return &StmtError{Line: s.Line, Stmt: s.Text, Err: err}
+		}
+	}
+	if txn != nil {
+		if err := txn.Commit(); err != nil {
+			return fmt.Errorf("sqlscript: commit: %w", err)
+		}
+	}
+	return nil
+}
