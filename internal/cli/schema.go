@@ -144,6 +144,12 @@ func newInspectCmd(g *globals) *cobra.Command {
 				return fmt.Errorf("inspect: %w", err)
 			}
 			out := cmd.OutOrStdout()
+			if len(plan.Changes) == 0 {
+				// Atlas prints nothing here; a blank answer reads as a
+				// failure or a wrong URL, so say what was found, as SQL.
+				fmt.Fprintf(out, "-- Schema %q is empty: no tables, no enum types\n", live.Name)
+				return nil
+			}
 			for _, c := range plan.Changes {
 				if c.Comment != "" {
 					fmt.Fprintf(out, "-- %s\n", strings.ToUpper(c.Comment[:1])+c.Comment[1:])
