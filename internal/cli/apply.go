@@ -115,7 +115,7 @@ func newApplyCmd(g *globals) *cobra.Command {
 			default:
 				return usageError{fmt.Errorf("--tx-mode %q: want file, all or none", o.TxMode)}
 			}
-			dir, err := openDir(in.dir)
+			dir, err := in.openDir()
 			if err != nil {
 				return err
 			}
@@ -187,7 +187,7 @@ func newStatusCmd(g *globals) *cobra.Command {
 			if format != "text" && format != "json" {
 				return usageError{fmt.Errorf("--format %q: want text or json", format)}
 			}
-			dir, err := openDir(in.dir)
+			dir, err := in.openDir()
 			if err != nil {
 				return err
 			}

@@ -53,11 +53,11 @@ Exit status: 0 clean, 1 findings, 2 the gate could not run.`,
 
 func runLint(cmd *cobra.Command, in inputs, format string, rv reviewFlags) error {
 	ctx := cmd.Context()
-	sdir, err := schemaDir(in.to)
+	sdir, err := in.schemaDir()
 	if err != nil {
 		return err
 	}
-	dir, err := openDir(in.dir)
+	dir, err := in.openDir()
 	if err != nil {
 		return err
 	}

@@ -46,11 +46,11 @@ Writes nothing, and says so, when both are in sync.`,
 
 func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 	ctx := cmd.Context()
-	sdir, err := schemaDir(in.to)
+	sdir, err := in.schemaDir()
 	if err != nil {
 		return err
 	}
-	dir, err := openDir(in.dir)
+	dir, err := in.openDir()
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func newHashCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			dir, err := openDir(in.dir)
+			dir, err := in.openDir()
 			if err != nil {
 				return err
 			}
@@ -149,7 +149,7 @@ func newValidateCmd(g *globals) *cobra.Command {
 
 func runValidate(cmd *cobra.Command, in inputs) error {
 	ctx := cmd.Context()
-	dir, err := openDir(in.dir)
+	dir, err := in.openDir()
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func newRebaseCmd(g *globals) *cobra.Command {
 			if base == "" {
 				return usageError{fmt.Errorf("--git-base: name the base branch, e.g. --git-base origin/main")}
 			}
-			dir, err := openDir(in.dir)
+			dir, err := in.openDir()
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,18 +33,51 @@ type inputs struct {
 	noCache bool        // --no-cache: flag only
 	url     string      // the target database, from the env block
 	lint    config.Lint // the lint block that applies
+	// from says where dir, to and devURL came from when the env block set
+	// them ("dir" -> `atlas.hcl:5,5-30: env "local" migration dir`), so a
+	// bad value is blamed on the line that holds it, not on a flag the user
+	// never gave. Absent: the flag or its default.
+	from map[string]string
+}
+
+// The settings of inputs.from, and the flags that set them.
+var settingFlags = map[string]string{"dir": "--dir", "src": "--to", "dev": "--dev-url"}
+
+// named names a setting for a message: its flag, or where the env block
+// sets it, with the value.
+func (in inputs) named(setting string) string {
+	if at, ok := in.from[setting]; ok {
+		return at
+	}
+	return settingFlags[setting]
+}
+
+// namedValue is named with the value, as `--to ent://x` or the env block's
+// line (which quotes the value already).
+func (in inputs) namedValue(setting, value string) string {
+	if at, ok := in.from[setting]; ok {
+		return at
+	}
+	return settingFlags[setting] + " " + value
 }
 
 // resolve reads the project file and merges it with the flags.
 func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	path := strings.TrimPrefix(g.config, "file://")
 	explicit := cmd.Flags().Changed("config")
-	cfg, err := config.Load(path, g.vars)
-	if err != nil {
-		return inputs{}, err
-	}
 	if explicit && g.env == "" {
 		return inputs{}, usageError{fmt.Errorf("--config %s given without --env: name the env block to use", g.config)}
+	}
+	// atlas.hcl is optional until --env (or --config) asks for it.
+	cfg, err := config.Load(path, config.Options{Env: g.env, Vars: g.vars, Optional: g.env == ""})
+	if errors.Is(err, config.ErrNotFound) {
+		flag := "--config " + g.config
+		if !explicit {
+			flag = "--env " + g.env
+		}
+		return inputs{}, usageError{fmt.Errorf("%s: config file %q was not found", flag, path)}
+	} else if err != nil {
+		return inputs{}, err
 	}
 	env := config.Env{Lint: cfg.Lint}
 	if g.env != "" {
@@ -53,48 +87,54 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		}
 		env = *e
 	}
-	pick := func(flag, fromEnv, def string) string {
+	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, from: map[string]string{}}
+	pick := func(setting, flag, fromEnv, def string) string {
 		switch {
 		case flag != "":
 			return flag
 		case fromEnv != "":
+			block := "env " + strconv.Quote(env.Name) + " "
+			if setting == "dir" {
+				block += "migration "
+			}
+			in.from[setting] = fmt.Sprintf("%s: %s%s %q", env.At[setting], block, setting, fromEnv)
 			return fromEnv
 		}
 		return def
 	}
-	return inputs{
-		dir:     pick(flags.dir, env.Dir, defaultDir),
-		to:      pick(flags.to, env.Src, defaultTo),
-		devURL:  pick(flags.devURL, env.Dev, ""),
-		noCache: flags.noCache,
-		url:     env.URL,
-		lint:    env.Lint,
-	}, nil
+	in.dir = pick("dir", flags.dir, env.Dir, defaultDir)
+	in.to = pick("src", flags.to, env.Src, defaultTo)
+	in.devURL = pick("dev", flags.devURL, env.Dev, "")
+	return in, nil
 }
 
 // schemaDir turns --to ent://PATH into the schema package directory.
-func schemaDir(to string) (string, error) {
-	u, err := url.Parse(to)
+func (in inputs) schemaDir() (string, error) {
+	u, err := url.Parse(in.to)
 	if err != nil || u.Scheme != "ent" {
-		return "", usageError{fmt.Errorf("--to %s: only ent://PATH (an Ent schema package) is supported", to)}
+		return "", usageError{fmt.Errorf("%s: only ent://PATH (an Ent schema package) is supported", in.namedValue("src", in.to))}
 	}
 	p := u.Host + u.Path
 	if p == "" {
-		return "", usageError{fmt.Errorf("--to %s: no schema package path", to)}
+		return "", usageError{fmt.Errorf("%s: no schema package path", in.namedValue("src", in.to))}
 	}
 	return p, nil
 }
 
-// openDir opens --dir.
-func openDir(u string) (*migdir.Dir, error) {
-	d, err := migdir.Open(u)
+// openDir opens the migration directory.
+func (in inputs) openDir() (*migdir.Dir, error) {
+	d, err := migdir.Open(in.dir)
 	if errors.Is(err, migdir.ErrNoDir) {
-		return nil, fmt.Errorf("--dir: %w (to start a new directory, create it first)", err)
+		return nil, fmt.Errorf("%s: %w (to start a new directory, create it first)", in.named("dir"), err)
 	} else if err != nil {
-		return nil, fmt.Errorf("--dir: %w", err)
+		return nil, fmt.Errorf("%s: %w", in.named("dir"), err)
 	}
 	return d, nil
 }
+
+// schemaDir and openDir for a --to or --dir flag's value.
+func schemaDir(to string) (string, error)   { return inputs{to: to}.schemaDir() }
+func openDir(u string) (*migdir.Dir, error) { return inputs{dir: u}.openDir() }
 
 // StoreAfterEnv tunes the replay cache: a state is stored only when
 // building it took at least this long (a Go duration; default 30ms).
@@ -103,7 +143,7 @@ const StoreAfterEnv = "SCHEMACTL_CACHE_STORE_AFTER"
 // openEnv starts the dev databases, from the replay cache's entry for
 // prefix (the files worth caching once replayed) unless --no-cache.
 func openEnv(cmd *cobra.Command, in inputs, prefix []migrate.File) (*states.Env, error) {
-	devURL, err := devURL(in.devURL)
+	devURL, err := devURL(in)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +155,7 @@ func openEnv(cmd *cobra.Command, in inputs, prefix []migrate.File) (*states.Env,
 	}
 	e, err := states.Open(cmd.Context(), states.Options{DevURL: devURL, NoCache: in.noCache, Prefix: prefix, StoreAfter: after})
 	if err != nil {
-		return nil, fmt.Errorf("--dev-url: %w", err)
+		return nil, fmt.Errorf("%s: %w", dsn.Redact(in.named("dev")), err)
 	}
 	return e, nil
 }
@@ -129,14 +169,15 @@ func closeEnv(cmd *cobra.Command, e *states.Env) {
 
 // devURL checks --dev-url. An empty URL, or Atlas's docker://postgres/...
 // (there is no Docker here), means the embedded database.
-func devURL(devURL string) (string, error) {
+func devURL(in inputs) (string, error) {
+	devURL := in.devURL
 	switch {
 	case devURL == "" || strings.HasPrefix(devURL, "docker://postgres"):
 		devURL = ""
 	case strings.HasPrefix(devURL, "docker://"):
-		return "", usageError{fmt.Errorf("--dev-url %s: only PostgreSQL dev databases are supported", dsn.Redact(devURL))}
+		return "", usageError{fmt.Errorf("%s: only PostgreSQL dev databases are supported", dsn.Redact(in.namedValue("dev", devURL)))}
 	case !strings.HasPrefix(devURL, "postgres://") && !strings.HasPrefix(devURL, "postgresql://"):
-		return "", usageError{fmt.Errorf("--dev-url %s: want a postgres:// or docker://postgres/ URL", dsn.Redact(devURL))}
+		return "", usageError{fmt.Errorf("%s: want a postgres:// or docker://postgres/ URL", dsn.Redact(in.namedValue("dev", devURL)))}
 	}
 	return devURL, nil
 }

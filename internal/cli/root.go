@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ledgerforge/schemactl/internal/dsn"
 )
@@ -57,12 +59,35 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().StringVar(&g.env, "env", "", "the env block of the project file to use")
 	root.PersistentFlags().StringVarP(&g.config, "config", "c", "file://atlas.hcl", "the project file")
 	root.PersistentFlags().StringToStringVar(&g.vars, "var", nil, "input variables of the project file (name=value)")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{flagError(err)} })
+	root.Version = buildVersion()
+	root.SetVersionTemplate("{{.Version}}")
 
 	migrate := &cobra.Command{Use: "migrate", Short: "Generate, hash, validate, lint and apply versioned migrations"}
 	migrate.AddCommand(newDiffCmd(g), newHashCmd(g), newValidateCmd(g), newLintCmd(g), newRebaseCmd(g), newApplyCmd(g), newStatusCmd(g))
-	root.AddCommand(migrate, newSchemaCmd(g), newDevDBCmd())
+	root.AddCommand(migrate, newSchemaCmd(g), newDevDBCmd(), newVersionCmd())
+	guardGroups(root)
 	return root
+}
+
+// flagError words a flag value that does not parse as one line naming the
+// flag and what it wants, instead of pflag's text, which ends in the parser's
+// own error (`strconv.ParseInt: parsing "abc": invalid syntax`).
+func flagError(err error) error {
+	var bad *pflag.InvalidValueError
+	if !errors.As(err, &bad) {
+		return err
+	}
+	want := map[string]string{
+		"int": "a whole number", "int64": "a whole number", "uint": "a whole number",
+		"bool":           "true or false",
+		"duration":       "a duration such as 10s or 1m30s",
+		"stringToString": "name=value",
+	}[bad.GetFlag().Value.Type()]
+	if want == "" {
+		return err // pflag's own words name the flag and say what is wrong
+	}
+	return fmt.Errorf("--%s %q: want %s", bad.GetFlag().Name, bad.GetValue(), want)
 }
 
 // usageError is a bad flag or argument: exit 2.

@@ -65,7 +65,7 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 			if err != nil {
 				return err
 			}
-			dir, err := openDir(in.dir)
+			dir, err := in.openDir()
 			if err != nil {
 				return err
 			}
@@ -84,13 +84,13 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 			}
 			defer closeEnv(cmd, env)
 			u := t.urlFor(in)
-			sdir, err := schemaDir(in.to)
+			sdir, err := in.schemaDir()
 			if err != nil {
 				return err
 			}
 			if fi, err := os.Stat(sdir); err != nil || !fi.IsDir() {
-				if flags.to != "" {
-					return usageError{fmt.Errorf("--to %s: no such schema package", flags.to)}
+				if flags.to != "" || in.from["src"] != "" {
+					return usageError{fmt.Errorf("%s: no such schema package", in.namedValue("src", in.to))}
 				}
 				sdir = "" // no Ent schemas here: compare with the migrations only
 			}
@@ -144,6 +144,12 @@ func newInspectCmd(g *globals) *cobra.Command {
 				return fmt.Errorf("inspect: %w", err)
 			}
 			out := cmd.OutOrStdout()
+			if len(plan.Changes) == 0 {
+				// Atlas prints nothing here; a blank answer reads as a
+				// failure or a wrong URL, so say what was found, as SQL.
+				fmt.Fprintf(out, "-- Schema %q is empty: no tables, no enum types\n", live.Name)
+				return nil
+			}
 			for _, c := range plan.Changes {
 				if c.Comment != "" {
 					fmt.Fprintf(out, "-- %s\n", strings.ToUpper(c.Comment[:1])+c.Comment[1:])

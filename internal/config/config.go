@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,8 +22,12 @@ import (
 // DefaultPath is where Atlas looks for the project file.
 const DefaultPath = "atlas.hcl"
 
-// ErrUnknownEnv means --env named no env block.
-var ErrUnknownEnv = errors.New("unknown env")
+var (
+	// ErrUnknownEnv means --env named no env block.
+	ErrUnknownEnv = errors.New("unknown env")
+	// ErrNotFound means a project file that must exist does not.
+	ErrNotFound = errors.New("config file not found")
+)
 
 // Env is one env block.
 type Env struct {
@@ -32,6 +37,10 @@ type Env struct {
 	URL  string // target database URL
 	Dir  string // migration directory URL, e.g. file://migrations
 	Lint Lint   // the env's lint block, over the file's top-level one
+	// At says where each attribute set above is in the file ("src", "dev",
+	// "url" and "dir" -> "atlas.hcl:4,5-30"), so that a message about its
+	// value points there rather than at a flag.
+	At map[string]string
 }
 
 // Lint is Atlas's lint block: analyzer blocks with `error = true|false`,
@@ -46,18 +55,36 @@ type Lint struct {
 type File struct {
 	Path string
 	Lint Lint // the top-level lint block
-	envs map[string]*Env
+	env  string
+	sel  *Env     // the env block --env selected, if any
+	have []string // the labels of the env blocks, for messages
+	anon int      // env blocks with neither a label nor name = atlas.env
 }
 
-// Load parses path. A missing file is not an error: it yields an empty File,
-// since atlas.hcl is optional. vars override variable defaults (--var).
-func Load(path string, vars map[string]string) (*File, error) {
-	f := &File{Path: path, envs: map[string]*Env{}}
+// Options say how to load a project file.
+type Options struct {
+	// Env is the env block to select (--env): atlas.env in expressions.
+	// As in Atlas, only the selected block is evaluated, so an error in
+	// another env block does not stop this one.
+	Env string
+	// Vars override variable defaults (--var).
+	Vars map[string]string
+	// Optional makes a missing file an empty File rather than an error
+	// wrapping ErrNotFound: atlas.hcl is optional unless --config or --env
+	// asks for it.
+	Optional bool
+}
+
+// Load parses the project file at path.
+func Load(path string, o Options) (*File, error) {
+	f := &File{Path: path, env: o.Env}
 	src, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
+	switch {
+	case errors.Is(err, os.ErrNotExist) && o.Optional:
 		return f, nil
-	}
-	if err != nil {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, path)
+	case err != nil:
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	file, diags := hclparse.NewParser().ParseHCL(src, path)
@@ -69,10 +96,14 @@ func Load(path string, vars map[string]string) (*File, error) {
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "lint"},
 	}})
+	// An env block may have no label when its name attribute is
+	// atlas.env (Atlas's dynamic env); the schema above requires one, so
+	// the unlabelled blocks are read separately.
+	diags = slices.DeleteFunc(diags, func(d *hcl.Diagnostic) bool { return d.Summary == "Missing name for env" })
 	if diags.HasErrors() {
 		return nil, diagError(diags)
 	}
-	ctx, err := evalContext(top.Blocks, vars)
+	ctx, err := evalContext(top.Blocks, o)
 	if err != nil {
 		return nil, err
 	}
@@ -83,55 +114,113 @@ func Load(path string, vars map[string]string) (*File, error) {
 			}
 		}
 	}
-	for _, b := range top.Blocks {
-		if b.Type != "env" {
-			continue
-		}
-		name := b.Labels[0]
-		if _, dup := f.envs[name]; dup {
-			return nil, fmt.Errorf("%s: env %q is declared twice", b.DefRange, name)
-		}
-		env, err := decodeEnv(name, b.Body, ctx)
+	var first *hcl.Block
+	for _, b := range f.candidates(file.Body, top.Blocks) {
+		env, err := decodeEnv(o.Env, b, ctx)
 		if err != nil {
 			return nil, err
 		}
+		if env.Name != o.Env {
+			continue // name = "${atlas.env}-x" names another env, as in Atlas
+		}
+		if first != nil {
+			return nil, fmt.Errorf("%s: env %q is declared twice (also at %s)", b.DefRange, o.Env, first.DefRange)
+		}
+		first = b
 		env.Lint = f.Lint.merge(env.Lint)
-		f.envs[name] = env
+		f.sel = env
 	}
 	return f, nil
 }
 
-// Env returns the env block called name.
+// candidates are the blocks that may be the env --env names, as Atlas
+// selects them: the blocks labelled with it, else the unlabelled blocks
+// whose name attribute uses atlas.env (their evaluated name decides). It
+// also notes the labels of all env blocks, for messages.
+func (f *File) candidates(body hcl.Body, labelled hcl.Blocks) []*hcl.Block {
+	var labels, dynamic []*hcl.Block
+	for _, b := range labelled {
+		if b.Type == "env" && len(b.Labels) == 1 {
+			f.have = append(f.have, b.Labels[0])
+			if f.env != "" && b.Labels[0] == f.env {
+				labels = append(labels, b)
+			}
+		}
+	}
+	// The unlabelled env blocks: PartialContent above dropped them.
+	unlabelled, _, _ := body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "env"}}})
+	for _, b := range unlabelled.Blocks {
+		c, _, _ := b.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "name"}}})
+		if name := c.Attributes["name"]; name != nil && usesAtlasEnv(name.Expr) {
+			dynamic = append(dynamic, b)
+		} else {
+			f.anon++
+		}
+	}
+	switch {
+	case f.env == "":
+		return nil
+	case len(labels) > 0: // labelled blocks take precedence, as in Atlas
+		return labels
+	}
+	return dynamic
+}
+
+// usesAtlasEnv reports whether an expression refers to atlas.env.
+func usesAtlasEnv(x hcl.Expression) bool {
+	for _, t := range x.Variables() {
+		if len(t) >= 2 && t.RootName() == "atlas" {
+			if a, ok := t[1].(hcl.TraverseAttr); ok && a.Name == "env" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Env returns the env block called name, which must be the one Load
+// selected.
 func (f *File) Env(name string) (*Env, error) {
-	if e, ok := f.envs[name]; ok {
-		return e, nil
+	if f.sel != nil && name == f.env {
+		return f.sel, nil
 	}
-	names := make([]string, 0, len(f.envs))
-	for n := range f.envs {
-		names = append(names, n)
-	}
+	names := slices.Clone(f.have)
 	sort.Strings(names)
+	names = slices.Compact(names)
 	have := "it declares no env blocks"
 	if len(names) > 0 {
 		have = "it declares: " + strings.Join(names, ", ")
+	}
+	if f.anon > 0 {
+		have += fmt.Sprintf("; %d env block(s) without a label, which need name = atlas.env to be used", f.anon)
 	}
 	return nil, fmt.Errorf("%w %q in %s (%s)", ErrUnknownEnv, name, f.Path, have)
 }
 
 var envSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "src"}, {Name: "dev"}, {Name: "url"}},
+	Attributes: []hcl.AttributeSchema{{Name: "name"}, {Name: "src"}, {Name: "dev"}, {Name: "url"}},
 	Blocks:     []hcl.BlockHeaderSchema{{Type: "migration"}, {Type: "lint"}},
 }
 
-func decodeEnv(name string, body hcl.Body, ctx *hcl.EvalContext) (*Env, error) {
-	c, _, diags := body.PartialContent(envSchema)
+// decodeEnv reads the env block selected as name. An unlabelled block's
+// name attribute (name = atlas.env) gives its name.
+func decodeEnv(name string, b *hcl.Block, ctx *hcl.EvalContext) (*Env, error) {
+	c, _, diags := b.Body.PartialContent(envSchema)
 	if diags.HasErrors() {
 		return nil, diagError(diags)
 	}
-	e := &Env{Name: name}
+	e := &Env{Name: name, At: map[string]string{}}
+	if len(b.Labels) == 0 {
+		if err := stringAttr(c.Attributes["name"], ctx, &e.Name); err != nil {
+			return nil, err
+		}
+	}
 	for attr, dst := range map[string]*string{"src": &e.Src, "dev": &e.Dev, "url": &e.URL} {
 		if err := stringAttr(c.Attributes[attr], ctx, dst); err != nil {
 			return nil, err
+		}
+		if a := c.Attributes[attr]; a != nil {
+			e.At[attr] = a.Range.String()
 		}
 	}
 	for _, b := range c.Blocks {
@@ -147,6 +236,9 @@ func decodeEnv(name string, body hcl.Body, ctx *hcl.EvalContext) (*Env, error) {
 		}
 		if err := stringAttr(m.Attributes["dir"], ctx, &e.Dir); err != nil {
 			return nil, err
+		}
+		if a := m.Attributes["dir"]; a != nil {
+			e.At["dir"] = a.Range.String()
 		}
 	}
 	return e, nil
@@ -179,8 +271,9 @@ func stringAttr(a *hcl.Attribute, ctx *hcl.EvalContext, dst *string) error {
 	return nil
 }
 
-// evalContext gives expressions Atlas's getenv() and var.NAME.
-func evalContext(blocks hcl.Blocks, vars map[string]string) (*hcl.EvalContext, error) {
+// evalContext gives expressions Atlas's getenv(), var.NAME and atlas.env
+// (the selected env's name, "" when none is).
+func evalContext(blocks hcl.Blocks, o Options) (*hcl.EvalContext, error) {
 	values := map[string]cty.Value{}
 	for _, b := range blocks {
 		if b.Type != "variable" {
@@ -191,7 +284,7 @@ func evalContext(blocks hcl.Blocks, vars map[string]string) (*hcl.EvalContext, e
 			return nil, diagError(diags)
 		}
 		name := b.Labels[0]
-		switch v, ok := vars[name]; {
+		switch v, ok := o.Vars[name]; {
 		case ok:
 			values[name] = cty.StringVal(v)
 		case c.Attributes["default"] != nil:
@@ -205,7 +298,10 @@ func evalContext(blocks hcl.Blocks, vars map[string]string) (*hcl.EvalContext, e
 		}
 	}
 	return &hcl.EvalContext{
-		Variables: map[string]cty.Value{"var": cty.ObjectVal(values)},
+		Variables: map[string]cty.Value{
+			"var":   cty.ObjectVal(values),
+			"atlas": cty.ObjectVal(map[string]cty.Value{"env": cty.StringVal(o.Env)}),
+		},
 		Functions: map[string]function.Function{"getenv": getenv},
 	}, nil
 }

@@ -39,34 +39,98 @@ lint {
   destructive { error = true }
 }
 `)
-	f, err := Load(p, nil)
+	f, err := Load(p, Options{Env: "local"})
 	require.NoError(t, err)
 	e, err := f.Env("local")
 	require.NoError(t, err)
 	require.Equal(t, &Env{Name: "local", Src: "ent://ent/schema", Dev: "postgres://u:p@h/dev", URL: "postgres://u@h/prod", Dir: "file://migrations",
-		Lint: Lint{Errors: map[string]bool{"destructive": true}}}, e)
+		Lint: Lint{Errors: map[string]bool{"destructive": true}},
+		At:   map[string]string{"src": p + ":7,3-27", "dev": p + ":8,3-26", "url": p + ":9,3-30", "dir": p + ":11,5-21"}}, e)
+	f, err = Load(p, Options{Env: "list"})
+	require.NoError(t, err)
 	e, err = f.Env("list")
 	require.NoError(t, err)
 	require.Equal(t, "ent://a", e.Src)
 
-	f, err = Load(p, map[string]string{"dir": "file://other"})
+	f, err = Load(p, Options{Env: "local", Vars: map[string]string{"dir": "file://other"}})
 	require.NoError(t, err)
 	e, _ = f.Env("local")
 	require.Equal(t, "file://other", e.Dir)
 }
 
+// Atlas's dynamic env: an unlabelled env block whose name is atlas.env
+// serves every --env, and atlas.env is the selected name everywhere. A
+// labelled block of the same name takes precedence.
+func TestDynamicEnv(t *testing.T) {
+	p := write(t, `
+env {
+  name = atlas.env
+  url  = "postgres://h/${atlas.env}"
+  migration {
+    dir = "file://migrations/${atlas.env}"
+  }
+}
+env "local" {
+  url = "postgres://localhost/dev"
+}
+env {
+  name = "${atlas.env}-other"
+}
+env {
+  url = "postgres://nowhere"
+}
+env "broken" {
+  src = var.nope
+}
+`)
+	for _, tt := range []struct{ env, url, dir string }{
+		{"prod", "postgres://h/prod", "file://migrations/prod"},
+		{"staging", "postgres://h/staging", "file://migrations/staging"},
+		{"local", "postgres://localhost/dev", ""},
+	} {
+		f, err := Load(p, Options{Env: tt.env})
+		require.NoError(t, err, tt.env)
+		e, err := f.Env(tt.env)
+		require.NoError(t, err, tt.env)
+		require.Equal(t, tt.env, e.Name)
+		require.Equal(t, tt.url, e.URL, tt.env)
+		require.Equal(t, tt.dir, e.Dir, tt.env)
+	}
+
+	// Only the selected block is evaluated: "broken" stops only itself.
+	_, err := Load(p, Options{Env: "broken"})
+	require.ErrorContains(t, err, "atlas.hcl:19,")
+
+	// Without a dynamic block, an unlabelled block serves no env; the
+	// message says why.
+	p = write(t, "env {\n  url = \"postgres://nowhere\"\n}\nenv \"a\" {}\n")
+	f, err := Load(p, Options{Env: "b"})
+	require.NoError(t, err)
+	_, err = f.Env("b")
+	require.ErrorIs(t, err, ErrUnknownEnv)
+	require.EqualError(t, err, `unknown env "b" in `+p+` (it declares: a; 1 env block(s) without a label, which need name = atlas.env to be used)`)
+
+	// A name that is not the selected one selects nothing, as in Atlas.
+	p = write(t, "env {\n  name = \"${atlas.env}-x\"\n}\n")
+	f, err = Load(p, Options{Env: "b"})
+	require.NoError(t, err)
+	_, err = f.Env("b")
+	require.ErrorIs(t, err, ErrUnknownEnv)
+}
+
 func TestLoadErrors(t *testing.T) {
 	for name, tt := range map[string]struct{ body, want string }{
-		"syntax":     {"env \"x\" {\n  src = \n}\n", "atlas.hcl:2,9-3,1: Invalid expression"},
-		"unclosed":   {"env \"x\" {\n", "atlas.hcl:1,"},
-		"undefined":  {"env \"x\" {\n  src = var.nope\n}\n", "atlas.hcl:2,"},
-		"not string": {"env \"x\" {\n  dev = 3 > 4\n}\n", "dev must be a string"},
-		"duplicate":  {"env \"x\" {}\nenv \"x\" {}\n", `env "x" is declared twice`},
-		"no default": {"variable \"v\" {\n  type = string\n}\n", `variable "v" has no default`},
-		"no label":   {"env {\n}\n", "atlas.hcl:1,"},
+		"syntax":            {"env \"x\" {\n  src = \n}\n", "atlas.hcl:2,9-3,1: Invalid expression"},
+		"unclosed":          {"env \"x\" {\n", "atlas.hcl:1,"},
+		"undefined":         {"env \"x\" {\n  src = var.nope\n}\n", "atlas.hcl:2,"},
+		"not string":        {"env \"x\" {\n  dev = 3 > 4\n}\n", "dev must be a string"},
+		"duplicate":         {"env \"x\" {}\nenv \"x\" {}\n", `env "x" is declared twice`},
+		"dynamic duplicate": {"env {\n  name = atlas.env\n}\nenv {\n  name = atlas.env\n}\n", `atlas.hcl:4,1-4: env "x" is declared twice (also at`},
+		"no default":        {"variable \"v\" {\n  type = string\n}\n", `variable "v" has no default`},
+		"two labels":        {"env \"x\" \"y\" {\n}\n", "atlas.hcl:1,"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := Load(write(t, tt.body), nil)
+			_, err := Load(write(t, tt.body), Options{Env: "x"})
 			require.Error(t, err)
 			require.Contains(t, err.Error(), tt.want)
 		})
@@ -74,13 +138,18 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestMissingFileAndUnknownEnv(t *testing.T) {
-	f, err := Load(filepath.Join(t.TempDir(), "atlas.hcl"), nil)
+	missing := filepath.Join(t.TempDir(), "atlas.hcl")
+	f, err := Load(missing, Options{Optional: true})
 	require.NoError(t, err)
 	_, err = f.Env("local")
 	require.ErrorIs(t, err, ErrUnknownEnv)
 	require.Contains(t, err.Error(), "declares no env blocks")
 
-	f, err = Load(write(t, "env \"a\" {}\nenv \"b\" {}\n"), nil)
+	_, err = Load(missing, Options{Env: "local"})
+	require.ErrorIs(t, err, ErrNotFound)
+	require.EqualError(t, err, "config file not found: "+missing)
+
+	f, err = Load(write(t, "env \"a\" {}\nenv \"b\" {}\n"), Options{Env: "c"})
 	require.NoError(t, err)
 	_, err = f.Env("c")
 	require.ErrorIs(t, err, ErrUnknownEnv)
@@ -89,7 +158,7 @@ func TestMissingFileAndUnknownEnv(t *testing.T) {
 }
 
 func TestLintBlock(t *testing.T) {
-	f, err := Load(write(t, `
+	body := `
 lint {
   latest = 2
   destructive { error = false }
@@ -107,17 +176,20 @@ env "ci" {
   }
 }
 env "local" {}
-`), nil)
+`
+	f, err := Load(write(t, body), Options{Env: "ci"})
 	require.NoError(t, err)
 	require.Equal(t, Lint{Latest: 2, Errors: map[string]bool{"destructive": false, "data_depend": true}}, f.Lint)
 	ci, err := f.Env("ci")
 	require.NoError(t, err)
 	require.Equal(t, Lint{Latest: 2, GitBase: "origin/main", Errors: map[string]bool{"destructive": true, "data_depend": true}}, ci.Lint)
+	f, err = Load(write(t, body), Options{Env: "local"})
+	require.NoError(t, err)
 	local, err := f.Env("local")
 	require.NoError(t, err)
 	require.Equal(t, f.Lint, local.Lint)
 
-	_, err = Load(write(t, "lint {\n  destructive { error = \"yes\" }\n}\n"), nil)
+	_, err = Load(write(t, "lint {\n  destructive { error = \"yes\" }\n}\n"), Options{})
 	require.ErrorContains(t, err, "atlas.hcl:2,")
 	require.ErrorContains(t, err, "lint destructive: error must be true or false")
 }

@@ -111,7 +111,7 @@ func (p *Pool) Close() error {
 func connect(ctx context.Context, u string) (*pgx.Conn, error) {
 	conn, err := pgx.Connect(ctx, u)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %s", ErrUnreachable, dsn.Redact(u), dsn.Redact(err.Error()))
+		return nil, fmt.Errorf("%w: %s: %s", ErrUnreachable, dsn.Redact(u), dsn.Line(err))
 	}
 	return conn, nil
 }

@@ -84,10 +84,11 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	case len(applied) < len(files):
 		r.Notes = append(r.Notes, fmt.Sprintf("not compared with %s: %d migration file(s) are pending", o.SchemaDir, len(files)-len(applied)))
 	default:
-		fs, err := fromEnt(ctx, o, live, fromMigrations)
+		fs, models, err := fromEnt(ctx, o, live, fromMigrations)
 		if err != nil {
 			return nil, err
 		}
+		r.Summary.Models = models
 		r.Add(fs...)
 	}
 	if len(revs) == 0 {
@@ -98,20 +99,21 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 }
 
 // fromEnt compares the live schema with the Ent schemas and keeps what the
-// comparison with the migrations did not already report.
-func fromEnt(ctx context.Context, o Options, live *schema.Schema, seen []report.Finding) ([]report.Finding, error) {
+// comparison with the migrations did not already report. It also returns
+// the number of Ent models compared.
+func fromEnt(ctx context.Context, o Options, live *schema.Schema, seen []report.Finding) ([]report.Finding, int, error) {
 	want, g, err := o.Env.Desired(ctx, o.SchemaDir)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	live.Name = want.Name
 	changes, err := o.Target.Driver.SchemaDiff(live, want)
 	if err != nil {
-		return nil, fmt.Errorf("drift: diff with %s: %w", o.SchemaDir, err)
+		return nil, 0, fmt.Errorf("drift: diff with %s: %w", o.SchemaDir, err)
 	}
 	loc, err := entsrc.New(o.SchemaDir, g)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	reported := map[string]bool{}
 	for _, f := range seen {
@@ -123,7 +125,7 @@ func fromEnt(ctx context.Context, o Options, live *schema.Schema, seen []report.
 			out = append(out, f)
 		}
 	}
-	return out, nil
+	return out, len(g.Nodes), nil
 }
 
 // appliedFiles are the files up to the last one fully applied (or the

@@ -35,3 +35,28 @@ func Redact(s string) string {
 	s = urlPassword.ReplaceAllString(s, "${1}"+mask+"@")
 	return keyValuePassword.ReplaceAllString(s, "${1}"+mask)
 }
+
+// Line is err's text, redacted, on one line. pgx words a failed connection
+// as a header and one indented line per attempt, and with the default
+// sslmode=prefer it tries TLS and then plain text, so the same line often
+// came twice: here each distinct attempt is named once, after "; ".
+func Line(err error) string {
+	var b strings.Builder
+	seen := map[string]bool{}
+	for _, part := range strings.Split(err.Error(), "\n") {
+		part = strings.TrimSpace(part)
+		if part == "" || seen[part] {
+			continue
+		}
+		seen[part] = true
+		switch s := b.String(); {
+		case s == "":
+		case strings.HasSuffix(s, ":"):
+			b.WriteString(" ")
+		default:
+			b.WriteString("; ")
+		}
+		b.WriteString(part)
+	}
+	return Redact(b.String())
+}

@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -18,5 +19,19 @@ func TestRedact(t *testing.T) {
 		got := Redact(tt.in)
 		require.Equal(t, tt.want, got)
 		require.NotContains(t, got, "s3cret")
+	}
+}
+
+func TestLine(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"connect postgres://u:s3cret@h/db: failed to connect to `user=u database=db`:\n\t127.0.0.1:1 (h): dial error: refused\n\t127.0.0.1:1 (h): dial error: refused",
+			"connect postgres://u:xxxxx@h/db: failed to connect to `user=u database=db`: 127.0.0.1:1 (h): dial error: refused"},
+		{"failed to connect to `user=u database=db`:\n\t10.0.0.1:5432 (a): tls error: x\n\t10.0.0.2:5432 (b): dial error: y",
+			"failed to connect to `user=u database=db`: 10.0.0.1:5432 (a): tls error: x; 10.0.0.2:5432 (b): dial error: y"},
+		{"one line", "one line"},
+	} {
+		got := Line(errors.New(tt.in))
+		require.Equal(t, tt.want, got)
+		require.NotContains(t, got, "\n")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"path/filepath"
 	"slices"
@@ -23,17 +24,33 @@ import (
 // ErrBadRef means the git ref does not exist (or names no commit).
 var ErrBadRef = errors.New("unknown git ref")
 
-// Base is what a git ref holds of the migration directory.
+// ErrNoMergeBase means HEAD and the base ref share no commit, so what the
+// branch changed cannot be told (a shallow clone, most often).
+var ErrNoMergeBase = errors.New("no common ancestor")
+
+// Base is what the base branch holds of the migration directory. A branch
+// changed only what differs from where it left the base, the merge-base of
+// HEAD and the ref: comparing with the ref's tip would take the files the
+// base gained since for files the branch deleted.
 type Base struct {
-	Ref    string
-	Files  map[string][]byte // file name (base name) -> content, .sql files only
-	Newest string            // newest version on the ref ("" when none)
+	Ref string
+	// Files are the .sql files at the merge-base (base name -> content):
+	// the merged files the branch must not edit or delete.
+	Files map[string][]byte
+	// Upstream are the .sql files the ref gained after the merge-base
+	// (base names): not the branch's, but its files must come after them.
+	Upstream []string
+	// Newest is the newest version at the merge-base or on the ref ("" when
+	// none): the branch's added files must come after it.
+	Newest string
 }
 
 // LoadBase reads the migration directory dirPath (relative or absolute,
-// inside a git work tree) as it is at ref. A ref that does not exist is an
-// error wrapping ErrBadRef; a directory the ref does not have is an empty
-// Base (a first change).
+// inside a git work tree) as it is at the merge-base of HEAD and ref, and
+// the names the ref has there since. A ref that does not exist is an error
+// wrapping ErrBadRef, one that shares no commit with HEAD wraps
+// ErrNoMergeBase; a directory the base does not have is an empty Base (a
+// first change).
 func LoadBase(ctx context.Context, dirPath, ref string) (*Base, error) {
 	abs, err := filepath.Abs(dirPath)
 	if err == nil {
@@ -55,38 +72,68 @@ func LoadBase(ctx context.Context, dirPath, ref string) (*Base, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return nil, fmt.Errorf("history: migration directory %s is outside the git work tree %s", dirPath, top)
 	}
-	commit, err := resolveCommit(ctx, top, ref)
+	tip, err := resolveCommit(ctx, top, ref)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	paths, err := listFiles(ctx, top, commit, rel)
+	fork, err := mergeBase(ctx, top, tip)
 	if err != nil {
-		return nil, fmt.Errorf("history: list %s at %s: %w", dirPath, ref, err)
+		return nil, fmt.Errorf("history: %s: %w", ref, err)
+	}
+	paths, err := listFiles(ctx, top, fork, rel)
+	if err != nil {
+		return nil, fmt.Errorf("history: list %s at the merge-base with %s: %w", dirPath, ref, err)
 	}
 	b := &Base{Ref: ref, Files: map[string][]byte{}}
-	for _, p := range paths {
-		name := path.Base(p)
-		if !strings.HasSuffix(name, ".sql") {
-			continue
-		}
-		content, err := showFile(ctx, top, commit, p)
+	for _, p := range sqlFiles(paths) {
+		content, err := showFile(ctx, top, fork, p)
 		if err != nil {
-			return nil, fmt.Errorf("history: read %s at %s: %w", p, ref, err)
+			return nil, fmt.Errorf("history: read %s at the merge-base with %s: %w", p, ref, err)
 		}
-		b.Files[name] = content
-		if v := version(name); b.Newest == "" || migdir.CompareVersions(v, b.Newest) > 0 {
-			b.Newest = v
+		b.Files[path.Base(p)] = content
+		b.newer(path.Base(p))
+	}
+	if tip != fork {
+		paths, err := listFiles(ctx, top, tip, rel)
+		if err != nil {
+			return nil, fmt.Errorf("history: list %s at %s: %w", dirPath, ref, err)
+		}
+		for _, p := range sqlFiles(paths) {
+			if name := path.Base(p); b.Files[name] == nil {
+				b.Upstream = append(b.Upstream, name)
+				b.newer(name)
+			}
 		}
 	}
 	return b, nil
 }
 
-// Added returns the names of the files that are not on the base, in
-// directory order: the files a change adds, which the safety analyzers lint.
+// sqlFiles keeps the paths of .sql files.
+func sqlFiles(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if strings.HasSuffix(p, ".sql") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// newer raises Newest to the version of the base's file name.
+func (b *Base) newer(name string) {
+	if v := version(name); b.Newest == "" || migdir.CompareVersions(v, b.Newest) > 0 {
+		b.Newest = v
+	}
+}
+
+// Added returns the names of the files that are neither at the merge-base
+// nor on the ref, in directory order: the files a change adds, which the
+// safety analyzers lint. (After merging the ref, its newer files are in the
+// directory but not the branch's.)
 func (b *Base) Added(files []migrate.File) []string {
 	var added []string
 	for _, f := range files {
-		if _, ok := b.Files[f.Name()]; !ok {
+		if _, ok := b.Files[f.Name()]; !ok && !slices.Contains(b.Upstream, f.Name()) {
 			added = append(added, f.Name())
 		}
 	}
@@ -109,6 +156,8 @@ func (b *Base) Check(dir *migdir.Dir, files []migrate.File) []report.Finding {
 		present[name] = true
 		old, merged := b.Files[name]
 		switch {
+		case slices.Contains(b.Upstream, name):
+			// the ref's, merged into the branch: not the branch's to check
 		case merged && !bytes.Equal(old, f.Bytes()):
 			out = append(out, finding("SC401", name,
 				fmt.Sprintf("%s is merged on %s and was edited since: databases that already applied it will never run the change", name, b.Ref),
@@ -140,7 +189,7 @@ func (b *Base) Check(dir *migdir.Dir, files []migrate.File) []report.Finding {
 // name if several share it), or the version itself if no file has it.
 func (b *Base) newestFile() string {
 	newest := ""
-	for name := range b.Files {
+	for _, name := range slices.Concat(slices.Collect(maps.Keys(b.Files)), b.Upstream) {
 		if migdir.CompareVersions(version(name), b.Newest) == 0 && name > newest {
 			newest = name
 		}

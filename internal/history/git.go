@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -85,4 +86,21 @@ func listFiles(ctx context.Context, top, commit, dir string) ([]string, error) {
 // slash-separated) at commit, as committed.
 func showFile(ctx context.Context, top, commit, path string) ([]byte, error) {
 	return git(ctx, top, "show", commit+":"+path)
+}
+
+// mergeBase returns the best common ancestor of HEAD and commit: where the
+// branch left the base. None (git's exit status 1) wraps ErrNoMergeBase.
+func mergeBase(ctx context.Context, top, commit string) (string, error) {
+	out, err := git(ctx, top, "merge-base", "HEAD", commit)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", err
+		}
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && exit.ExitCode() == 1 {
+			return "", fmt.Errorf("%w with HEAD: fetch the history of both (in CI, actions/checkout with fetch-depth: 0)", ErrNoMergeBase)
+		}
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
 }

@@ -3,8 +3,10 @@ package history
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -198,4 +200,79 @@ func TestDirMissingOnBase(t *testing.T) {
 	renames, err := Rebase(d, b, time.Now())
 	require.NoError(t, err)
 	require.Empty(t, renames)
+}
+
+// diverged: feature leaves main after A and B and commits its own files
+// (and removals); main gains D meanwhile, which feature never merges.
+func diverged(t *testing.T, add []string, remove ...string) *repo {
+	r := branch(t)
+	r.write(add...)
+	for _, name := range remove {
+		require.NoError(t, os.Remove(filepath.Join(r.dir, name)))
+	}
+	r.commit("feature")
+	r.git("checkout", "-q", "main")
+	r.write(fileD)
+	r.commit("main gains D")
+	r.git("checkout", "-q", "feature")
+	return r
+}
+
+// The base is where the branch left main, not main's tip: a file main
+// gained since is not one the branch deleted.
+func TestMergeBase(t *testing.T) {
+	t.Run("main gained a file", func(t *testing.T) {
+		r := diverged(t, []string{fileE})
+		b := r.load("main")
+		require.Equal(t, []string{fileA, fileB}, slices.Sorted(maps.Keys(b.Files)))
+		require.Equal(t, []string{fileD}, b.Upstream)
+		require.Equal(t, "20260104000000", b.Newest)
+		d, files := r.files()
+		require.Equal(t, []string{fileE}, b.Added(files))
+		require.Empty(t, b.Check(d, files), "no SC402 for %s", fileD)
+	})
+	t.Run("the branch deleted a file", func(t *testing.T) {
+		r := diverged(t, []string{fileE}, fileA)
+		d, files := r.files()
+		fs := r.load("main").Check(d, files)
+		require.Len(t, fs, 1)
+		require.Equal(t, "SC402", fs[0].Code)
+		require.Equal(t, filepath.ToSlash(filepath.Join(r.dir, fileA)), fs[0].Object)
+	})
+	t.Run("the branch's file sorts before main's new one", func(t *testing.T) {
+		// Merged as is, databases already at D would skip C: still SC403,
+		// and rebase moves C after D.
+		r := diverged(t, []string{fileC})
+		b := r.load("main")
+		d, files := r.files()
+		fs := b.Check(d, files)
+		require.Len(t, fs, 1)
+		require.Equal(t, "SC403", fs[0].Code)
+		require.Regexp(t, fileC+".*"+fileD, fs[0].Message)
+		require.NoError(t, d.Hash())
+		renames, err := Rebase(d, b, time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC))
+		require.NoError(t, err)
+		require.Equal(t, []Rename{{fileC, "20260104000001_posts.sql"}}, renames)
+	})
+	t.Run("merged since", func(t *testing.T) {
+		// After feature merges main, the merge-base is main's tip: D is
+		// the base's, and only E is added.
+		r := diverged(t, []string{fileE})
+		r.git("merge", "-q", "--no-edit", "main")
+		b := r.load("main")
+		require.Contains(t, b.Files, fileD)
+		require.Empty(t, b.Upstream)
+		d, files := r.files()
+		require.Equal(t, []string{fileE}, b.Added(files))
+		require.Empty(t, b.Check(d, files))
+	})
+}
+
+func TestNoMergeBase(t *testing.T) {
+	r := branch(t)
+	r.git("checkout", "-q", "--orphan", "unrelated")
+	r.commit("no common history")
+	_, err := LoadBase(context.Background(), r.dir, "main")
+	require.ErrorIs(t, err, ErrNoMergeBase)
+	require.ErrorContains(t, err, "history: main: no common ancestor with HEAD: fetch the history of both")
 }

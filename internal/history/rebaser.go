@@ -28,7 +28,8 @@ type Rename struct{ From, To string }
 // atlas.sum, which after a merge may hold conflict markers.
 //
 // A file is renamed when its version is not after every version before it:
-// the base's (present or deleted) and the earlier added files' final ones.
+// the base's (at the merge-base or on the ref since, present or deleted)
+// and the earlier added files' final ones.
 // So the added files' final versions strictly increase, and a file left
 // alone is never overtaken by a renamed one. New versions come from
 // migdir.NextVersion, so they are now's UTC stamp when that is later.
@@ -68,8 +69,11 @@ func plan(b *Base, added []string, now time.Time) []Rename {
 	if b.Newest == "" {
 		return nil // nothing merged to come after
 	}
-	taken := make([]migrate.File, 0, len(b.Files)+len(added))
+	taken := make([]migrate.File, 0, len(b.Files)+len(b.Upstream)+len(added))
 	for name := range b.Files {
+		taken = append(taken, migrate.NewLocalFile(name, nil))
+	}
+	for _, name := range b.Upstream {
 		taken = append(taken, migrate.NewLocalFile(name, nil))
 	}
 	floor := b.Newest

@@ -56,7 +56,7 @@ func connect(ctx context.Context, url string, dev bool) (*Conn, error) {
 	db := stdlib.OpenDB(*cfg)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("pgdb: connect %s: %s", dsn.Redact(url), dsn.Redact(err.Error()))
+		return nil, fmt.Errorf("pgdb: connect %s: %s", dsn.Redact(url), dsn.Line(err))
 	}
 	var eq schema.ExecQuerier = db
 	if dev {
