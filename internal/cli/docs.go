@@ -58,11 +58,11 @@ Exit status: 0 all in sync, 1 findings, 2 could not run.`,
 // audit opens what --dir, --to, --dev-url and --url name; the audit itself
 // is schemadoc's.
 func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
-	sdir, err := schemaDir(in.to)
+	sdir, err := in.schemaDir()
 	if err != nil {
 		return nil, 0, err
 	}
-	dir, err := openDir(in.dir)
+	dir, err := in.openDir()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -109,7 +109,7 @@ when it no longer matches.`,
 			if err != nil {
 				return err
 			}
-			sdir, err := schemaDir(in.to)
+			sdir, err := in.schemaDir()
 			if err != nil {
 				return err
 			}

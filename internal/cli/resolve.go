@@ -132,10 +132,6 @@ func (in inputs) openDir() (*migdir.Dir, error) {
 	return d, nil
 }
 
-// schemaDir and openDir for a --to or --dir flag's value.
-func schemaDir(to string) (string, error)   { return inputs{to: to}.schemaDir() }
-func openDir(u string) (*migdir.Dir, error) { return inputs{dir: u}.openDir() }
-
 // StoreAfterEnv tunes the replay cache: a state is stored only when
 // building it took at least this long (a Go duration; default 30ms).
 const StoreAfterEnv = "SCHEMACTL_CACHE_STORE_AFTER"
