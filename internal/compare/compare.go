@@ -15,6 +15,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/ledgerforge/schemactl/internal/migdir"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/report"
 )
 
@@ -112,7 +113,7 @@ func (r *Result) Within(schemaName, table string) []report.Finding {
 // Schemas diffs have against want with d (a driver's differ, e.g.
 // postgres.DefaultDiff or a pgdb.Conn's Driver) and classifies the changes.
 func Schemas(d schema.Differ, have, want *schema.Schema, s Sides, loc Locator, mentions Mentions) (*Result, error) {
-	changes, err := d.SchemaDiff(have, want)
+	changes, err := d.SchemaDiff(have, want, pgdb.DiffOptions()...)
 	if err != nil {
 		return nil, fmt.Errorf("compare: diff %s with %s: %w", s.Have, s.Want, err)
 	}
