@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
@@ -144,11 +145,33 @@ func writeBaseline(ctx context.Context, o Options, store *revisions.Store) error
 	return fmt.Errorf("apply: baseline version %q not found", o.Baseline)
 }
 
-// readOnly is the revisions store for computing the pending files without
-// writing anything.
+// readOnly is the revisions store for computing the pending files: it
+// writes nothing, and it does not show revisions that record nothing
+// applied (see unstarted).
 type readOnly struct{ *revisions.Store }
 
 func (readOnly) WriteRevision(context.Context, *migrate.Revision) error { return nil }
+
+func (s readOnly) ReadRevisions(ctx context.Context) ([]*migrate.Revision, error) {
+	revs, err := s.Store.ReadRevisions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(revs, unstarted), nil
+}
+
+// unstarted reports whether a revision records a file of which nothing was
+// applied. Such a row is written when a file's first statement fails with
+// no transaction, and was written by older schemactl versions after a
+// rolled-back transaction; in both cases the database holds nothing of the
+// file. Atlas's Pending takes the last revision as the point to continue
+// from, so such a row after versions that were never recorded (an older
+// schemactl's failed --tx-mode all batch) hid them, or made them read as
+// "added out of order". Pending files are computed without these rows, and
+// the file runs afresh (history.correct).
+func unstarted(r *migrate.Revision) bool {
+	return r.Type == migrate.RevisionTypeExecute && r.Applied == 0 && r.Total > 0
+}
 
 // summed is the directory with its checksum computed once: Atlas's executor
 // rehashes every file for each file it runs, quadratic in the directory.

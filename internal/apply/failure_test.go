@@ -7,6 +7,9 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ledgerforge/schemactl/internal/migdir"
+	"github.com/ledgerforge/schemactl/internal/revisions"
 )
 
 // failing is a history whose third file fails on its second statement,
@@ -266,4 +269,48 @@ func TestTxModeErrorIsTyped(t *testing.T) {
 	_, err := txModes([]migrate.File{migrate.NewLocalFile("1_a.sql", []byte("-- atlas:txmode x\n\nSELECT 1;\n"))}, TxFile)
 	var te *TxModeError
 	require.True(t, errors.As(err, &te))
+}
+
+// TestLegacyErrorRevision: older schemactl versions wrote an error revision
+// with nothing applied after a rolled-back transaction. After a failed
+// --tx-mode all batch it hid the files before it (or made them "added out
+// of order"). Such a row records nothing applied: pending files are read
+// without it, and the file it names runs afresh.
+func TestLegacyErrorRevision(t *testing.T) {
+	legacy := func(e *env, version string) {
+		require.NoError(t, revisions.New(e.conn.DB, "").Init(e.ctx))
+		require.NoError(t, revisions.New(e.conn.DB, "").WriteRevision(e.ctx, &migrate.Revision{Version: version, Description: "c",
+			Type: migrate.RevisionTypeExecute, Total: 2, Hash: "stale", Error: "boom", ErrorStmt: "SELECT 1/0;", OperatorVersion: Operator}))
+	}
+	files := []string{
+		"1_a.sql", "CREATE TABLE a (id int);\n",
+		"2_b.sql", "CREATE TABLE b (id int);\n",
+		"3_c.sql", "CREATE TABLE c (id int);\nALTER TABLE c ADD COLUMN x int;\n",
+	}
+	for _, tt := range []struct {
+		name    string
+		applied int // files applied before the legacy row was written
+	}{{"fresh database", 0}, {"after file 1", 1}} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.write(files...)
+			if tt.applied > 0 {
+				_, err := e.run(Options{N: tt.applied})
+				require.NoError(t, err)
+			}
+			legacy(e, "3")
+			d, err := migdir.Open(e.path)
+			require.NoError(t, err)
+			st, err := ReadStatus(e.ctx, e.conn, d, "")
+			require.NoError(t, err)
+			require.Equal(t, []string{"1_a.sql", "2_b.sql", "3_c.sql"}[tt.applied:], st.Pending)
+			require.Equal(t, "boom", st.LastError)
+
+			res, err := e.run(Options{TxMode: TxAll})
+			require.NoError(t, err)
+			require.Equal(t, []string{"1_a.sql", "2_b.sql", "3_c.sql"}[tt.applied:], names(res.Pending))
+			require.Equal(t, []row{done("1", 1), done("2", 1), done("3", 2)}, e.rows())
+			require.Equal(t, []string{"a", "b", "c"}, e.tables())
+		})
+	}
 }

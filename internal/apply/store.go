@@ -78,7 +78,7 @@ func (h history) correct(r *migrate.Revision) (*migrate.Revision, error) {
 	if !ok || r.Type != migrate.RevisionTypeExecute || r.Applied >= r.Total {
 		return r, nil
 	}
-	if r.Applied == 0 {
+	if unstarted(r) {
 		return nil, migrate.ErrRevisionNotExist
 	}
 	if r.Applied > f.total {
