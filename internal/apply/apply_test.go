@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -306,4 +307,45 @@ func TestLocked(t *testing.T) {
 	_, err = e.run(Options{LockTimeout: 50 * time.Millisecond})
 	require.ErrorContains(t, err, `another apply holds the lock "atlas_migrate_execute"`)
 	require.False(t, e.revisionsTableExists())
+}
+
+// TestConcurrentRuns: applies racing on one database, from one process
+// (under -race, this is what checks the package's shared state), take
+// turns on Atlas's lock: none fails, and each file runs exactly once.
+func TestConcurrentRuns(t *testing.T) {
+	e := newEnv(t)
+	e.write(three...)
+	d, err := migdir.Open(e.path)
+	require.NoError(t, err)
+	const n = 6
+	var (
+		wg      sync.WaitGroup
+		errs    [n]error
+		applied [n]int
+	)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			conn, err := pgdb.Connect(e.ctx, e.url)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer conn.Close()
+			res, err := Run(e.ctx, conn, Options{Dir: d, LockTimeout: time.Minute, TxMode: []string{TxFile, TxAll, TxNone}[i%3]})
+			if res != nil {
+				applied[i] = res.Applied
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for i := range n {
+		require.NoError(t, errs[i], "run %d", i)
+		total += applied[i]
+	}
+	require.Equal(t, 3, total)
+	require.Equal(t, []row{done("1", 1), done("2", 2), done("3", 1)}, e.rows())
 }
