@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -112,7 +113,7 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 	if err := store.Init(ctx); err != nil {
 		return nil, err
 	}
-	if o.Baseline != "" && len(known) == 0 {
+	if o.Baseline != "" && !slices.ContainsFunc(slices.Collect(maps.Values(known)), started) {
 		if err := writeBaseline(ctx, o, store); err != nil {
 			return nil, err
 		}
@@ -173,6 +174,8 @@ func unstarted(r *migrate.Revision) bool {
 	return r.Type == migrate.RevisionTypeExecute && r.Applied == 0 && r.Total > 0
 }
 
+func started(r *migrate.Revision) bool { return !unstarted(r) }
+
 // summed is the directory with its checksum computed once: Atlas's executor
 // rehashes every file for each file it runs, quadratic in the directory.
 type summed struct {
@@ -205,15 +208,15 @@ func lock(ctx context.Context, conn *pgdb.Conn, timeout time.Duration) (func(), 
 
 // checkHistory refuses to continue when a fully applied file no longer
 // hashes to what was recorded: the database ran something else. It returns
-// the versions that have a revision.
-func checkHistory(ctx context.Context, dir *migdir.Dir, sum migrate.HashFile, store *revisions.Store) (map[string]bool, error) {
+// the revisions, by version.
+func checkHistory(ctx context.Context, dir *migdir.Dir, sum migrate.HashFile, store *revisions.Store) (map[string]*migrate.Revision, error) {
 	revs, err := store.ReadRevisions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	known := map[string]bool{}
+	known := map[string]*migrate.Revision{}
 	for _, r := range revs {
-		known[r.Version] = true
+		known[r.Version] = r
 	}
 	files, err := dir.Files()
 	if err != nil {

@@ -64,6 +64,7 @@ func TestFailure(t *testing.T) {
 			e.write("3_bad.sql", "CREATE TABLE half (id int);\nALTER TABLE half ADD COLUMN x int;\n")
 			res, err = e.run(Options{TxMode: tt.mode})
 			require.NoError(t, err)
+			require.Equal(t, []string{"1_a.sql", "2_b.sql", "3_bad.sql"}[tt.committed:], names(res.Pending))
 			require.Equal(t, []row{done("0", 1), done("1", 1), done("2", 1), done("3", 2)}, e.rows())
 			require.Equal(t, []string{"a", "b", "half", "zero"}, e.tables())
 		})
@@ -313,4 +314,19 @@ func TestLegacyErrorRevision(t *testing.T) {
 			require.Equal(t, []string{"a", "b", "c"}, e.tables())
 		})
 	}
+}
+
+// TestBaselineOverUnstartedRevision: a database whose only revision records
+// nothing applied has no history: --baseline records its baseline.
+func TestBaselineOverUnstartedRevision(t *testing.T) {
+	e := newEnv(t)
+	e.write(three...)
+	e.exec(`CREATE TABLE a (id int)`)
+	require.NoError(t, revisions.New(e.conn.DB, "").Init(e.ctx))
+	require.NoError(t, revisions.New(e.conn.DB, "").WriteRevision(e.ctx, &migrate.Revision{Version: "2", Description: "b",
+		Type: migrate.RevisionTypeExecute, Total: 2, Hash: "stale", Error: "boom", OperatorVersion: Operator}))
+	res, err := e.run(Options{Baseline: "1"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"2_b.sql", "3_c.sql"}, names(res.Pending))
+	require.Equal(t, []row{{Version: "1", Type: migrate.RevisionTypeBaseline, OperatorIsOur: true}, done("2", 2), done("3", 1)}, e.rows())
 }

@@ -108,7 +108,7 @@ func (h history) correct(r *migrate.Revision) (*migrate.Revision, error) {
 type buffered struct {
 	history
 	pending *migrate.Revision
-	known   map[string]bool // versions with a revision when the apply began (under the lock)
+	known   map[string]*migrate.Revision // the revisions when the apply began (under the lock)
 }
 
 func (b *buffered) ReadRevision(ctx context.Context, v string) (*migrate.Revision, error) {
@@ -116,7 +116,7 @@ func (b *buffered) ReadRevision(ctx context.Context, v string) (*migrate.Revisio
 		r := *b.pending
 		return &r, nil
 	}
-	if b.known != nil && !b.known[v] {
+	if _, ok := b.known[v]; b.known != nil && !ok {
 		return nil, migrate.ErrRevisionNotExist // saves a round trip per new file
 	}
 	return b.history.ReadRevision(ctx, v)

@@ -40,7 +40,7 @@ type batch struct {
 	open   int // files run in the open transaction
 }
 
-func newBatch(conn *pgdb.Conn, dir migrate.Dir, base *revisions.Store, known map[string]bool, files map[string]fileNow, opts []migrate.ExecutorOption) (*batch, error) {
+func newBatch(conn *pgdb.Conn, dir migrate.Dir, base *revisions.Store, known map[string]*migrate.Revision, files map[string]fileNow, opts []migrate.ExecutorOption) (*batch, error) {
 	// One driver for every transaction: opening one costs a round trip to
 	// read the server's settings.
 	proxy := &txProxy{db: conn.DB}
