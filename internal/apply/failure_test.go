@@ -330,3 +330,33 @@ func TestBaselineOverUnstartedRevision(t *testing.T) {
 	require.Equal(t, []string{"2_b.sql", "3_c.sql"}, names(res.Pending))
 	require.Equal(t, []row{{Version: "1", Type: migrate.RevisionTypeBaseline, OperatorIsOur: true}, done("2", 2), done("3", 1)}, e.rows())
 }
+
+// TestCommitFailure: a deferred constraint fails at commit, not at a
+// statement: the file (file mode) or the batch (all mode) rolls back, with
+// its revisions, and the error names the file or the batch.
+func TestCommitFailure(t *testing.T) {
+	deferred := []string{
+		"1_p.sql", "CREATE TABLE p (id int PRIMARY KEY);\n",
+		"2_c.sql", "CREATE TABLE c (p int REFERENCES p DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO c VALUES (1);\n",
+	}
+	for _, tt := range []struct {
+		mode, err string
+		rows      []row
+		tables    []string
+	}{
+		{TxFile, `apply: 2_c.sql: commit: ERROR: insert or update on table "c" violates foreign key constraint "c_p_fkey" (SQLSTATE 23503)`,
+			[]row{done("1", 1)}, []string{"p"}},
+		{TxAll, `apply: --tx-mode all: commit: ERROR: insert or update on table "c" violates foreign key constraint "c_p_fkey" (SQLSTATE 23503); the whole batch was rolled back: nothing was applied`,
+			[]row{}, []string{}},
+	} {
+		t.Run(tt.mode, func(t *testing.T) {
+			e := newEnv(t)
+			e.write(deferred...)
+			res, err := e.run(Options{TxMode: tt.mode})
+			require.EqualError(t, err, tt.err)
+			require.Equal(t, len(tt.rows), res.Applied)
+			require.Equal(t, tt.rows, e.rows())
+			require.Equal(t, tt.tables, e.tables())
+		})
+	}
+}

@@ -82,15 +82,16 @@ func (b *batch) run(ctx context.Context, files []migrate.File, modes []string, n
 		}
 		b.open++
 		if modes[i] == TxFile {
+			// A deferred constraint fails here, and rolls the file back.
 			if err := b.commit(); err != nil {
-				return committed, err
+				return committed, fmt.Errorf("apply: %s: %w", f.Name(), err)
 			}
 			committed++
 		}
 	}
 	n := b.open
 	if err := b.commit(); err != nil {
-		return committed, err
+		return committed, fmt.Errorf("apply: --tx-mode all: %w; the whole batch was rolled back: nothing was applied", err)
 	}
 	return committed + n, nil
 }
@@ -132,7 +133,7 @@ func (b *batch) rollback(err error) error {
 	}
 	defer b.reset()
 	if err2 := b.tx.Rollback(); err2 != nil {
-		return errors.Join(err, fmt.Errorf("apply: rollback: %w", err2))
+		return fmt.Errorf("%w; rollback: %v", err, err2) // one line, err stays typed
 	}
 	return err
 }
@@ -144,7 +145,7 @@ func (b *batch) commit() error {
 	}
 	defer b.reset()
 	if err := b.tx.Commit(); err != nil {
-		return fmt.Errorf("apply: commit: %w", err)
+		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }
