@@ -9,22 +9,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
-	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/revisions"
-)
-
-// Transaction modes, as Atlas names them.
-const (
-	TxFile = "file" // one transaction per file (the default)
-	TxAll  = "all"  // one transaction for every pending file
-	TxNone = "none" // no transaction: statements commit one by one
 )
 
 // LockName is the advisory lock the Atlas CLI takes, so concurrent applies
@@ -33,10 +27,6 @@ const LockName = "atlas_migrate_execute"
 
 // Operator is recorded in each revision's operator_version.
 var Operator = "schemactl"
-
-// ErrHistoryChanged means an applied file's content differs from the hash
-// recorded when it was applied.
-var ErrHistoryChanged = errors.New("applied migration file was changed")
 
 // Options configure one apply.
 type Options struct {
@@ -54,11 +44,22 @@ type Options struct {
 // Result is what an apply did, or would do with DryRun.
 type Result struct {
 	Pending []migrate.File // the files selected to run
-	Applied int            // how many ran to completion
+	Applied int            // how many of them were committed (on failure too)
 }
 
-// Run applies the pending files of o.Dir on conn.
+// Run applies the pending files of o.Dir on conn. Nothing is written (not
+// even the revisions table) before the pending files' transaction modes are
+// known to be possible. On a failure, Result says which files were
+// committed before it, and the error is an *ExecError naming the file.
 func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
+	mode := o.TxMode
+	switch mode {
+	case "":
+		mode = TxFile
+	case TxFile, TxAll, TxNone:
+	default:
+		return nil, fmt.Errorf("apply: unknown tx-mode %q", mode)
+	}
 	if problems, err := o.Dir.CheckSum(); err != nil {
 		return nil, err
 	} else if len(problems) > 0 {
@@ -72,11 +73,6 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 	defer unlock()
 
 	store := revisions.New(conn.DB, o.RevisionsSchema)
-	if !o.DryRun {
-		if err := store.Init(ctx); err != nil {
-			return nil, err
-		}
-	}
 	sum, err := o.Dir.Local().Checksum()
 	if err != nil {
 		return nil, fmt.Errorf("apply: %w", err)
@@ -86,11 +82,13 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 		return nil, err
 	}
 	dir := summed{o.Dir.Local(), sum}
-	ex, err := migrate.NewExecutor(conn.Driver, dir, store, options(o)...)
+	// Atlas's Pending, on a store that writes nothing: with --baseline it
+	// writes the baseline revision, which waits until the checks below pass.
+	planner, err := migrate.NewExecutor(conn.Driver, dir, readOnly{store}, options(o)...)
 	if err != nil {
 		return nil, fmt.Errorf("apply: %w", err)
 	}
-	pending, err := ex.Pending(ctx)
+	pending, err := planner.Pending(ctx)
 	switch {
 	case errors.Is(err, migrate.ErrNoPendingFiles):
 		return &Result{}, nil
@@ -100,19 +98,83 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 	if o.N > 0 && len(pending) > o.N {
 		pending = pending[:o.N]
 	}
+	modes, err := txModes(pending, mode)
+	if err != nil {
+		return nil, fmt.Errorf("apply: %w", err)
+	}
 	res := &Result{Pending: pending}
 	if o.DryRun {
 		return res, nil
 	}
-	// A file that failed in a transaction left a revision with nothing
-	// applied, only its error: start it afresh, with its current hash.
-	if r, err := store.ReadRevision(ctx, pending[0].Version()); err == nil && r.Applied == 0 {
-		if err := store.DeleteRevision(ctx, r.Version); err != nil {
+	now, err := filesNow(conn.Driver, sum, pending)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Init(ctx); err != nil {
+		return nil, err
+	}
+	if o.Baseline != "" && !slices.ContainsFunc(slices.Collect(maps.Values(known)), started) {
+		if err := writeBaseline(ctx, o, store); err != nil {
 			return nil, err
 		}
 	}
-	return res, execute(ctx, conn, o, dir, store, known, ex, pending, res)
+	b, err := newBatch(conn, dir, store, known, now, options(o))
+	if err != nil {
+		return nil, err
+	}
+	res.Applied, err = b.run(ctx, pending, modes, func(f migrate.File, i int) {
+		if o.OnFile != nil {
+			o.OnFile(f, i, len(pending))
+		}
+	})
+	return res, err
 }
+
+// writeBaseline writes the revision Atlas's Pending writes for --baseline on
+// a database with no revisions, as it writes it.
+func writeBaseline(ctx context.Context, o Options, store *revisions.Store) error {
+	files, err := o.Dir.Files()
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if f.Version() == o.Baseline {
+			return store.WriteRevision(ctx, &migrate.Revision{Version: f.Version(), Description: f.Desc(),
+				Type: migrate.RevisionTypeBaseline, ExecutedAt: time.Now(), OperatorVersion: Operator})
+		}
+	}
+	return fmt.Errorf("apply: baseline version %q not found", o.Baseline)
+}
+
+// readOnly is the revisions store for computing the pending files: it
+// writes nothing, and it does not show revisions that record nothing
+// applied (see unstarted).
+type readOnly struct{ *revisions.Store }
+
+func (readOnly) WriteRevision(context.Context, *migrate.Revision) error { return nil }
+
+func (s readOnly) ReadRevisions(ctx context.Context) ([]*migrate.Revision, error) {
+	revs, err := s.Store.ReadRevisions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(revs, unstarted), nil
+}
+
+// unstarted reports whether a revision records a file of which nothing was
+// applied. Such a row is written when a file's first statement fails with
+// no transaction, and was written by older schemactl versions after a
+// rolled-back transaction; in both cases the database holds nothing of the
+// file. Atlas's Pending takes the last revision as the point to continue
+// from, so such a row after versions that were never recorded (an older
+// schemactl's failed --tx-mode all batch) hid them, or made them read as
+// "added out of order". Pending files are computed without these rows, and
+// the file runs afresh (history.correct).
+func unstarted(r *migrate.Revision) bool {
+	return r.Type == migrate.RevisionTypeExecute && r.Applied == 0 && r.Total > 0
+}
+
+func started(r *migrate.Revision) bool { return !unstarted(r) }
 
 // summed is the directory with its checksum computed once: Atlas's executor
 // rehashes every file for each file it runs, quadratic in the directory.
@@ -146,15 +208,15 @@ func lock(ctx context.Context, conn *pgdb.Conn, timeout time.Duration) (func(), 
 
 // checkHistory refuses to continue when a fully applied file no longer
 // hashes to what was recorded: the database ran something else. It returns
-// the versions that have a revision.
-func checkHistory(ctx context.Context, dir *migdir.Dir, sum migrate.HashFile, store *revisions.Store) (map[string]bool, error) {
+// the revisions, by version.
+func checkHistory(ctx context.Context, dir *migdir.Dir, sum migrate.HashFile, store *revisions.Store) (map[string]*migrate.Revision, error) {
 	revs, err := store.ReadRevisions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	known := map[string]bool{}
+	known := map[string]*migrate.Revision{}
 	for _, r := range revs {
-		known[r.Version] = true
+		known[r.Version] = r
 	}
 	files, err := dir.Files()
 	if err != nil {
@@ -178,141 +240,4 @@ func checkHistory(ctx context.Context, dir *migdir.Dir, sum migrate.HashFile, st
 		}
 	}
 	return known, nil
-}
-
-// execute runs the pending files in the transaction mode asked for; a
-// file's `-- atlas:txmode none` runs it outside any transaction.
-func execute(ctx context.Context, conn *pgdb.Conn, o Options, dir migrate.Dir, store *revisions.Store, known map[string]bool, ex *migrate.Executor, pending []migrate.File, res *Result) error {
-	mode := o.TxMode
-	if mode == "" {
-		mode = TxFile
-	}
-	t, err := newTxRunner(conn, o, dir, store, known)
-	if err != nil {
-		return err
-	}
-	if mode == TxAll {
-		return inTx(ctx, t, func(tx *migrate.Executor) error {
-			for i, f := range pending {
-				notify(o, f, i, len(pending))
-				if err := tx.Execute(ctx, f); err != nil {
-					return err
-				}
-				if err := t.store.flush(ctx); err != nil {
-					return err
-				}
-				res.Applied++
-			}
-			return nil
-		}, pending)
-	}
-	for i, f := range pending {
-		notify(o, f, i, len(pending))
-		var err error
-		if mode == TxNone || noTx(f) {
-			err = ex.Execute(ctx, f)
-		} else {
-			err = inTx(ctx, t, func(tx *migrate.Executor) error { return tx.Execute(ctx, f) }, []migrate.File{f})
-		}
-		if err != nil {
-			return err
-		}
-		res.Applied++
-	}
-	return nil
-}
-
-// inTx runs fn on an executor bound to one transaction. When it fails, the
-// transaction (the file's statements and its revision) rolls back, and the
-// error is then recorded on the revision outside it, as the Atlas CLI does.
-func inTx(ctx context.Context, t *txRunner, fn func(*migrate.Executor) error, files []migrate.File) error {
-	tx, err := t.conn.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("apply: begin: %w", err)
-	}
-	t.proxy.tx = tx
-	defer func() { t.proxy.tx = nil }()
-	if err := fn(t.ex); err != nil {
-		tx.Rollback()
-		t.store.pending = nil
-		return errors.Join(err, recordFailure(ctx, t.dir, t.base, files, err))
-	}
-	if err := t.store.flush(ctx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("apply: commit: %w", err)
-	}
-	return nil
-}
-
-// txRunner is one executor whose driver and revisions run on the current
-// transaction.
-type txRunner struct {
-	conn  *pgdb.Conn
-	dir   migrate.Dir
-	base  *revisions.Store
-	proxy *txProxy
-	store *buffered
-	ex    *migrate.Executor
-}
-
-func newTxRunner(conn *pgdb.Conn, o Options, dir migrate.Dir, base *revisions.Store, known map[string]bool) (*txRunner, error) {
-	proxy := &txProxy{db: conn.DB}
-	drv, err := postgres.Open(proxy)
-	if err != nil {
-		return nil, fmt.Errorf("apply: %w", err)
-	}
-	store := &buffered{Store: base.On(proxy), known: known}
-	ex, err := migrate.NewExecutor(drv, dir, store, options(o)...)
-	if err != nil {
-		return nil, fmt.Errorf("apply: %w", err)
-	}
-	return &txRunner{conn: conn, dir: dir, base: base, proxy: proxy, store: store, ex: ex}, nil
-}
-
-// recordFailure writes the failed file's revision (nothing applied) with
-// its error, so status shows what went wrong.
-func recordFailure(ctx context.Context, dir migrate.Dir, store *revisions.Store, files []migrate.File, err error) error {
-	var se *migrate.StmtExecError
-	if !errors.As(err, &se) {
-		return nil
-	}
-	for _, f := range files {
-		if f.Version() != se.Version {
-			continue
-		}
-		stmts, _ := f.StmtDecls()
-		sum, err := dir.Checksum()
-		if err != nil {
-			return err
-		}
-		hash, err := sum.SumByName(f.Name())
-		if err != nil {
-			return err
-		}
-		return store.WriteRevision(ctx, &migrate.Revision{Version: f.Version(), Description: f.Desc(), Type: migrate.RevisionTypeExecute,
-			Total: len(stmts), Hash: hash, ExecutedAt: time.Now(), Error: se.Err.Error(), ErrorStmt: se.Stmt.Text, OperatorVersion: Operator})
-	}
-	return nil
-}
-
-func notify(o Options, f migrate.File, i, n int) {
-	if o.OnFile != nil {
-		o.OnFile(f, i, n)
-	}
-}
-
-func noTx(f migrate.File) bool {
-	lf, ok := f.(*migrate.LocalFile)
-	if !ok {
-		return false
-	}
-	for _, d := range lf.Directive("txmode") {
-		if d == TxNone {
-			return true
-		}
-	}
-	return false
 }

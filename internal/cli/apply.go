@@ -149,6 +149,12 @@ func runApply(cmd *cobra.Command, conn *pgdb.Conn, o apply.Options) error {
 		fmt.Fprint(errOut, "\r\x1b[K")
 	}
 	if err != nil {
+		// Files committed before the failure stay applied: say which.
+		if res != nil {
+			for _, f := range res.Pending[:res.Applied] {
+				fmt.Fprintf(out, "Applied %s\n", f.Name())
+			}
+		}
 		return err
 	}
 	if len(res.Pending) == 0 {
