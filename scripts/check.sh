@@ -9,7 +9,9 @@
 #   integration  the tests of the packages that start it, then the gate
 #
 # A package is an integration package when it is internal/devdb or its
-# tests import it: that is what starts PostgreSQL. One summary line per part.
+# tests import it: that is what starts PostgreSQL. The packages that run
+# goroutines around the database (RACE) run under the race detector, in the
+# integration part. One summary line per part.
 #
 # The gate runs the built binary (bin/schemactl), not `go run`, which exits
 # 1 whatever the program's status: its 1 (findings) and 2 (could not run)
@@ -20,6 +22,7 @@ cd "$(dirname "$0")/.."
 GO=${GO:-go}
 GATE=${CHECK_GATE:-"$GO build -o bin/schemactl ./cmd/schemactl && bin/schemactl migrate lint"}
 module=$($GO list -m)
+RACE="$module/internal/devdb $module/internal/replaycache $module/internal/states $module/internal/apply"
 
 # part NAME COMMAND...: run quietly, print "NAME PASS|FAIL seconds".
 part() {
@@ -51,11 +54,13 @@ static() {
 	$GO tool staticcheck $($GO list ./... | grep -v "^$module/ent\(/\|$\)") $($GO list ./ent/schema 2>/dev/null)
 }
 
-# packages unit|integration: the packages with tests of that kind.
+# packages unit|integration: the packages with tests of that kind, but for
+# those in RACE.
 packages() {
 	$GO list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
-		awk -v kind="$1" -v devdb="$module/internal/devdb" '
-			NF > 1 {
+		awk -v kind="$1" -v devdb="$module/internal/devdb" -v race="$RACE" '
+			BEGIN { n = split(race, r, " "); for (i = 1; i <= n; i++) skip[r[i]] = 1 }
+			NF > 1 && !($1 in skip) {
 				pg = 0
 				for (i = 1; i <= NF; i++) if (index($i, devdb) == 1) pg = 1
 				if ((kind == "integration") == pg) print $1
@@ -71,6 +76,7 @@ unit() {
 integration() {
 	local pkgs
 	pkgs=$(packages integration)
+	$GO test -race $RACE || return 1
 	if [ -n "$pkgs" ]; then
 		$GO test $pkgs || return 1
 	fi
