@@ -151,7 +151,7 @@ func CheckFile(name string, content []byte) []FileProblem {
 			bad(UnknownDirective, "atlas:%s is an Atlas Pro directive; schemactl cannot run such a file", d.Name)
 			continue
 		case !slices.Contains(knownDirectives, d.Name):
-			bad(UnknownDirective, "unknown directive atlas:%s%s; the directives are atlas:%s", d.Name, didYouMean(d.Name, knownDirectives), strings.Join(knownDirectives, ", atlas:"))
+			bad(UnknownDirective, "unknown directive atlas:%s%s; the directives are atlas:%s", d.Name, didYouMeanDirective(d.Name), strings.Join(knownDirectives, ", atlas:"))
 			continue
 		}
 		if msg := misplaced(d); msg != "" {
@@ -247,16 +247,28 @@ func badValue(d Directive) string {
 
 // didYouMean suggests the closest of names to s, if close.
 func didYouMean(s string, names []string) string {
+	if best := closest(s, names); best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
+func didYouMeanDirective(s string) string {
+	if best := closest(s, knownDirectives); best != "" {
+		return " (did you mean atlas:" + best + "?)"
+	}
+	return ""
+}
+
+// closest is the name nearest to s within two edits, or "".
+func closest(s string, names []string) string {
 	best, dist := "", 3
 	for _, n := range names {
 		if d := levenshtein(strings.ToLower(s), n); d < dist {
 			best, dist = n, d
 		}
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return best
 }
 
 func levenshtein(a, b string) int {

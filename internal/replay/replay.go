@@ -24,11 +24,16 @@ type StmtError struct {
 	Line int    // 1-based line where the statement starts
 	Stmt string
 	Err  error
+	Note string // what PostgreSQL's message hides, e.g. a BOM
 }
 
 func (e *StmtError) Error() string {
-	return fmt.Sprintf("%s:%d: %s\n  statement: %s", e.File, e.Line, Message(e.Err), e.Stmt)
+	return fmt.Sprintf("%s:%d: %s%s\n  statement: %s", e.File, e.Line, Message(e.Err), e.Note, e.Stmt)
 }
+
+// bomNote explains an otherwise invisible cause: PostgreSQL reports a BOM
+// as `syntax error at or near "\uFEFF..."`, which shows as nothing.
+const bomNote = "; the file starts with a UTF-8 byte order mark (BOM), which PostgreSQL rejects: save it as UTF-8 without a BOM"
 
 func (e *StmtError) Unwrap() error { return e.Err }
 
@@ -101,16 +106,10 @@ func inTx(ctx context.Context, db *sql.DB, script string) error {
 // batchable: files outside a transaction, or with a custom delimiter that
 // only Atlas's lexer understands, run statement by statement.
 func batchable(f migrate.File) bool {
-	lf, ok := f.(*migrate.LocalFile)
-	if !ok {
+	if _, ok := f.(*migrate.LocalFile); !ok {
 		return false
 	}
-	for _, d := range lf.Directive("txmode") {
-		if d == "none" {
-			return false
-		}
-	}
-	return len(lf.Directive("delimiter")) == 0
+	return !migdir.NoTx(f) && !migdir.HasDelimiter(f)
 }
 
 // fileByStatement applies a file one statement at a time.
@@ -123,16 +122,15 @@ func fileByStatement(ctx context.Context, db *sql.DB, f migrate.File) error {
 	for i, s := range stmts {
 		list[i] = Stmt{Text: s.Text, Line: migdir.StmtLine(f.Bytes(), s.Pos)}
 	}
-	noTx := false
-	if lf, ok := f.(*migrate.LocalFile); ok {
-		for _, d := range lf.Directive("txmode") {
-			noTx = noTx || d == "none"
-		}
-	}
+	// The header is read through CRLF line endings too (migdir.TxMode).
+	noTx := migdir.NoTx(f)
 	if err := execEach(ctx, db, list, !noTx); err != nil {
 		var se *StmtError
 		if errors.As(err, &se) {
 			se.File = f.Name()
+			if se.Line == 1 && migdir.HasBOM(f.Bytes()) {
+				se.Note = bomNote
+			}
 		}
 		return err
 	}
