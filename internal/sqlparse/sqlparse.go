@@ -115,12 +115,18 @@ func splitComments(s string) (prefix, body string) {
 		if j >= 0 {
 			line = s[i : i+j+1]
 		}
-		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
+		if t := strings.TrimSpace(line); t != "" && !isComment(t) {
 			break
 		}
 		i += len(line)
 	}
 	return s[:i], s[i:]
+}
+
+// isComment: a line comment, or a block comment on one line, which Atlas
+// also reads directives from (/*atlas:nolint*/).
+func isComment(t string) bool {
+	return strings.HasPrefix(t, "--") || strings.HasPrefix(t, "/*") && strings.HasSuffix(t, "*/")
 }
 
 func commentGroups(prefix string) []group {
@@ -129,7 +135,7 @@ func commentGroups(prefix string) []group {
 	for _, line := range strings.Split(prefix, "\n") {
 		t := strings.TrimSpace(line)
 		switch {
-		case strings.HasPrefix(t, "--"):
+		case isComment(t):
 			if cur == nil {
 				gs = append(gs, group{})
 				cur = &gs[len(gs)-1]
@@ -143,7 +149,7 @@ func commentGroups(prefix string) []group {
 	if n := len(gs); n > 0 {
 		trimmed := strings.TrimRight(prefix, " \t")
 		lines := strings.Split(strings.TrimSuffix(trimmed, "\n"), "\n")
-		gs[n-1].adjacent = strings.HasPrefix(strings.TrimSpace(lines[len(lines)-1]), "--")
+		gs[n-1].adjacent = isComment(strings.TrimSpace(lines[len(lines)-1]))
 	}
 	return gs
 }
@@ -151,7 +157,11 @@ func commentGroups(prefix string) []group {
 func directiveArgs(g group, name string) ([][]string, bool) {
 	var out [][]string
 	for _, l := range g.lines {
-		rest, ok := strings.CutPrefix(strings.TrimSpace(strings.TrimPrefix(l, "--")), "atlas:"+name)
+		c := strings.TrimPrefix(l, "--")
+		if strings.HasPrefix(l, "/*") {
+			c = strings.TrimSuffix(strings.TrimPrefix(l, "/*"), "*/")
+		}
+		rest, ok := strings.CutPrefix(strings.TrimSpace(c), "atlas:"+name)
 		if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
 			continue
 		}

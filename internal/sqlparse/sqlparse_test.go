@@ -81,3 +81,11 @@ func TestBOMDoesNotHideTheStatement(t *testing.T) {
 	require.Equal(t, "DROP TABLE t", f.Stmts[0].Text)
 	require.Equal(t, 1, f.Stmts[0].Line)
 }
+
+// Atlas also reads a statement's directive from a one-line block comment.
+func TestBlockCommentDirective(t *testing.T) {
+	f, err := Parse("1.sql", []byte("SELECT 1;\n/*atlas:nolint DS102*/\nDROP TABLE t;\n"))
+	require.NoError(t, err)
+	require.Equal(t, Directives{"DS102"}, f.Stmts[1].Nolint)
+	require.Equal(t, "DROP TABLE t", f.Stmts[1].Text)
+}
