@@ -110,6 +110,9 @@ func headerLen(content []byte, ls []string) int {
 // parseLine returns the directive on a comment line, if any. marked tells
 // whether the line starts with a comment marker and "atlas:".
 func parseLine(line string) (d Directive, ok, marked bool) {
+	if !strings.Contains(line, "atlas:") {
+		return d, false, false
+	}
 	t := strings.TrimSpace(line)
 	if strings.HasPrefix(t, "/*") {
 		if !strings.HasSuffix(t, "*/") {
@@ -159,9 +162,18 @@ func NoTx(f migrate.File) bool { return TxMode(f) == "none" }
 // counts); elsewhere only comment lines that start with "atlas:" are, and
 // comments inside a statement (a function body, say) are skipped.
 func Directives(content []byte) []Directive {
+	if !bytes.Contains(content, []byte("atlas:")) {
+		return nil // most files: no need to scan their statements
+	}
 	ls := lines(content)
 	header := headerLen(content, ls)
-	starts, inside := stmtLines(content, len(ls))
+	var starts, inside map[int]bool
+	for _, l := range ls[header:] {
+		if _, ok, marked := parseLine(l); ok && marked {
+			starts, inside = stmtLines(content, len(ls))
+			break
+		}
+	}
 	var out []Directive
 	for i, l := range ls {
 		d, ok, marked := parseLine(l)
