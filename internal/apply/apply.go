@@ -66,6 +66,9 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 		// Not a finding here: nothing can be applied from such a directory.
 		return nil, fmt.Errorf("apply: refusing to apply: %s", problems[0])
 	}
+	if err := checkFiles(o.Dir); err != nil {
+		return nil, err
+	}
 	unlock, err := lock(ctx, conn, o.LockTimeout)
 	if err != nil {
 		return nil, err

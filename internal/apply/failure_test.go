@@ -103,28 +103,40 @@ func TestFailureMessage(t *testing.T) {
 }
 
 // TestDirectives: a file's txmode overrides --tx-mode as in Atlas, and what
-// Atlas refuses is refused before anything is written.
+// Atlas refuses is refused before anything is written. A txmode that no
+// --tx-mode could honour (a bad value, twice) is a malformed file: the
+// directory check refuses it wherever it sits, as validate does. One that
+// only conflicts with --tx-mode all is refused, as Atlas does, when the
+// file is about to run.
 func TestDirectives(t *testing.T) {
 	concurrently := "-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY a_id ON a (id);\n"
 	for _, tt := range []struct {
 		name, global, file, err string
+		malformed               bool
 	}{
-		{"none under all", TxAll, concurrently, `apply: cannot set txmode directive to "none" in "2_idx.sql" when txmode "all" is set globally`},
-		{"file under all", TxAll, "-- atlas:txmode file\n\nCREATE INDEX a_id ON a (id);\n", `apply: cannot set txmode directive to "file" in "2_idx.sql" when txmode "all" is set globally`},
-		{"all in a file", TxFile, "-- atlas:txmode all\n\nCREATE INDEX a_id ON a (id);\n", `apply: txmode "all" is not allowed in file directive "2_idx.sql". Use "file" instead`},
-		{"repeated", TxNone, "-- atlas:txmode none\n-- atlas:txmode none\n\nCREATE INDEX a_id ON a (id);\n", `apply: multiple txmode values found in file "2_idx.sql": ["none" "none"]`},
-		{"unknown", TxFile, "-- atlas:txmode never\n\nCREATE INDEX a_id ON a (id);\n", `apply: unknown txmode "never" found in file directive "2_idx.sql"`},
+		{"none under all", TxAll, concurrently, `apply: cannot set txmode directive to "none" in "2_idx.sql" when txmode "all" is set globally`, false},
+		{"file under all", TxAll, "-- atlas:txmode file\n\nCREATE INDEX a_id ON a (id);\n", `apply: cannot set txmode directive to "file" in "2_idx.sql" when txmode "all" is set globally`, false},
+		{"all in a file", TxFile, "-- atlas:txmode all\n\nCREATE INDEX a_id ON a (id);\n", `apply: refusing to apply: 2_idx.sql:1: txmode "all" is not allowed in a file (it is --tx-mode all); use "file"`, true},
+		{"repeated", TxNone, "-- atlas:txmode none\n-- atlas:txmode none\n\nCREATE INDEX a_id ON a (id);\n", `apply: refusing to apply: 2_idx.sql:2: atlas:txmode repeated (first on line 1): keep one`, true},
+		{"unknown", TxFile, "-- atlas:txmode never\n\nCREATE INDEX a_id ON a (id);\n", `apply: refusing to apply: 2_idx.sql:1: unknown txmode "never": want none or file`, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			e.write("1_a.sql", "CREATE TABLE a (id int);\n", "2_idx.sql", tt.file)
 			_, err := e.run(Options{TxMode: tt.global})
 			require.EqualError(t, err, tt.err)
+			require.False(t, e.revisionsTableExists())
+			require.Empty(t, e.tables())
+			if tt.malformed {
+				// Refused whatever is pending, as validate refuses it.
+				_, err = e.run(Options{TxMode: tt.global, N: 1})
+				require.EqualError(t, err, tt.err)
+				require.False(t, e.revisionsTableExists())
+				return
+			}
 			var te *TxModeError
 			require.ErrorAs(t, err, &te)
 			require.Equal(t, "2_idx.sql", te.File)
-			require.False(t, e.revisionsTableExists())
-			require.Empty(t, e.tables())
 
 			// With N, only the files about to run are checked, as Atlas
 			// reads only those.
@@ -132,6 +144,30 @@ func TestDirectives(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, []row{done("1", 1)}, e.rows())
 		})
+	}
+}
+
+// TestTxModeFor pins Atlas's txmodeFor, which still guards the files that
+// reach the executor.
+func TestTxModeFor(t *testing.T) {
+	for _, tt := range []struct {
+		ds        []string
+		mode, err string
+	}{
+		{nil, "", ""},
+		{[]string{"none"}, "none", ""},
+		{[]string{"file"}, "file", ""},
+		{[]string{"all"}, "", `txmode "all" is not allowed in file directive "f.sql". Use "file" instead`},
+		{[]string{"none", "none"}, "", `multiple txmode values found in file "f.sql": ["none" "none"]`},
+		{[]string{"never"}, "", `unknown txmode "never" found in file directive "f.sql"`},
+	} {
+		m, err := txmodeFor("f.sql", tt.ds)
+		if tt.err != "" {
+			require.EqualError(t, err, tt.err)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, tt.mode, m)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"ariga.io/atlas/sql/migrate"
+
+	"github.com/ledgerforge/schemactl/internal/migdir"
 )
 
 // Transaction modes, as Atlas names them.
@@ -25,12 +27,6 @@ type TxModeError struct {
 }
 
 func (e *TxModeError) Error() string { return e.msg }
-
-// directiver is a file that has `-- atlas:` directives (*migrate.LocalFile,
-// or a wrapper of it).
-type directiver interface {
-	Directive(name string) []string
-}
 
 // txModes returns the mode each file runs in under the global mode, or the
 // first file whose directive cannot be honoured. The Atlas CLI makes the same
@@ -54,11 +50,7 @@ func txModes(files []migrate.File, global string) ([]string, error) {
 // modeFor is Atlas's tx.modeFor: the file's directive, if it has one, else
 // the global mode; under the global mode all, a file may not ask for less.
 func modeFor(f migrate.File, global string) (string, error) {
-	d, ok := f.(directiver)
-	if !ok {
-		return global, nil
-	}
-	switch m, err := txmodeFor(f.Name(), d); {
+	switch m, err := txmodeFor(f.Name(), migdir.HeaderDirectives(f.Bytes(), txModeDirective)); {
 	case err != nil:
 		return "", err
 	case m == "", m == global:
@@ -73,8 +65,10 @@ func modeFor(f migrate.File, global string) (string, error) {
 
 // txmodeFor is Atlas's txmodeFor: the file's own txmode, "" when it has
 // none.
-func txmodeFor(name string, f directiver) (string, error) {
-	switch ds := f.Directive(txModeDirective); {
+// The header is read as LocalFile.Directive reads it, but also through CRLF
+// line endings and a BOM (migdir.HeaderDirectives).
+func txmodeFor(name string, ds []string) (string, error) {
+	switch {
 	case len(ds) == 0:
 		return "", nil
 	case len(ds) > 1:

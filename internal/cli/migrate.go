@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/diffplan"
+	"github.com/ledgerforge/schemactl/internal/migdir"
 )
 
 func newDiffCmd(g *globals) *cobra.Command {
@@ -31,7 +32,8 @@ Writes nothing, and says so, when both are in sync.`,
 			}
 			name := ""
 			if len(args) == 1 {
-				name = args[0]
+				// A file name with blanks is not Atlas's <version>_<name>.sql.
+				name = migdir.SafeName(args[0])
 			}
 			return runDiff(cmd, in, name, check)
 		},
@@ -62,6 +64,13 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 		return err
 	} else if len(problems) > 0 {
 		return &FindingsError{fmt.Errorf("%s (Atlas refuses to plan on such a directory)", problems[0])}
+	}
+	// A new file's version must sort last: refuse a directory whose names
+	// or order are already wrong rather than add to it.
+	if problems, err := dir.CheckFiles(old); err != nil {
+		return err
+	} else if len(problems) > 0 {
+		return &FindingsError{fmt.Errorf("%s%s", problems[0], andMore(len(problems)))}
 	}
 	env, err := openEnv(cmd, in, old)
 	if err != nil {
@@ -157,11 +166,18 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 	if err != nil {
 		return err
 	}
+	fileProblems, err := dir.CheckFiles(files)
+	if err != nil {
+		return err
+	}
 	problems, err := dir.CheckSumOf(files)
 	if err != nil {
 		return err
 	}
-	if len(problems) > 0 {
+	if len(fileProblems)+len(problems) > 0 {
+		for _, p := range fileProblems {
+			fmt.Fprintln(cmd.ErrOrStderr(), p)
+		}
 		for _, p := range problems {
 			fmt.Fprintln(cmd.ErrOrStderr(), p)
 		}
@@ -177,6 +193,14 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "%s: atlas.sum matches %d files; all replay on the dev database\n", dir.Path(), len(files))
 	return nil
+}
+
+// andMore says how many problems an error line leaves out.
+func andMore(n int) string {
+	if n <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(" (and %d more: run `schemactl migrate validate`)", n-1)
 }
 
 func addDirFlag(cmd *cobra.Command, flags *inputs) {

@@ -68,6 +68,11 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		return nil, err
 	}
 	r.Add(integrity.Sum(o.Dir, problems)...)
+	fileProblems, err := o.Dir.CheckFiles(files)
+	if err != nil {
+		return nil, err
+	}
+	r.Add(integrity.Files(o.Dir, fileProblems)...)
 
 	var (
 		before, current *schema.Schema

@@ -1,6 +1,7 @@
 package migdir
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -57,10 +58,22 @@ func (k ProblemKind) String() string {
 type Problem struct {
 	Kind ProblemKind
 	File string
+	// LineEndings is set on FileEdited when only the file's line endings
+	// changed: "CRLF" when the file now has CRLF where atlas.sum hashed LF
+	// (git's text=auto or core.autocrlf on checkout), "LF" the other way.
+	LineEndings string
 }
 
 // String returns a message naming the file and the fix.
-func (p Problem) String() string { return p.Describe() + " (" + rehashHint + ")" }
+func (p Problem) String() string {
+	if p.LineEndings != "" {
+		return p.Describe() + " (" + LineEndingsHint + ")"
+	}
+	return p.Describe() + " (" + rehashHint + ")"
+}
+
+// LineEndingsHint is the fix for a file whose line endings git converted.
+const LineEndingsHint = "stop git from converting migrations: add `*.sql -text` and `atlas.sum -text` (or `migrations/** -text`) to .gitattributes and check the files out again; if the new line endings are intended, run: schemactl migrate hash"
 
 // Describe names the file and what is wrong, without the fix, for reports
 // that give the remedy separately.
@@ -71,6 +84,10 @@ func (p Problem) Describe() string {
 		return fmt.Sprintf("%s: file is missing but the directory has migration files", p.File)
 	case FileEdited:
 		what = "was edited"
+		if p.LineEndings != "" {
+			other := map[string]string{"CRLF": "LF", "LF": "CRLF"}[p.LineEndings]
+			return fmt.Sprintf("%s: file %s differs only in its line endings: it has %s, atlas.sum was computed with %s (a .gitattributes with text=auto, or core.autocrlf, converts them on checkout)", migrate.HashFileName, p.File, p.LineEndings, other)
+		}
 	case FileAdded:
 		what = "was added"
 	case FileRemoved:
@@ -117,8 +134,54 @@ func (d *Dir) CheckSumOf(files []migrate.File) ([]Problem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hash %s: %w", d.path, err)
 	}
-	return compareSums(have, want), nil
+	ps := compareSums(have, want)
+	for i, p := range ps {
+		if p.Kind == FileEdited {
+			ps[i].LineEndings = eolOnly(files, have, p.File)
+		}
+	}
+	return ps, nil
 }
+
+// eolOnly reports whether file name matches its atlas.sum entry once its
+// line endings are converted back: "CRLF" when it matches as LF, "LF" when
+// it matches as CRLF, "" otherwise. The entries before it match (it is
+// the first that differs), so rehashing with the converted content tells.
+func eolOnly(files []migrate.File, have migrate.HashFile, name string) string {
+	want, err := have.SumByName(name)
+	if err != nil {
+		return ""
+	}
+	for _, c := range []struct {
+		now     string
+		convert func([]byte) []byte
+	}{
+		{"CRLF", toLF},
+		{"LF", func(b []byte) []byte { return bytes.ReplaceAll(toLF(b), []byte("\n"), []byte("\r\n")) }},
+	} {
+		alt := slices.Clone(files)
+		changed := false
+		for i, f := range alt {
+			if f.Name() != name {
+				continue
+			}
+			b := c.convert(f.Bytes())
+			changed = !bytes.Equal(b, f.Bytes())
+			alt[i] = migrate.NewLocalFile(name, b)
+		}
+		if !changed {
+			continue
+		}
+		if h, err := migrate.NewHashFile(alt); err == nil {
+			if got, err := h.SumByName(name); err == nil && got == want {
+				return c.now
+			}
+		}
+	}
+	return ""
+}
+
+func toLF(b []byte) []byte { return bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")) }
 
 // compareSums reports how have (atlas.sum) differs from want (computed).
 //

@@ -57,6 +57,10 @@ func TestHashGolden(t *testing.T) {
 		{"one file", map[string]string{"1_a.sql": "SELECT 1;\n"}, referenceSum(map[string]string{"1_a.sql": "SELECT 1;\n"})},
 		// Non-.sql files are not migrations and must not be hashed.
 		{"ignores other files", map[string]string{"1_a.sql": "x", "README.md": "y"}, referenceSum(map[string]string{"1_a.sql": "x"})},
+		// The bytes are hashed as they are: a CRLF file or a BOM is never
+		// normalised first, or atlas.sum would differ from Atlas's.
+		{"CRLF and BOM hashed as is", map[string]string{"1_a.sql": "-- atlas:txmode none\r\n\r\nSELECT 1;\r\n", "2_b.sql": "\ufeffSELECT 2;\n"},
+			referenceSum(map[string]string{"1_a.sql": "-- atlas:txmode none\r\n\r\nSELECT 1;\r\n", "2_b.sql": "\ufeffSELECT 2;\n"})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,48 +126,48 @@ func TestCheckSum(t *testing.T) {
 		{name: "intact", files: fixture},
 		{name: "empty dir without sum", files: nil, noSum: true},
 		{name: "files without sum", files: fixture, noSum: true,
-			want: []Problem{{SumMissing, "atlas.sum"}}},
+			want: []Problem{{Kind: SumMissing, File: "atlas.sum"}}},
 		{name: "first file edited", files: fixture,
 			change: write(init, "CREATE TABLE users (id int);\n"),
-			want:   []Problem{{FileEdited, init}}},
+			want:   []Problem{{Kind: FileEdited, File: init}}},
 		{name: "middle file edited", files: fixture,
 			change: write(accounts, "-- changed\n"),
-			want:   []Problem{{FileEdited, accounts}}},
+			want:   []Problem{{Kind: FileEdited, File: accounts}}},
 		{name: "last file edited", files: fixture,
 			change: write(index, "-- changed\n"),
-			want:   []Problem{{FileEdited, index}}},
+			want:   []Problem{{Kind: FileEdited, File: index}}},
 		{name: "file added at end", files: fixture,
 			change: write("20260104000000_more.sql", "SELECT 1;\n"),
-			want:   []Problem{{FileAdded, "20260104000000_more.sql"}}},
+			want:   []Problem{{Kind: FileAdded, File: "20260104000000_more.sql"}}},
 		// Inserting shifts every later running hash; only the new file is
 		// to blame, later files must not be reported as edited.
 		{name: "file added in the middle", files: fixture,
 			change: write("20260101500000_mid.sql", "SELECT 1;\n"),
-			want:   []Problem{{FileAdded, "20260101500000_mid.sql"}}},
+			want:   []Problem{{Kind: FileAdded, File: "20260101500000_mid.sql"}}},
 		{name: "file removed", files: fixture,
 			change: remove(accounts),
-			want:   []Problem{{FileRemoved, accounts}}},
+			want:   []Problem{{Kind: FileRemoved, File: accounts}}},
 		{name: "last file removed", files: fixture,
 			change: remove(index),
-			want:   []Problem{{FileRemoved, index}}},
+			want:   []Problem{{Kind: FileRemoved, File: index}}},
 		{name: "file renamed", files: fixture,
 			change: func(t *testing.T, dir string) {
 				require.NoError(t, os.Rename(filepath.Join(dir, index), filepath.Join(dir, "20260103000000_idx.sql")))
 			},
-			want: []Problem{{FileAdded, "20260103000000_idx.sql"}, {FileRemoved, index}}},
+			want: []Problem{{Kind: FileAdded, File: "20260103000000_idx.sql"}, {Kind: FileRemoved, File: index}}},
 		{name: "edited then added after", files: fixture,
 			change: func(t *testing.T, dir string) {
 				write(accounts, "-- changed\n")(t, dir)
 				write("20260104000000_more.sql", "SELECT 1;\n")(t, dir)
 			},
-			want: []Problem{{FileEdited, accounts}, {FileAdded, "20260104000000_more.sql"}}},
+			want: []Problem{{Kind: FileEdited, File: accounts}, {Kind: FileAdded, File: "20260104000000_more.sql"}}},
 		{name: "all files removed", files: fixture,
 			change: func(t *testing.T, dir string) {
 				for n := range fixture {
 					remove(n)(t, dir)
 				}
 			},
-			want: []Problem{{FileRemoved, init}, {FileRemoved, accounts}, {FileRemoved, index}}},
+			want: []Problem{{Kind: FileRemoved, File: init}, {Kind: FileRemoved, File: accounts}, {Kind: FileRemoved, File: index}}},
 		// A hand-reordered but self-consistent sum: no file was edited,
 		// added or removed, yet Atlas rejects it.
 		{name: "entries reordered", files: fixture,
@@ -175,7 +179,7 @@ func TestCheckSum(t *testing.T) {
 				require.NoError(t, err)
 				write("atlas.sum", string(b))(t, dir)
 			},
-			want: []Problem{{SumMismatch, accounts}}},
+			want: []Problem{{Kind: SumMismatch, File: accounts}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,11 +226,11 @@ func TestProblemString(t *testing.T) {
 		p    Problem
 		want string
 	}{
-		{Problem{FileEdited, "20260101000000_init.sql"}, "atlas.sum: file 20260101000000_init.sql was edited without rehashing (run: schemactl migrate hash)"},
-		{Problem{FileAdded, "2_b.sql"}, "atlas.sum: file 2_b.sql was added without rehashing (run: schemactl migrate hash)"},
-		{Problem{FileRemoved, "3_c.sql"}, "atlas.sum: file 3_c.sql was removed without rehashing (run: schemactl migrate hash)"},
-		{Problem{SumMissing, "atlas.sum"}, "atlas.sum: file is missing but the directory has migration files (run: schemactl migrate hash)"},
-		{Problem{SumMismatch, "4_d.sql"}, "atlas.sum: entry for file 4_d.sql does not match the directory (run: schemactl migrate hash)"},
+		{Problem{Kind: FileEdited, File: "20260101000000_init.sql"}, "atlas.sum: file 20260101000000_init.sql was edited without rehashing (run: schemactl migrate hash)"},
+		{Problem{Kind: FileAdded, File: "2_b.sql"}, "atlas.sum: file 2_b.sql was added without rehashing (run: schemactl migrate hash)"},
+		{Problem{Kind: FileRemoved, File: "3_c.sql"}, "atlas.sum: file 3_c.sql was removed without rehashing (run: schemactl migrate hash)"},
+		{Problem{Kind: SumMissing, File: "atlas.sum"}, "atlas.sum: file is missing but the directory has migration files (run: schemactl migrate hash)"},
+		{Problem{Kind: SumMismatch, File: "4_d.sql"}, "atlas.sum: entry for file 4_d.sql does not match the directory (run: schemactl migrate hash)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.p.Kind.String(), func(t *testing.T) {
@@ -263,4 +267,40 @@ func keys(m map[string]string) []string {
 		ks = append(ks, k)
 	}
 	return ks
+}
+
+// TestCheckSumLineEndings: a file whose line endings alone changed (git's
+// text=auto on checkout) is named as such, with the .gitattributes fix;
+// any other edit is not.
+func TestCheckSumLineEndings(t *testing.T) {
+	const (
+		name = "20260102000000_accounts.sql"
+		lf   = "CREATE TABLE accounts (\n  id bigint PRIMARY KEY\n);\n"
+		crlf = "CREATE TABLE accounts (\r\n  id bigint PRIMARY KEY\r\n);\r\n"
+	)
+	tests := []struct {
+		name        string
+		hashed, now string
+		want        string
+	}{
+		{"LF to CRLF", lf, crlf, "CRLF"},
+		{"CRLF to LF", crlf, lf, "LF"},
+		{"a real edit", lf, strings.Replace(crlf, "bigint", "int", 1), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string]string{"20260101000000_init.sql": "SELECT 1;\n", name: tt.hashed, "20260103000000_more.sql": "SELECT 3;\n"}
+			d := openHashed(t, files)
+			write(name, tt.now)(t, d.Path())
+			ps, err := d.CheckSum()
+			require.NoError(t, err)
+			require.Equal(t, []Problem{{Kind: FileEdited, File: name, LineEndings: tt.want}}, ps)
+			if tt.want != "" {
+				require.Contains(t, ps[0].String(), "differs only in its line endings: it has "+tt.want)
+				require.Contains(t, ps[0].String(), "*.sql -text")
+			} else {
+				require.Contains(t, ps[0].String(), "was edited without rehashing")
+			}
+		})
+	}
 }

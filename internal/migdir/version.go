@@ -13,10 +13,13 @@ const versionFormat = "20060102150405"
 
 // NextVersion returns the version for a new migration file created at now:
 // now's UTC stamp in Atlas's layout (20060102150405), unless that is not
-// greater than the newest version among files. Then it returns the newest
-// version plus one, as a number padded to 14 digits, so that two diffs in
-// the same second (or a clock behind the newest file) still get strictly
-// increasing versions and the new file sorts last.
+// greater than the newest version among files, or a file named with it
+// would not sort after the last file by name (Atlas runs files in name
+// order: after 2_b.sql, "20260101000000_c.sql" would run between 1_a.sql
+// and 2_b.sql). Then it is the newest version plus one, padded to 14
+// digits, or else kept to the newest version's width ("3" after "2"), the
+// first of these that sorts last. When none does (after 9_a.sql), it is
+// the stamp or the newest plus one, and WriteFiles refuses the name.
 //
 // Versions are compared as numbers when both are all digits and as strings
 // otherwise. If the newest version is not numeric and sorts after the
@@ -24,23 +27,47 @@ const versionFormat = "20060102150405"
 // after it.
 func NextVersion(files []migrate.File, now time.Time) string {
 	stamp := now.UTC().Format(versionFormat)
-	newest := ""
+	newest, last := "", ""
 	for _, f := range files {
 		if v := f.Version(); newest == "" || CompareVersions(v, newest) > 0 {
 			newest = v
 		}
+		last = max(last, f.Name())
 	}
-	if newest == "" || CompareVersions(stamp, newest) > 0 {
+	if newest == "" {
+		return stamp
+	}
+	// A file named v+".sql" or v+"_name.sql" sorts after last alike when v
+	// is not last's own version, which is lower.
+	sortsLast := func(v string) bool { return v+".sql" > last }
+	newer := CompareVersions(stamp, newest) > 0
+	if newer && sortsLast(stamp) {
 		return stamp
 	}
 	if !isDigits(newest) {
+		if newer {
+			return stamp
+		}
 		return newest + "1"
 	}
 	next := increment(newest)
+	padded := next
 	if pad := len(versionFormat) - len(next); pad > 0 {
-		next = strings.Repeat("0", pad) + next
+		padded = strings.Repeat("0", pad) + next
 	}
-	return next
+	same := next
+	if pad := len(newest) - len(next); pad > 0 {
+		same = strings.Repeat("0", pad) + next
+	}
+	for _, v := range []string{padded, same} {
+		if sortsLast(v) {
+			return v
+		}
+	}
+	if newer {
+		return stamp
+	}
+	return padded
 }
 
 // CompareVersions orders a and b as numbers when both are all digits (so

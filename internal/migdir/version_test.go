@@ -39,6 +39,13 @@ func TestNextVersion(t *testing.T) {
 		{"short version padded", files("99999999999_a.sql"), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), "00100000000000"},
 		{"non-numeric older", files("1.2_a.sql"), now, "20260304050607"},
 		{"non-numeric newer", files("v2_a.sql"), now, "v21"},
+		// The new file must also sort last by name, the order Atlas runs
+		// files in: "20260304050607_x.sql" would sort before "2_b.sql".
+		{"sequential versions continue", files("1_a.sql", "2_b.sql"), now, "3"},
+		{"zero-padded: the stamp sorts last", files("0001_a.sql", "0009_b.sql"), now, "20260304050607"},
+		{"short version with a name", files("2026_x.sql"), now, "2027"},
+		{"short version without a name sorts before the stamp", files("1.sql"), now, "20260304050607"},
+		{"short version before the stamp's digits", files("1_a.sql"), now, "20260304050607"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,6 +53,9 @@ func TestNextVersion(t *testing.T) {
 			require.Equal(t, tt.want, got)
 			for _, f := range tt.files {
 				require.Positive(t, CompareVersions(got, f.Version()), "must be newer than %s", f.Version())
+			}
+			if len(tt.files) > 0 && len(checkNames(tt.files)) == 0 && tt.files[len(tt.files)-1].Name() < got+"_x.sql" {
+				require.Empty(t, checkNames(append(tt.files, migrate.NewLocalFile(got+"_x.sql", nil))), "the new file sorts last")
 			}
 		})
 	}

@@ -74,6 +74,9 @@ func (d *Dir) WriteFiles(files []NewFile) error {
 	// Atlas hashes files in name order (LocalDir.Files sorts them), so the
 	// new sum must be computed in the order the directory will list them.
 	slices.SortFunc(all, func(a, b migrate.File) int { return strings.Compare(a.Name(), b.Name()) })
+	if err := checkNewNames(existing, all); err != nil {
+		return err
+	}
 	sum, err := sumBytes(all)
 	if err != nil {
 		return fmt.Errorf("hash %s: %w", d.path, err)
@@ -95,6 +98,32 @@ func validateNames(files []NewFile) error {
 			return fmt.Errorf("%q: %w: given twice", f.Name, ErrBadName)
 		}
 		seen[f.Name] = true
+	}
+	return nil
+}
+
+// checkNewNames refuses new files that would break Atlas's naming rules:
+// a version that is not all digits, or a name that sorts before an existing
+// file, so that Atlas would run it before files that may already be applied
+// (or out of version order). Problems the directory already had are not
+// the new files' doing.
+func checkNewNames(existing, all []migrate.File) error {
+	if len(existing) > 0 {
+		last := existing[len(existing)-1].Name()
+		for _, f := range all {
+			if f.Name() < last && !slices.ContainsFunc(existing, func(e migrate.File) bool { return e.Name() == f.Name() }) {
+				return fmt.Errorf("%w: %s sorts before %s: Atlas runs files in name order, so a new file must sort last", ErrBadName, f.Name(), last)
+			}
+		}
+	}
+	had := map[string]bool{}
+	for _, p := range checkNames(existing) {
+		had[p.String()] = true
+	}
+	for _, p := range checkNames(all) {
+		if !had[p.String()] {
+			return fmt.Errorf("%w: %s", ErrBadName, p)
+		}
 	}
 	return nil
 }

@@ -26,8 +26,9 @@ func TestWriteFiles(t *testing.T) {
 		{name: "onto hashed dir", files: fixture, hash: true, write: []NewFile{newA, newB}},
 		{name: "into empty dir", write: []NewFile{newA}},
 		// Atlas hashes in name order, whatever order the files are given in.
-		{name: "unsorted input, sorts before existing", files: fixture, hash: true,
-			write: []NewFile{newB, {Name: "20250101000000_early.sql", Data: []byte("SELECT 1;\n")}}},
+		// (A new file that sorts before existing ones is refused: see
+		// TestWriteFilesRefuses.)
+		{name: "unsorted input", files: fixture, hash: true, write: []NewFile{newB, newA}},
 		{name: "nothing to write", files: fixture, hash: true},
 	}
 	for _, tt := range tests {
@@ -96,6 +97,15 @@ func TestWriteFilesRefuses(t *testing.T) {
 		{name: "atlas.sum", write: []NewFile{{Name: "atlas.sum"}}, errIs: ErrBadName, errText: "atlas.sum"},
 		{name: "empty name", write: []NewFile{{Name: ""}}, errIs: ErrBadName},
 		{name: "duplicate", write: []NewFile{newA, newA}, errIs: ErrBadName, errText: newA.Name},
+		// Atlas runs files in name order: a new file must sort last.
+		{name: "sorts before the newest", write: []NewFile{{Name: "20251231000000_old.sql", Data: []byte("SELECT 1;\n")}},
+			errIs: ErrBadName, errText: "20251231000000_old.sql sorts before 20260103000000_index.sql"},
+		{name: "short version", write: []NewFile{{Name: "2026_x.sql", Data: []byte("SELECT 1;\n")}},
+			errIs: ErrBadName, errText: "2026_x.sql: version 2026 is lower than that of 20260103000000_index.sql"},
+		{name: "no version", write: []NewFile{{Name: "add_memo.sql", Data: []byte("SELECT 1;\n")}},
+			errIs: ErrBadName, errText: "add_memo.sql: not a migration file name"},
+		{name: "blank in the name", write: []NewFile{{Name: "20260104000000_add memo.sql", Data: []byte("SELECT 1;\n")}},
+			errIs: ErrBadName, errText: "20260104000000_add memo.sql: the name has blanks"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,6 +120,18 @@ func TestWriteFilesRefuses(t *testing.T) {
 			require.Equal(t, before, snapshot(t, d.Path()), "directory must be unchanged")
 		})
 	}
+}
+
+// TestWriteFilesSequential: in a directory numbered 1, 2, ... a timestamp
+// would sort between 1_a.sql and 2_b.sql; the next number is accepted.
+func TestWriteFilesSequential(t *testing.T) {
+	d := openHashed(t, map[string]string{"1_a.sql": "SELECT 1;\n", "2_b.sql": "SELECT 2;\n"})
+	before := snapshot(t, d.Path())
+	err := d.WriteFiles([]NewFile{{Name: "20260104000000_c.sql", Data: []byte("SELECT 3;\n")}})
+	require.ErrorIs(t, err, ErrBadName)
+	require.ErrorContains(t, err, "20260104000000_c.sql sorts before 2_b.sql")
+	require.Equal(t, before, snapshot(t, d.Path()))
+	require.NoError(t, d.WriteFiles([]NewFile{{Name: "3_c.sql", Data: []byte("SELECT 3;\n")}}))
 }
 
 // TestWriteFilesRollback makes a rename fail after earlier renames have

@@ -17,6 +17,10 @@ import (
 	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
 
+// bomNote explains an otherwise invisible cause: PostgreSQL reports a BOM
+// as `syntax error at or near "\uFEFF..."`, which shows as nothing.
+const bomNote = "; the file starts with a UTF-8 byte order mark (BOM), which PostgreSQL rejects: save it as UTF-8 without a BOM"
+
 // Dir applies every file of dir on conn in order, each in its own
 // transaction unless the file says `-- atlas:txmode none`, and returns the
 // resulting schema.
@@ -60,16 +64,10 @@ func batch(ctx context.Context, db *sql.DB, f migrate.File) error {
 // batchable: files outside a transaction, or with a custom delimiter that
 // only Atlas's lexer understands, run statement by statement.
 func batchable(f migrate.File) bool {
-	lf, ok := f.(*migrate.LocalFile)
-	if !ok {
+	if _, ok := f.(*migrate.LocalFile); !ok {
 		return false
 	}
-	for _, d := range lf.Directive("txmode") {
-		if d == "none" {
-			return false
-		}
-	}
-	return len(lf.Directive("delimiter")) == 0
+	return !migdir.NoTx(f) && !migdir.HasDelimiter(f)
 }
 
 // fileByStatement applies a file one statement at a time.
@@ -82,16 +80,15 @@ func fileByStatement(ctx context.Context, db *sql.DB, f migrate.File) error {
 	for i, s := range stmts {
 		list[i] = sqlscript.Stmt{Text: s.Text, Line: migdir.StmtLine(f.Bytes(), s.Pos)}
 	}
-	noTx := false
-	if lf, ok := f.(*migrate.LocalFile); ok {
-		for _, d := range lf.Directive("txmode") {
-			noTx = noTx || d == "none"
-		}
-	}
+	// The header is read through CRLF line endings too (migdir.TxMode).
+	noTx := migdir.NoTx(f)
 	if err := sqlscript.Each(ctx, db, list, !noTx); err != nil {
 		var se *sqlscript.StmtError
 		if errors.As(err, &se) {
 			se.File = f.Name()
+			if se.Line == 1 && migdir.HasBOM(f.Bytes()) {
+				se.Note = bomNote
+			}
 		}
 		return err
 	}

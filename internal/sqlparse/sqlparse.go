@@ -5,12 +5,15 @@
 package sqlparse
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/ledgerforge/schemactl/internal/migdir"
 )
 
 // Stmt is one statement of a file.
@@ -50,13 +53,26 @@ func (d Directives) Silences(code, analyzer string) bool {
 }
 
 // Parse parses src. A syntax error names the file and line.
+//
+// File directives are read from the header exactly as migdir (and Atlas)
+// read them: the comment lines that start the file, followed by a blank
+// line; CRLF line endings count as LF. A UTF-8 BOM is skipped here, so the
+// review still runs; migdir.CheckFile reports it.
 func Parse(name string, src []byte) (*File, error) {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	text := string(src)
 	tree, err := pg_query.Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("sqlparse: %s: %w", name, err)
 	}
 	f := &File{Name: name}
+	if txmode := migdir.HeaderDirectives(src, migdir.DirectiveTxMode); len(txmode) > 0 {
+		f.NoTx = txmode[0] == "none"
+	}
+	for _, args := range migdir.HeaderDirectives(src, migdir.DirectiveNolint) {
+		f.Nolint = merge(f.Nolint, append(Directives{}, strings.Fields(args)...))
+	}
+	header := migdir.HeaderLines(src) > 0
 	for i, raw := range tree.Stmts {
 		start := int(raw.StmtLocation)
 		end := len(text)
@@ -65,19 +81,8 @@ func Parse(name string, src []byte) (*File, error) {
 		}
 		prefix, body := splitComments(text[start:end])
 		groups := commentGroups(prefix)
-		if i == 0 {
-			// Atlas's file directives: the header, separated from the
-			// first statement by a blank line.
-			for _, g := range groups[:max(0, len(groups)-1)] {
-				f.NoTx = f.NoTx || hasDirective(g, "txmode", "none")
-				f.Nolint = merge(f.Nolint, nolint(g))
-			}
-			if len(groups) > 0 && !groups[len(groups)-1].adjacent {
-				g := groups[len(groups)-1]
-				f.NoTx = f.NoTx || hasDirective(g, "txmode", "none")
-				f.Nolint = merge(f.Nolint, nolint(g))
-				groups = groups[:len(groups)-1]
-			}
+		if i == 0 && header && len(groups) > 0 {
+			groups = groups[1:] // the header, read above
 		}
 		var stmtNolint Directives
 		if len(groups) > 0 && groups[len(groups)-1].adjacent {
@@ -110,12 +115,18 @@ func splitComments(s string) (prefix, body string) {
 		if j >= 0 {
 			line = s[i : i+j+1]
 		}
-		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
+		if t := strings.TrimSpace(line); t != "" && !isComment(t) {
 			break
 		}
 		i += len(line)
 	}
 	return s[:i], s[i:]
+}
+
+// isComment: a line comment, or a block comment on one line, which Atlas
+// also reads directives from (/*atlas:nolint*/).
+func isComment(t string) bool {
+	return strings.HasPrefix(t, "--") || strings.HasPrefix(t, "/*") && strings.HasSuffix(t, "*/")
 }
 
 func commentGroups(prefix string) []group {
@@ -124,7 +135,7 @@ func commentGroups(prefix string) []group {
 	for _, line := range strings.Split(prefix, "\n") {
 		t := strings.TrimSpace(line)
 		switch {
-		case strings.HasPrefix(t, "--"):
+		case isComment(t):
 			if cur == nil {
 				gs = append(gs, group{})
 				cur = &gs[len(gs)-1]
@@ -138,7 +149,7 @@ func commentGroups(prefix string) []group {
 	if n := len(gs); n > 0 {
 		trimmed := strings.TrimRight(prefix, " \t")
 		lines := strings.Split(strings.TrimSuffix(trimmed, "\n"), "\n")
-		gs[n-1].adjacent = strings.HasPrefix(strings.TrimSpace(lines[len(lines)-1]), "--")
+		gs[n-1].adjacent = isComment(strings.TrimSpace(lines[len(lines)-1]))
 	}
 	return gs
 }
@@ -146,23 +157,17 @@ func commentGroups(prefix string) []group {
 func directiveArgs(g group, name string) ([][]string, bool) {
 	var out [][]string
 	for _, l := range g.lines {
-		rest, ok := strings.CutPrefix(strings.TrimSpace(strings.TrimPrefix(l, "--")), "atlas:"+name)
+		c := strings.TrimPrefix(l, "--")
+		if strings.HasPrefix(l, "/*") {
+			c = strings.TrimSuffix(strings.TrimPrefix(l, "/*"), "*/")
+		}
+		rest, ok := strings.CutPrefix(strings.TrimSpace(c), "atlas:"+name)
 		if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
 			continue
 		}
 		out = append(out, strings.Fields(rest))
 	}
 	return out, len(out) > 0
-}
-
-func hasDirective(g group, name, value string) bool {
-	args, _ := directiveArgs(g, name)
-	for _, a := range args {
-		if len(a) > 0 && a[0] == value {
-			return true
-		}
-	}
-	return false
 }
 
 func nolint(g group) Directives {

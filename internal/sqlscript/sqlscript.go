@@ -28,10 +28,11 @@ type StmtError struct {
 	Line int    // 1-based line where the statement starts
 	Stmt string
 	Err  error
+	Note string // what PostgreSQL's message hides, e.g. a BOM
 }
 
 func (e *StmtError) Error() string {
-	return fmt.Sprintf("%s:%d: %s\n  statement: %s", e.File, e.Line, Message(e.Err), e.Stmt)
+	return fmt.Sprintf("%s:%d: %s%s\n  statement: %s", e.File, e.Line, Message(e.Err), e.Note, e.Stmt)
 }
 
 func (e *StmtError) Unwrap() error { return e.Err }

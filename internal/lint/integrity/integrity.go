@@ -1,6 +1,6 @@
 // Package integrity turns the migration directory's own problems into
-// findings: atlas.sum out of step with the files, and a file that does not
-// replay.
+// findings: files that Atlas's format does not allow, atlas.sum out of step
+// with the files, and a file that does not replay.
 package integrity
 
 import (
@@ -37,10 +37,52 @@ func Sum(dir *migdir.Dir, problems []migdir.Problem) []report.Finding {
 			Message:  p.Describe(),
 			Remedy:   "if the change is intended, run `schemactl migrate hash`; never edit a migration that was applied somewhere",
 		}
+		if p.LineEndings != "" {
+			f.Remedy = migdir.LineEndingsHint
+		}
 		if p.Kind != migdir.FileRemoved {
 			f.Fix = &report.Location{File: path}
 		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// fileCodes: DIR1xx for names and bytes, DIR2xx for directives; stable,
+// documented in docs/lint.md.
+var fileCodes = map[migdir.FileProblemKind]string{
+	migdir.BadName:            "DIR101",
+	migdir.OutOfOrder:         "DIR102",
+	migdir.WrongCase:          "DIR103",
+	migdir.ByteOrderMark:      "DIR104",
+	migdir.UnknownDirective:   "DIR201",
+	migdir.BadDirectiveValue:  "DIR202",
+	migdir.MisplacedDirective: "DIR203",
+}
+
+var fileRemedies = map[migdir.FileProblemKind]string{
+	migdir.BadName:            "rename the file to <version>_<name>.sql, then run `schemactl migrate hash`",
+	migdir.OutOfOrder:         "rename the file so that versions increase in name order, then run `schemactl migrate hash` (for a file added on a branch: `schemactl migrate rebase`)",
+	migdir.WrongCase:          "rename the file to end in .sql, then run `schemactl migrate hash`",
+	migdir.ByteOrderMark:      "save the file as UTF-8 without a BOM, then run `schemactl migrate hash`",
+	migdir.UnknownDirective:   "fix the directive's name, or make the line a plain comment, then run `schemactl migrate hash`",
+	migdir.BadDirectiveValue:  "fix the directive's value, then run `schemactl migrate hash`",
+	migdir.MisplacedDirective: "move the directive where it counts (see docs/lint.md), then run `schemactl migrate hash`",
+}
+
+// Files returns one finding per problem of a migration file itself.
+func Files(dir *migdir.Dir, problems []migdir.FileProblem) []report.Finding {
+	out := make([]report.Finding, 0, len(problems))
+	for _, p := range problems {
+		path := filepath.ToSlash(filepath.Join(dir.Path(), p.File))
+		out = append(out, report.Finding{
+			Code:     fileCodes[p.Kind],
+			Category: report.Integrity,
+			Object:   path,
+			Message:  p.String(),
+			Fix:      &report.Location{File: path, Line: p.Line},
+			Remedy:   fileRemedies[p.Kind],
+		})
 	}
 	return out
 }
@@ -57,7 +99,7 @@ func Replay(dir *migdir.Dir, err error) (*report.Finding, error) {
 		Code:     ReplayCode,
 		Category: report.Replay,
 		Object:   path,
-		Message:  se.File + ":" + strconv.Itoa(se.Line) + ": " + sqlscript.Message(se.Err),
+		Message:  se.File + ":" + strconv.Itoa(se.Line) + ": " + sqlscript.Message(se.Err) + se.Note,
 		Stmt:     se.Stmt,
 		Fix:      &report.Location{File: path, Line: se.Line},
 		Remedy:   "fix the statement (then `schemactl migrate hash`), or regenerate the file with `schemactl migrate diff <name>`",
