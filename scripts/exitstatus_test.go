@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -16,6 +17,13 @@ import (
 func runMake(t *testing.T, bin string, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command("make", append([]string{"--no-print-directory", "-C", "..", "BIN=" + bin}, args...)...)
+	// Under `make test` this runs inside make: drop the parent's settings,
+	// or the child reports itself as make[1] and inherits its flags.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "MAKELEVEL=") && !strings.HasPrefix(kv, "MAKEFLAGS=") && !strings.HasPrefix(kv, "MFLAGS=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
