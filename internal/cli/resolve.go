@@ -150,7 +150,9 @@ func openEnv(cmd *cobra.Command, in inputs, prefix []migrate.File) (*states.Env,
 		}
 	}
 	e, err := states.Open(cmd.Context(), states.Options{DevURL: devURL, NoCache: in.noCache, Prefix: prefix, StoreAfter: after})
-	if err != nil {
+	if err != nil && devURL == "" {
+		return nil, err // the embedded server's (e.g. missing binaries), not --dev-url's
+	} else if err != nil {
 		return nil, fmt.Errorf("%s: %w", dsn.Redact(in.named("dev")), err)
 	}
 	return e, nil

@@ -4,26 +4,20 @@
 package desired
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"go/parser"
-	"go/token"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
 	"entgo.io/ent/entc/load"
-	"golang.org/x/mod/modfile"
 
 	"github.com/ledgerforge/schemactl/internal/cachedir"
+	"github.com/ledgerforge/schemactl/internal/killpoint"
+	"github.com/ledgerforge/schemactl/internal/lockdir"
 )
 
 // cacheLayout versions the cached graph format.
@@ -32,8 +26,9 @@ const cacheLayout = "graph-v1"
 // LoadGraph loads the Ent schema package in dir. entc compiles and runs a
 // helper program for that, which costs 0.3 s warm and far more cold, so the
 // loaded schemas are cached under a hash of every source file that can
-// change them: the package, the module-local packages it imports, go.mod and
-// go.sum.
+// change them (see sourceKey): the package, the local packages it imports
+// (of its module, of local replacements, of its go.work), and the go.mod,
+// go.sum and go.work files.
 func LoadGraph(dir string) (*gen.Graph, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -42,14 +37,21 @@ func LoadGraph(dir string) (*gen.Graph, error) {
 	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("desired: ent schema package %s: not a directory", dir)
 	}
+	sweepEntc()
 	key, keyErr := sourceKey(abs)
 	if keyErr == nil {
 		if spec, ok := readCache(key); ok {
 			return newGraph(abs, spec)
 		}
 	}
+	release, err := lockEntc()
+	if err != nil {
+		return nil, fmt.Errorf("desired: load ent schema %s: %w", dir, err)
+	}
+	killpoint.Here("desired.entc")
 	cfg := &gen.Config{}
 	g, err := entc.LoadGraph(abs, cfg)
+	release()
 	if err != nil {
 		return nil, fmt.Errorf("desired: load ent schema %s: %s", dir, compilerOutput(err))
 	}
@@ -93,7 +95,9 @@ func readCache(key string) (*cachedSpec, bool) {
 	if err != nil {
 		return nil, false
 	}
-	b, err := os.ReadFile(filepath.Join(dir, cacheLayout, key+".json"))
+	dir = filepath.Join(dir, cacheLayout)
+	lockdir.Sweep(dir, tmpPrefix, nil) // writes of killed runs
+	b, err := os.ReadFile(filepath.Join(dir, key+".json"))
 	if err != nil {
 		return nil, false
 	}
@@ -108,7 +112,9 @@ func readCache(key string) (*cachedSpec, bool) {
 }
 
 // writeCache is best effort: a failure only costs the next run time. The
-// rename makes concurrent writers safe.
+// file is written in a scratch directory of this run's (see lockdir: a
+// killed run's is swept) and renamed into place, which makes concurrent
+// writers safe.
 func writeCache(key string, spec *cachedSpec) {
 	dir, err := cachedir.Dir()
 	if err != nil {
@@ -125,101 +131,18 @@ func writeCache(key string, spec *cachedSpec) {
 	if os.MkdirAll(dir, 0o755) != nil {
 		return
 	}
-	f, err := os.CreateTemp(dir, ".graph-*")
+	tmp, err := lockdir.New(dir, tmpPrefix, 0o755)
 	if err != nil {
 		return
 	}
-	_, werr := f.Write(b)
-	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), filepath.Join(dir, key+".json")) != nil {
-		os.Remove(f.Name())
+	defer tmp.Remove()
+	p := filepath.Join(tmp.Path, key+".json")
+	if os.WriteFile(p, b, 0o644) != nil {
+		return
 	}
+	killpoint.Here("desired.graph")
+	_ = os.Rename(p, filepath.Join(dir, key+".json"))
 }
 
-// sourceKey hashes what the loaded graph depends on.
-func sourceKey(schemaDir string) (string, error) {
-	root, module, err := findModule(schemaDir)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00", cacheLayout, schemaDir)
-	for _, f := range []string{"go.mod", "go.sum"} {
-		if err := hashFile(h, filepath.Join(root, f)); err != nil && !os.IsNotExist(err) {
-			return "", err
-		}
-	}
-	seen := map[string]bool{}
-	queue := []string{schemaDir}
-	for len(queue) > 0 {
-		dir := queue[0]
-		queue = queue[1:]
-		if seen[dir] {
-			continue
-		}
-		seen[dir] = true
-		imports, err := hashPackage(h, dir)
-		if err != nil {
-			return "", err
-		}
-		for _, imp := range imports {
-			if imp == module || strings.HasPrefix(imp, module+"/") {
-				queue = append(queue, filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(imp, module))))
-			}
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// hashPackage hashes a package's non-test Go files and returns its imports.
-func hashPackage(h io.Writer, dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var imports []string
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		p := filepath.Join(dir, name)
-		if err := hashFile(h, p); err != nil {
-			return nil, err
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), p, nil, parser.ImportsOnly)
-		if err != nil {
-			continue // entc reports the compile error itself
-		}
-		for _, imp := range f.Imports {
-			if s, err := strconv.Unquote(imp.Path.Value); err == nil {
-				imports = append(imports, s)
-			}
-		}
-	}
-	sort.Strings(imports)
-	return imports, nil
-}
-
-func hashFile(h io.Writer, p string) error {
-	f, err := os.Open(p)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	fmt.Fprintf(h, "%s\x00", p)
-	_, err = io.Copy(h, f)
-	return err
-}
-
-// findModule walks up from dir to go.mod and returns its root and path.
-func findModule(dir string) (root, module string, err error) {
-	for d := dir; ; d = filepath.Dir(d) {
-		b, err := os.ReadFile(filepath.Join(d, "go.mod"))
-		if err == nil {
-			return d, modfile.ModulePath(b), nil
-		}
-		if filepath.Dir(d) == d {
-			return "", "", fmt.Errorf("desired: no go.mod above %s", dir)
-		}
-	}
-}
+// tmpPrefix names the graph cache's scratch directories.
+const tmpPrefix = ".tmp-"

@@ -53,3 +53,134 @@ func TestLoadGraphErrors(t *testing.T) {
 	_, err := LoadGraph(filepath.Join(t.TempDir(), "missing"))
 	require.ErrorContains(t, err, "not a directory")
 }
+
+// Packages a schema imports from a module replaced by a local directory,
+// or from another module of its go.work, are source too: editing them must
+// invalidate the cache, as editing the schema does.
+func TestSourceKeyLocalModules(t *testing.T) {
+	t.Setenv("GOWORK", "")
+	root := t.TempDir()
+	write := func(rel, body string) {
+		p := filepath.Join(root, rel)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	write("app/go.mod", "module example.com/app\n\nrequire example.com/x v1.0.0\n\nreplace example.com/x => ../x\n")
+	write("app/go.sum", "")
+	write("app/ent/schema/user.go", "package schema\n\nimport (\n\t_ \"example.com/x/mixin\"\n\t_ \"example.com/y/field\"\n)\n")
+	write("x/go.mod", "module example.com/x\n")
+	write("x/mixin/m.go", "package mixin\n\nimport _ \"example.com/x/inner\"\n")
+	write("x/inner/i.go", "package inner\n")
+	write("x/unused/u.go", "package unused\n")
+	write("y/go.mod", "module example.com/y\n")
+	write("y/field/f.go", "package field\n")
+	dir := filepath.Join(root, "app", "ent", "schema")
+	key := func() string {
+		k, err := sourceKey(dir)
+		require.NoError(t, err)
+		return k
+	}
+
+	before := key()
+	write("x/unused/u.go", "package unused\n// edited\n")
+	require.Equal(t, before, key(), "a package the schema does not import does not count")
+	for _, rel := range []string{"x/mixin/m.go", "x/inner/i.go", "x/go.mod"} {
+		before := key()
+		write(rel, "package mixin\n\nimport _ \"example.com/x/inner\"\n// edited "+rel+"\n")
+		if rel == "x/inner/i.go" {
+			write(rel, "package inner\n// edited\n")
+		}
+		if rel == "x/go.mod" {
+			write(rel, "module example.com/x\n\ngo 1.22\n")
+		}
+		require.NotEqual(t, before, key(), "editing the replaced module's %s must invalidate the cache", rel)
+	}
+
+	// example.com/y is reached through go.work only.
+	before = key()
+	write("y/field/f.go", "package field\n// edited\n")
+	require.Equal(t, before, key(), "outside a workspace, y comes from the module cache")
+	write("go.work", "go 1.22\n\nuse (\n\t./app\n\t./y\n)\n")
+	withWork := key()
+	require.NotEqual(t, before, withWork, "go.work counts")
+	write("y/field/f.go", "package field\n// edited again\n")
+	require.NotEqual(t, withWork, key(), "editing a go.work module's package must invalidate the cache")
+	before = key()
+	write("go.work.sum", "example.com/z v1.0.0 h1:abc=\n")
+	require.NotEqual(t, before, key(), "go.work.sum counts")
+
+	// GOWORK=off: module mode again.
+	t.Setenv("GOWORK", "off")
+	before = key()
+	write("y/field/f.go", "package field\n// edited a third time\n")
+	require.Equal(t, before, key())
+}
+
+// A .entc directory that a killed run left in the working directory is
+// removed by the next load, cached or not; one a live load holds is not.
+func TestEntcLeftovers(t *testing.T) {
+	work := t.TempDir()
+	t.Chdir(work)
+	leftover := func() {
+		require.NoError(t, os.MkdirAll(entcDir, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(entcDir, "entc_x_1.go"), []byte("package main\n"), 0o644))
+	}
+
+	leftover()
+	sweepEntc()
+	require.NoDirExists(t, entcDir)
+
+	// A live load's directory is locked: sweeps leave it.
+	release, err := lockEntc()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(entcDir, "entc_live.go"), []byte("package main\n"), 0o644))
+	sweepEntc()
+	require.FileExists(t, filepath.Join(entcDir, "entc_live.go"))
+	release()
+	require.NoDirExists(t, entcDir, "released: the directory is gone")
+
+	// A load empties what a dead run left before the loader writes.
+	leftover()
+	release, err = lockEntc()
+	require.NoError(t, err)
+	es, err := os.ReadDir(entcDir)
+	require.NoError(t, err)
+	require.Empty(t, es)
+	release()
+
+	// LoadGraph sweeps even when it fails before loading anything.
+	leftover()
+	_, err = LoadGraph(filepath.Join(work, "missing"))
+	require.Error(t, err)
+	_, err = LoadGraph(work) // no go.mod: no key, and entc fails
+	require.Error(t, err)
+	require.NoDirExists(t, entcDir)
+}
+
+// Two loads in one directory at once take turns: neither removes the
+// other's helper program.
+func TestEntcLoadsTakeTurns(t *testing.T) {
+	t.Chdir(t.TempDir())
+	release, err := lockEntc()
+	require.NoError(t, err)
+	got := make(chan func())
+	go func() {
+		r, err := lockEntc()
+		if err != nil {
+			panic(err)
+		}
+		got <- r
+	}()
+	require.NoError(t, os.WriteFile(filepath.Join(entcDir, "first.go"), []byte("package main\n"), 0o644))
+	select {
+	case <-got:
+		t.Fatal("the second load must wait for the first")
+	default:
+	}
+	require.FileExists(t, filepath.Join(entcDir, "first.go"))
+	release()
+	second := <-got
+	require.DirExists(t, entcDir)
+	second()
+	require.NoDirExists(t, entcDir)
+}

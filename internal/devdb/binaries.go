@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,14 +18,29 @@ type Binaries struct {
 	Major int    // server major version, e.g. 15
 }
 
-// LibDirEnv overrides where versioned installations are searched
-// (Debian's /usr/lib/postgresql/<ver>/bin by default).
+// LibDirEnv names the directory holding versioned installations,
+// <version>/bin/{initdb,postgres}, in place of Debian's /usr/lib/postgresql.
+// Set, it is the only place searched: it chooses the installation even
+// when another one is on PATH.
 const LibDirEnv = "SCHEMACTL_PG_LIBDIR"
 
-// FindBinaries looks for initdb and postgres on PATH, then in the newest
-// /usr/lib/postgresql/<ver>/bin, which is where Debian's postgresql package
-// puts them without linking them onto PATH.
+// defaultLibDir is where Debian's postgresql package puts the server.
+const defaultLibDir = "/usr/lib/postgresql"
+
+var programs = []string{"initdb", "postgres"}
+
+// FindBinaries looks for initdb and postgres in the newest
+// $SCHEMACTL_PG_LIBDIR/<ver>/bin when that is set; otherwise on PATH, then
+// in the newest /usr/lib/postgresql/<ver>/bin, which is where Debian's
+// postgresql package puts them without linking them onto PATH.
 func FindBinaries() (Binaries, error) {
+	if root := os.Getenv(LibDirEnv); root != "" {
+		dir := newest(root)
+		if dir == "" {
+			return Binaries{}, &BinariesError{Missing: missingIn(root), Searched: []string{"$" + LibDirEnv + " (" + filepath.Join(root, "<version>", "bin") + ")"}}
+		}
+		return withVersion(dir)
+	}
 	if p, err := exec.LookPath("initdb"); err == nil {
 		dir := filepath.Dir(p)
 		if _, err := exec.LookPath("postgres"); err == nil {
@@ -34,10 +50,21 @@ func FindBinaries() (Binaries, error) {
 			return withVersion(dir)
 		}
 	}
-	root := os.Getenv(LibDirEnv)
-	if root == "" {
-		root = "/usr/lib/postgresql"
+	if dir := newest(defaultLibDir); dir != "" {
+		return withVersion(dir)
 	}
+	var missing []string
+	for _, prog := range missingIn(defaultLibDir) {
+		if _, err := exec.LookPath(prog); err != nil {
+			missing = append(missing, prog)
+		}
+	}
+	return Binaries{}, &BinariesError{Missing: missing, Searched: []string{"PATH", filepath.Join(defaultLibDir, "<version>", "bin")}}
+}
+
+// newest is the bin directory of the newest installation under root
+// holding both programs, or "".
+func newest(root string) string {
 	entries, _ := os.ReadDir(root)
 	best, bestDir := -1, ""
 	for _, e := range entries {
@@ -48,11 +75,37 @@ func FindBinaries() (Binaries, error) {
 		}
 		best, bestDir = v, dir
 	}
-	if bestDir == "" {
-		return Binaries{}, ErrNoBinaries
-	}
-	return withVersion(bestDir)
+	return bestDir
 }
+
+// missingIn lists the programs no installation under root has.
+func missingIn(root string) []string {
+	var missing []string
+	for _, prog := range programs {
+		if found, _ := filepath.Glob(filepath.Join(root, "*", "bin", prog)); !slices.ContainsFunc(found, isExec) {
+			missing = append(missing, prog)
+		}
+	}
+	return missing
+}
+
+// BinariesError says which PostgreSQL server programs are missing, where
+// they were looked for, and how to install them. It matches ErrNoBinaries.
+type BinariesError struct {
+	Missing  []string // programs found nowhere; empty: found, but not in one installation
+	Searched []string // where they were looked for
+}
+
+func (e *BinariesError) Error() string {
+	what := "initdb and postgres of one installation"
+	if len(e.Missing) > 0 {
+		what = strings.Join(e.Missing, " and ")
+	}
+	return fmt.Sprintf("devdb: PostgreSQL server programs not found: no %s in %s; install the PostgreSQL server with `apt-get install postgresql` (`make deps` does it in schemactl's own repository)",
+		what, strings.Join(e.Searched, " or "))
+}
+
+func (e *BinariesError) Is(target error) bool { return target == ErrNoBinaries }
 
 var versionRE = regexp.MustCompile(`\(PostgreSQL\) (\d+)`)
 

@@ -2,7 +2,6 @@ package devdb
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -67,9 +66,10 @@ func TestServerLeavesNothingBehind(t *testing.T) {
 }
 
 func TestServerRunsOnTmpfsAsUnprivilegedUser(t *testing.T) {
-	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() && os.Getenv(ScratchEnv) == "" {
 		require.Equal(t, "/dev/shm", filepath.Dir(server.Base()))
 	}
+	require.Equal(t, scratchRoot(), filepath.Dir(server.Base()))
 	fi, err := os.Stat(filepath.Join(server.Base(), "data"))
 	require.NoError(t, err)
 	uid := fi.Sys().(*syscall.Stat_t).Uid
@@ -135,8 +135,6 @@ func TestExternalDevURLRefused(t *testing.T) {
 func TestFindBinaries(t *testing.T) {
 	real, err := FindBinaries()
 	require.NoError(t, err)
-
-	// Off PATH: the newest versioned directory wins.
 	lib := t.TempDir()
 	for _, v := range []string{"9.6", "13", "15", "README"} {
 		bin := filepath.Join(lib, v, "bin")
@@ -147,16 +145,45 @@ func TestFindBinaries(t *testing.T) {
 			}
 		}
 	}
-	t.Setenv("PATH", t.TempDir())
+
+	// $SCHEMACTL_PG_LIBDIR chooses the installation, even with another one
+	// on PATH: the newest versioned directory in it wins.
 	t.Setenv(LibDirEnv, lib)
 	b, err := FindBinaries()
 	require.NoError(t, err)
 	require.Equal(t, filepath.Join(lib, "15", "bin"), b.Dir)
 	require.Equal(t, real.Major, b.Major)
+	t.Setenv("PATH", t.TempDir())
+	b, err = FindBinaries()
+	require.NoError(t, err)
+	require.Equal(t, filepath.Join(lib, "15", "bin"), b.Dir)
 
-	t.Setenv(LibDirEnv, t.TempDir())
+	// Nothing there: the error names what is missing, where it was looked
+	// for, and how to install it; --dev-url is not the problem.
+	empty := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(empty, "16", "bin"), 0o755))
+	require.NoError(t, os.Symlink(real.path("initdb"), filepath.Join(empty, "16", "bin", "initdb")))
+	t.Setenv(LibDirEnv, empty)
 	_, err = FindBinaries()
-	require.True(t, errors.Is(err, ErrNoBinaries))
+	require.ErrorIs(t, err, ErrNoBinaries)
+	var be *BinariesError
+	require.ErrorAs(t, err, &be)
+	require.Equal(t, []string{"postgres"}, be.Missing, "initdb is there")
+	require.Contains(t, err.Error(), "no postgres in $"+LibDirEnv+" ("+filepath.Join(empty, "<version>", "bin")+")")
 	require.Contains(t, err.Error(), "apt-get install postgresql")
-	require.Contains(t, err.Error(), "--dev-url")
+	require.Contains(t, err.Error(), "make deps")
+	require.NotContains(t, err.Error(), "--dev-url")
+
+	// Unset, and nothing on PATH: both are missing (unless this machine has
+	// Debian's layout, which is then found).
+	t.Setenv(LibDirEnv, "")
+	b, err = FindBinaries()
+	if newest(defaultLibDir) != "" {
+		require.NoError(t, err)
+		require.Equal(t, newest(defaultLibDir), b.Dir)
+		return
+	}
+	require.ErrorAs(t, err, &be)
+	require.Equal(t, []string{"initdb", "postgres"}, be.Missing)
+	require.Contains(t, err.Error(), "no initdb and postgres in PATH or /usr/lib/postgresql/<version>/bin")
 }

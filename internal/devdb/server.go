@@ -19,13 +19,18 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sys/unix"
+
+	"github.com/ledgerforge/schemactl/internal/killpoint"
+	"github.com/ledgerforge/schemactl/internal/lockdir"
 )
 
 // Server is a running embedded cluster.
 type Server struct {
 	Bin     Binaries
-	base    string // everything the server owns; removed on Stop
-	tmpl    string // the template cluster it started from
+	base    string       // everything the server owns; removed on Stop
+	dir     *lockdir.Dir // base, locked while this process lives
+	tmpl    string       // the template cluster it started from
 	sock    string
 	cmd     *exec.Cmd
 	exited  chan struct{}
@@ -58,11 +63,14 @@ func StartFrom(ctx context.Context, archive string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := os.MkdirTemp(scratchRoot(), "schemactl-devdb-*")
+	root := scratchRoot()
+	sweep(root)
+	dir, err := lockdir.New(root, runPrefix, 0o700)
 	if err != nil {
 		return nil, fmt.Errorf("devdb: %w", err)
 	}
-	s := &Server{Bin: bin, base: base, sock: filepath.Join(base, "sock"), exited: make(chan struct{}), log: &lockedBuffer{}}
+	base := dir.Path
+	s := &Server{Bin: bin, base: base, dir: dir, sock: filepath.Join(base, "sock"), exited: make(chan struct{}), log: &lockedBuffer{}}
 	if err := s.start(ctx, o, archive); err != nil {
 		s.Stop()
 		return nil, err
@@ -84,8 +92,11 @@ func (s *Server) start(ctx context.Context, o owner, archive string) error {
 		if err := extractArchive(archive, tmpl, data, o); err != nil {
 			return fmt.Errorf("devdb: unpack cluster: %w", err)
 		}
+		killpoint.Here("devdb.extract")
 	} else if err := copyTree(tmpl, data, o); err != nil {
 		return fmt.Errorf("devdb: copy template cluster: %w", err)
+	} else {
+		killpoint.Here("devdb.copy")
 	}
 	if err := os.Mkdir(s.sock, 0o700); err != nil {
 		return fmt.Errorf("devdb: %w", err)
@@ -104,6 +115,7 @@ func (s *Server) start(ctx context.Context, o owner, archive string) error {
 		return fmt.Errorf("devdb: start postgres: %w", err)
 	}
 	go func() { s.cmd.Wait(); close(s.exited) }()
+	killpoint.Here("devdb.start")
 	return s.waitReady(ctx)
 }
 
@@ -191,7 +203,7 @@ func (s *Server) Stop() error {
 			}
 		}
 		g.Wait() // a server still exiting may have kept a file: RemoveAll retries
-		if err := os.RemoveAll(s.base); err != nil {
+		if err := s.dir.Remove(); err != nil {
 			s.stopErr = fmt.Errorf("devdb: remove %s: %w", s.base, err)
 		}
 	})
@@ -208,21 +220,22 @@ func removeDatabases(g *errgroup.Group, base string) {
 	}
 }
 
-// scratchRoot prefers tmpfs: a throwaway cluster there starts several times faster.
+// ScratchEnv overrides where servers run (their cluster directories and
+// sockets). Tests point it at a private directory so that they see only
+// their own runs; it must be reachable by the server account.
+const ScratchEnv = "SCHEMACTL_SCRATCH_DIR"
+
+// scratchRoot prefers tmpfs: a throwaway cluster there starts several times
+// faster. Writability is asked of the kernel rather than tried with a probe
+// file, which a kill could leave behind.
 func scratchRoot() string {
-	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() && writable("/dev/shm") {
+	if d := os.Getenv(ScratchEnv); d != "" {
+		return d
+	}
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() && unix.Access("/dev/shm", unix.W_OK) == nil {
 		return "/dev/shm"
 	}
 	return os.TempDir()
-}
-
-func writable(dir string) bool {
-	f, err := os.CreateTemp(dir, ".probe-*")
-	if err != nil {
-		return false
-	}
-	f.Close()
-	return os.Remove(f.Name()) == nil
 }
 
 type lockedBuffer struct {

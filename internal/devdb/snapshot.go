@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/ledgerforge/schemactl/internal/killpoint"
 )
 
 // Snapshot stops the server cleanly and archives its cluster in the new
@@ -38,6 +40,7 @@ func (s *Server) Snapshot(ctx context.Context, dst string, keep map[string]strin
 		return ctx.Err()
 	}
 	s.pruneWAL()
+	killpoint.Here("devdb.snapshot")
 	err := writeArchive(s.data(), s.tmpl, dst)
 	if err := errors.Join(err, s.Stop()); err != nil {
 		return fmt.Errorf("devdb: snapshot: %w", err)

@@ -18,6 +18,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ledgerforge/schemactl/internal/cachedir"
+	"github.com/ledgerforge/schemactl/internal/killpoint"
+	"github.com/ledgerforge/schemactl/internal/lockdir"
 )
 
 // templateLayout versions the cached cluster's initdb options: bump it when
@@ -41,57 +43,75 @@ func template(ctx context.Context, b Binaries, o owner, scratch string) (string,
 	if err != nil {
 		return "", fmt.Errorf("devdb: %w", err)
 	}
+	// Template builds of killed runs (see lockdir).
+	lockdir.Sweep(cache, templateTemp, nil)
 	dir := filepath.Join(cache, "pg"+strconv.Itoa(b.Major)+"-template-"+templateLayout)
 	if _, err := os.Stat(filepath.Join(dir, idFile)); err == nil {
 		// Copies walk the directory itself, not a link to it.
 		return filepath.EvalSymlinks(dir)
 	}
+	// initdb writes in scratch, which its run owns and removes.
 	fresh := filepath.Join(scratch, "initdb")
 	cmd := exec.CommandContext(ctx, b.path("initdb"),
 		"--pgdata", fresh, "--username", "postgres", "--auth", "trust",
 		"--encoding", "UTF8", "--locale", "C", "--no-sync", "--no-instructions",
 		"--wal-segsize", "1") // small WAL segments: less to copy for every start
-	cmd.SysProcAttr = o.sysProcAttr()
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("devdb: initdb: %w: %s", err, bytes.TrimSpace(out.Bytes()))
+	if err := run(cmd, o, "", "devdb.initdb"); err != nil {
+		return "", fmt.Errorf("devdb: initdb: %w", err)
 	}
 	// The "postgres" database is a third of the cluster and every start
 	// copies the cluster: drop it, and administer from template1.
-	out.Reset()
 	cmd = exec.CommandContext(ctx, b.path("postgres"), "--single", "-D", fresh, "-c", "fsync=off", "-c", "min_wal_size=2MB", AdminDB)
-	cmd.SysProcAttr = o.sysProcAttr()
-	cmd.Stdin = strings.NewReader("DROP DATABASE postgres\n")
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("devdb: initdb: drop database postgres: %w: %s", err, bytes.TrimSpace(out.Bytes()))
+	if err := run(cmd, o, "DROP DATABASE postgres\n", "devdb.single"); err != nil {
+		return "", fmt.Errorf("devdb: initdb: drop database postgres: %w", err)
 	}
 	if err := os.MkdirAll(cache, 0o755); err != nil {
 		return "", fmt.Errorf("devdb: template cache: %w", err)
 	}
-	tmp, err := os.MkdirTemp(cache, ".template-*")
+	tmp, err := lockdir.New(cache, templateTemp, 0o700)
 	if err != nil {
 		return "", fmt.Errorf("devdb: template cache: %w", err)
 	}
-	defer os.RemoveAll(tmp)
-	if err := copyTree(fresh, tmp, owner{}); err != nil {
+	defer tmp.Remove()
+	if err := copyTree(fresh, tmp.Path, owner{}); err != nil {
 		return "", fmt.Errorf("devdb: template cache: %w", err)
 	}
 	defer os.RemoveAll(fresh)
-	if err := writeIndex(tmp); err != nil {
+	if err := writeIndex(tmp.Path); err != nil {
 		return "", fmt.Errorf("devdb: template cache: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(tmp, idFile), []byte(rand.Text()+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(tmp.Path, idFile), []byte(rand.Text()+"\n"), 0o644); err != nil {
 		return "", fmt.Errorf("devdb: template cache: %w", err)
 	}
-	if err := os.Rename(tmp, dir); err != nil {
+	killpoint.Here("devdb.template")
+	if err := os.Rename(tmp.Path, dir); err != nil {
 		if _, statErr := os.Stat(filepath.Join(dir, idFile)); statErr == nil {
 			return dir, nil // another run won the race
 		}
 		return "", fmt.Errorf("devdb: template cache: %w", err)
 	}
+	tmp.Release()
 	return dir, nil
+}
+
+// templateTemp names a template being built in the cache directory.
+const templateTemp = ".template-"
+
+// run runs one of initdb's steps as o, with stdin, and returns its output
+// in the error. Its kill point is reached while it runs.
+func run(cmd *exec.Cmd, o owner, stdin, point string) error {
+	cmd.SysProcAttr = o.sysProcAttr()
+	cmd.Stdin = strings.NewReader(stdin)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	killpoint.Here(point)
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("%w: %s", err, bytes.TrimSpace(out.Bytes()))
+	}
+	return nil
 }
 
 // copyTree copies a data directory, keeping modes (PostgreSQL insists on

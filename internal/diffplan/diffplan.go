@@ -6,12 +6,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
@@ -117,8 +117,11 @@ func convertToEnums(changes []schema.Change) []*migrate.Change {
 			if _, wasEnum := mc.From.Type.Type.(*schema.EnumType); !ok || wasEnum {
 				return false
 			}
-			col := strconv.Quote(mc.To.Name)
-			parts := []string{fmt.Sprintf("ALTER COLUMN %s TYPE %q USING %s::text::%q", col, to.T, col, to.T)}
+			// Identifiers are quoted as PostgreSQL reads them (pgx.Identifier
+			// doubles an embedded '"'), never as Go strings: %q would escape
+			// it, and a backslash, with a backslash PostgreSQL keeps.
+			col, typ := pgx.Identifier{mc.To.Name}.Sanitize(), pgx.Identifier{to.T}.Sanitize()
+			parts := []string{fmt.Sprintf("ALTER COLUMN %s TYPE %s USING %s::text::%s", col, typ, col, typ)}
 			if mc.From.Default != nil {
 				parts = append([]string{"ALTER COLUMN " + col + " DROP DEFAULT"}, parts...)
 			}
@@ -126,7 +129,9 @@ func convertToEnums(changes []schema.Change) []*migrate.Change {
 				parts = append(parts, "ALTER COLUMN "+col+" SET DEFAULT "+d)
 			}
 			stmts = append(stmts, &migrate.Change{
-				Cmd:     fmt.Sprintf("ALTER TABLE %q %s", mt.T.Name, strings.Join(parts, ", ")),
+				Cmd: fmt.Sprintf("ALTER TABLE %s %s", pgx.Identifier{mt.T.Name}.Sanitize(), strings.Join(parts, ", ")),
+				// The comment is a "--" line: %q keeps a newline in a name
+				// from ending it.
 				Comment: fmt.Sprintf("convert column %q of table %q to enum type %q", mc.To.Name, mt.T.Name, to.T),
 			})
 			// Anything else that changed on the column is still Atlas's to plan.

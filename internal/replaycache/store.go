@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -22,7 +23,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ledgerforge/schemactl/internal/buildid"
 	"github.com/ledgerforge/schemactl/internal/cachedir"
+	"github.com/ledgerforge/schemactl/internal/killpoint"
+	"github.com/ledgerforge/schemactl/internal/lockdir"
 )
 
 // layout versions the entries: bump it when what an entry holds changes.
@@ -65,12 +69,18 @@ func Open(major int) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("replay cache: %w", err)
 	}
-	tool, err := toolID()
+	tool, err := buildid.Self()
 	if err != nil {
 		return nil, fmt.Errorf("replay cache: %w", err)
 	}
+	// Entries being written or removed by runs that were killed.
+	lockdir.Sweep(dir, tmpPrefix, nil)
 	return &Store{dir: dir, tool: tool}, nil
 }
+
+// tmpPrefix names the store's scratch directories: an entry being written,
+// or entries being removed. Each is owned by a lockdir lock.
+const tmpPrefix = ".tmp-"
 
 // Dir is where the entries live.
 func (s *Store) Dir() string { return s.dir }
@@ -111,8 +121,7 @@ func (s *Store) Find(sums []string) (*Entry, error) {
 		unlock()
 		return nil, nil
 	}
-	now := time.Now()
-	_ = os.Chtimes(filepath.Join(filepath.Dir(best.Cluster), "meta.json"), now, now) // recently used
+	touch(filepath.Dir(best.Cluster)) // recently used
 	best.unlock = unlock
 	return best, nil
 }
@@ -123,39 +132,42 @@ func (s *Store) Find(sums []string) (*Entry, error) {
 // are evicted.
 func (s *Store) Put(m Meta, snapshot func(cluster string) error) error {
 	m.Tool = s.tool
-	tmp, err := os.MkdirTemp(s.dir, ".tmp-*")
+	tmp, err := lockdir.New(s.dir, tmpPrefix, 0o755)
 	if err != nil {
 		return fmt.Errorf("replay cache: %w", err)
 	}
-	defer os.RemoveAll(tmp)
-	if err := snapshot(filepath.Join(tmp, clusterFile)); err != nil {
+	defer tmp.Remove()
+	if err := snapshot(filepath.Join(tmp.Path, clusterFile)); err != nil {
 		return err
 	}
 	b, _ := json.MarshalIndent(m, "", "  ")
-	if err := os.WriteFile(filepath.Join(tmp, "meta.json"), b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(tmp.Path, metaFile), b, 0o644); err != nil {
 		return fmt.Errorf("replay cache: %w", err)
 	}
+	touch(tmp.Path)
+	killpoint.Here("replaycache.put")
 	unlock, err := s.lock(syscall.LOCK_EX)
 	if err != nil {
 		return err
 	}
-	var trash []string
+	var trash []*lockdir.Dir
 	final := filepath.Join(s.dir, entryName(m.Sum))
 	if _, err := os.Stat(final); err == nil {
-		old := tmp + "-old"
-		if err := os.Rename(final, old); err != nil {
+		t, err := s.retire(final)
+		if err != nil {
 			unlock()
 			return fmt.Errorf("replay cache: %w", err)
 		}
-		trash = append(trash, old)
+		trash = append(trash, t)
 	}
-	err = os.Rename(tmp, final)
+	err = os.Rename(tmp.Path, final)
 	if err == nil {
+		tmp.Release()
 		trash = append(trash, s.evict()...)
 	}
 	unlock()
 	for _, t := range trash {
-		os.RemoveAll(t)
+		t.Remove()
 	}
 	if err != nil {
 		return fmt.Errorf("replay cache: %w", err)
@@ -170,12 +182,27 @@ func (s *Store) Discard(e *Entry) error {
 	if err != nil {
 		return err
 	}
-	trash := s.retire(filepath.Dir(e.Cluster))
+	t, err := s.retire(filepath.Dir(e.Cluster))
 	unlock()
-	for _, t := range trash {
-		os.RemoveAll(t)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // another run removed it already
 	}
-	return nil
+	if err != nil {
+		return fmt.Errorf("replay cache: %w", err)
+	}
+	return t.Remove()
+}
+
+// metaFile holds an entry's Meta; its modification time is when the entry
+// was last used.
+const metaFile = "meta.json"
+
+// touch marks the entry in dir as used now. The time is set explicitly:
+// a file's own mtime comes from a coarse clock, on which two entries
+// written in one tick would tie.
+func touch(dir string) {
+	now := time.Now()
+	_ = os.Chtimes(filepath.Join(dir, metaFile), now, now)
 }
 
 type stored struct {
@@ -193,7 +220,7 @@ func (s *Store) entries() []stored {
 			continue
 		}
 		dir := filepath.Join(s.dir, de.Name())
-		p := filepath.Join(dir, "meta.json")
+		p := filepath.Join(dir, metaFile)
 		b, err := os.ReadFile(p)
 		fi, statErr := os.Stat(p)
 		var m Meta
@@ -202,37 +229,70 @@ func (s *Store) entries() []stored {
 		}
 		out = append(out, stored{Meta: m, dir: dir, used: fi.ModTime()})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].used.After(out[j].used) })
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].used.Equal(out[j].used) {
+			return out[i].used.After(out[j].used)
+		}
+		return out[i].dir < out[j].dir
+	})
 	return out
 }
 
-// evict moves the entries beyond MaxEntries, and leftovers of crashed
-// runs, out of the way; the caller removes what it returns. It runs under
-// the exclusive lock.
-func (s *Store) evict() []string {
-	var gone []string
+// evict moves the entries beyond MaxEntries, damaged entries, and scratch
+// directories that a schemactl before lockdir locks left, out of the way;
+// the caller removes what it returns. It runs under the exclusive lock.
+func (s *Store) evict() []*lockdir.Dir {
+	var gone []*lockdir.Dir
+	good := map[string]bool{}
 	for i, e := range s.entries() {
+		good[e.dir] = true
 		if i >= MaxEntries {
-			gone = append(gone, s.retire(e.dir)...)
+			if t, err := s.retire(e.dir); err == nil {
+				gone = append(gone, t)
+			}
 		}
 	}
 	des, _ := os.ReadDir(s.dir)
 	for _, de := range des {
-		if fi, err := de.Info(); err == nil && strings.HasPrefix(de.Name(), ".tmp-") && time.Since(fi.ModTime()) > time.Hour {
-			gone = append(gone, filepath.Join(s.dir, de.Name()))
+		p := filepath.Join(s.dir, de.Name())
+		if de.IsDir() && !strings.HasPrefix(de.Name(), ".") && !good[p] {
+			// Entries appear whole (renamed into place with their meta), so
+			// one without a readable meta is damaged: never found, never
+			// evicted, it would stay for good.
+			if t, err := s.retire(p); err == nil {
+				gone = append(gone, t)
+			}
+			continue
+		}
+		if !de.IsDir() || !strings.HasPrefix(de.Name(), tmpPrefix) {
+			continue
+		}
+		if _, err := os.Lstat(p + ".lock"); err == nil {
+			continue // lockdir's: Open sweeps it once its owner is dead
+		}
+		// Without a lock nothing tells a dead writer from a live one but
+		// age: writing an entry takes well under a second.
+		if fi, err := de.Info(); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			if t, err := s.retire(p); err == nil {
+				gone = append(gone, t)
+			}
 		}
 	}
 	return gone
 }
 
-// retire hides an entry from readers at once; removing it comes later.
-func (s *Store) retire(dir string) []string {
-	t, err := os.MkdirTemp(s.dir, ".tmp-evicted-*")
+// retire hides an entry from readers at once, in a scratch directory the
+// caller removes later (or a sweep, should this run die first).
+func (s *Store) retire(dir string) (*lockdir.Dir, error) {
+	t, err := lockdir.New(s.dir, tmpPrefix+"evicted-", 0o755)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	_ = os.Rename(dir, filepath.Join(t, "entry"))
-	return []string{t}
+	if err := os.Rename(dir, filepath.Join(t.Path, "entry")); err != nil {
+		t.Remove()
+		return nil, err
+	}
+	return t, nil
 }
 
 // lock takes the store's lock (shared to read, exclusive to change).
@@ -257,18 +317,4 @@ func (s *Store) lock(how int) (func(), error) {
 func entryName(sum string) string {
 	h := sha256.Sum256([]byte(sum))
 	return hex.EncodeToString(h[:12])
-}
-
-// toolID names this build of schemactl, so that a new build, whose replay
-// or normalisation may differ, never reuses an older one's entries.
-func toolID() (string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", err
-	}
-	fi, err := os.Stat(exe)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%x-%d", fi.Size(), fi.ModTime().UnixNano()), nil
 }

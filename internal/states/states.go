@@ -17,6 +17,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/devdb"
+	"github.com/ledgerforge/schemactl/internal/killpoint"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/replay"
 	"github.com/ledgerforge/schemactl/internal/replaycache"
@@ -191,6 +192,7 @@ func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, f hashed
 			}
 			return err
 		}
+		killpoint.Here("states.replay")
 	}
 	if inPlace && k > j {
 		e.hold(f.prefix(k))
@@ -231,6 +233,7 @@ func (e *Env) Normalised(ctx context.Context, g *gen.Graph) (*schema.Schema, err
 	if err := ddl.Exec(ctx, conn); err != nil {
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
+	killpoint.Here("states.normalise")
 	cost := time.Since(start)
 	s, err := conn.Inspect(ctx)
 	if err != nil {
