@@ -33,15 +33,15 @@ const (
 	faultFiles  = 180
 )
 
-// killPoint is a place to kill an apply: while statement stmt of file (both
+// applyKillPoint is a place to kill an apply: while statement stmt of file (both
 // 1-based) runs, in mode. stmt one past the file's last statement is a
 // statement appended to it.
-type killPoint struct {
+type applyKillPoint struct {
 	file, stmt int
 	mode       string
 }
 
-var killPoints = []killPoint{
+var applyKillPoints = []applyKillPoint{
 	{1, 1, "file"},     // the very first statement
 	{2, 1, "none"},     // ALTER TYPE ... ADD VALUE, with no transaction
 	{3, 2, "file"},     // inside the first table file
@@ -61,11 +61,11 @@ func lockKey(i int) int64 { return 7100 + int64(i) }
 // statement that waits for an advisory lock the test may hold. It returns
 // the directory, the points with stmt made exact, and the number of
 // statements of each point's file.
-func killHistory(t *testing.T) (string, []killPoint, []int) {
+func killHistory(t *testing.T) (string, []applyKillPoint, []int) {
 	t.Helper()
 	dir := t.TempDir()
 	names := syntheticHistory(t, dir, faultTables, faultFiles)
-	points := slices.Clone(killPoints)
+	points := slices.Clone(applyKillPoints)
 	totals := make([]int, len(points))
 	for i, p := range points {
 		name := names[p.file-1]
