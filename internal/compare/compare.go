@@ -113,7 +113,7 @@ func (r *Result) Within(schemaName, table string) []report.Finding {
 // Schemas diffs have against want with d (a driver's differ, e.g.
 // postgres.DefaultDiff or a pgdb.Conn's Driver) and classifies the changes.
 func Schemas(d schema.Differ, have, want *schema.Schema, s Sides, loc Locator, mentions Mentions) (*Result, error) {
-	changes, err := d.SchemaDiff(have, want, pgdb.DiffOptions()...)
+	changes, err := pgdb.Diff(d, have, want)
 	if err != nil {
 		return nil, fmt.Errorf("compare: diff %s with %s: %w", s.Have, s.Want, err)
 	}

@@ -26,7 +26,7 @@ func Plan(ctx context.Context, drv migrate.Driver, current, desired *schema.Sche
 	if err := checkEnums(current, desired); err != nil {
 		return nil, err
 	}
-	changes, err := drv.SchemaDiff(current, desired, pgdb.DiffOptions()...)
+	changes, err := pgdb.Diff(drv, current, desired)
 	if err != nil {
 		return nil, fmt.Errorf("diffplan: diff: %w", err)
 	}

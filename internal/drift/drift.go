@@ -66,7 +66,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		return nil, fmt.Errorf("drift: replay the applied migrations: %w", err)
 	}
 	live.Name = want.Name // compare contents, not the schemas' names
-	changes, err := o.Target.Driver.SchemaDiff(live, want, pgdb.DiffOptions()...)
+	changes, err := pgdb.Diff(o.Target.Driver, live, want)
 	if err != nil {
 		return nil, fmt.Errorf("drift: diff: %w", err)
 	}
@@ -107,7 +107,7 @@ func fromEnt(ctx context.Context, o Options, live *schema.Schema, seen []report.
 		return nil, 0, err
 	}
 	live.Name = want.Name
-	changes, err := o.Target.Driver.SchemaDiff(live, want, pgdb.DiffOptions()...)
+	changes, err := pgdb.Diff(o.Target.Driver, live, want)
 	if err != nil {
 		return nil, 0, fmt.Errorf("drift: diff with %s: %w", o.SchemaDir, err)
 	}

@@ -91,14 +91,6 @@ func (c *Conn) Inspect(ctx context.Context) (*schema.Schema, error) {
 	return s, nil
 }
 
-// DiffOptions make Atlas compare CHECK expressions, not only their names,
-// as Atlas's CLI does: both sides of every comparison here come from
-// PostgreSQL's catalogs (a replay, a normalised Ent schema, a live
-// database), so equal expressions print equally.
-func DiffOptions() []schema.DiffOption {
-	return []schema.DiffOption{schema.DiffNormalized()}
-}
-
 // PlanOptions make Atlas plan unqualified statements, as Atlas does for a
 // schema-scoped URL.
 func PlanOptions() []migrate.PlanOption {
