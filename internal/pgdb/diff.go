@@ -15,11 +15,14 @@ import (
 //
 // One difference is left out: a CHECK whose printed expression differs only
 // because a column it names changes type in the same diff. PostgreSQL
-// prints a check over a varchar column as ((title)::text <> ”::text) and
-// over a text one as (title <> ”::text), and it re-derives the expression
-// itself when the column's type changes, so reporting or planning the
-// check too would be noise and churn. A real change to such a check shows
-// once the type change is migrated.
+// prints the same check over a varchar column and over a text one as
+//
+//	((title)::text <> ''::text)
+//	(title <> ''::text)
+//
+// and re-derives the expression itself when the column's type changes, so
+// reporting or planning the check too would be noise and churn. A real
+// change to such a check shows once the type change is migrated.
 func Diff(d schema.Differ, from, to *schema.Schema) ([]schema.Change, error) {
 	changes, err := d.SchemaDiff(from, to, schema.DiffNormalized())
 	if err != nil {
