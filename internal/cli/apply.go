@@ -46,19 +46,23 @@ func target(cmd *cobra.Command, in inputs, t targetFlags) (*pgdb.Conn, string, e
 	if u == "" {
 		return nil, "", usageError{fmt.Errorf("--url: the target database is required")}
 	}
+	name := "--url" // or the env block's line, when the URL comes from there
+	if t.url == "" {
+		name = in.named("url")
+	}
 	cfg, err := pgx.ParseConfig(u)
 	if err != nil {
-		return nil, "", usageError{fmt.Errorf("--url %s: %s", dsn.Redact(u), dsn.Redact(err.Error()))}
+		return nil, "", usageError{fmt.Errorf("%s %s: %s", name, dsn.Redact(u), dsn.Redact(err.Error()))}
 	}
 	if cfg.Database == "" {
-		return nil, "", usageError{fmt.Errorf("--url %s: no database name: name the database to migrate", dsn.Redact(u))}
+		return nil, "", usageError{fmt.Errorf("%s %s: no database name: name the database to migrate", name, dsn.Redact(u))}
 	}
 	if same(u, in.devURL) {
-		return nil, "", usageError{fmt.Errorf("--url %s is the dev database, which schemactl wipes: point --url at the target", dsn.Redact(u))}
+		return nil, "", usageError{fmt.Errorf("%s %s is the dev database, which schemactl wipes: point it at the target", name, dsn.Redact(u))}
 	}
 	conn, err := pgdb.Connect(cmd.Context(), u)
 	if err != nil {
-		return nil, "", fmt.Errorf("--url: %w", err)
+		return nil, "", fmt.Errorf("%s: %w", name, err)
 	}
 	schema := t.revisionsSchema
 	if schema == "" {

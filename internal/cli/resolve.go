@@ -41,7 +41,7 @@ type inputs struct {
 }
 
 // The settings of inputs.from, and the flags that set them.
-var settingFlags = map[string]string{"dir": "--dir", "src": "--to", "dev": "--dev-url"}
+var settingFlags = map[string]string{"dir": "--dir", "src": "--to", "dev": "--dev-url", "url": "--url"}
 
 // named names a setting for a message: its flag, or where the env block
 // sets it, with the value.
@@ -105,6 +105,10 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	in.dir = pick("dir", flags.dir, env.Dir, defaultDir)
 	in.to = pick("src", flags.to, env.Src, defaultTo)
 	in.devURL = pick("dev", flags.devURL, env.Dev, "")
+	if env.URL != "" {
+		// Named without its value: messages add it, redacted.
+		in.from["url"] = fmt.Sprintf("%s: env %q url", env.At["url"], env.Name)
+	}
 	return in, nil
 }
 
