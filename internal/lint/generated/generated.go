@@ -116,7 +116,7 @@ func snapshotBeside(schemaDir string) (string, []byte) {
 }
 
 // missing words the note for generated code without a snapshot: which
-// go:generate line was read, and what to add to it.
+// directive was read, and what to add to it.
 func missing(schemaDir, path string, g *Generation, read []string) string {
 	const skipped = "generated code not checked: "
 	switch {
