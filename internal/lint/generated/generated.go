@@ -36,7 +36,7 @@ const Code = "GEN101"
 // since then nothing can be compared; the note says which line was read
 // and what to change.
 func Check(schemaDir string, g *gen.Graph) (*report.Finding, string, error) {
-	found, read, err := Locate(schemaDir)
+	found, err := Locate(schemaDir)
 	if err != nil {
 		return nil, "", err
 	}
@@ -59,7 +59,7 @@ func Check(schemaDir string, g *gen.Graph) (*report.Finding, string, error) {
 		}
 	}
 	if os.IsNotExist(err) {
-		return nil, missing(schemaDir, path, found, read), nil
+		return nil, missing(schemaDir, path, found), nil
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("generated: %w", err)
@@ -117,13 +117,13 @@ func snapshotBeside(schemaDir string) (string, []byte) {
 
 // missing words the note for generated code without a snapshot: which
 // directive was read, and what to add to it.
-func missing(schemaDir, path string, g *Generation, read []string) string {
+func missing(schemaDir, path string, g *Generation) string {
 	const skipped = "generated code not checked: "
 	switch {
 	case g == nil:
 		parent := filepath.Dir(schemaDir)
-		return skipped + fmt.Sprintf("no //go:generate line in %s runs Ent's generator on %s, and %s is missing: add `//go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --feature schema/snapshot ./%s` to %s, then run `%s`",
-			strings.Join(globs(read), ", "), slash(schemaDir), slash(path), filepath.Base(schemaDir), slash(filepath.Join(parent, "generate.go")), goGenerate(parent))
+		return skipped + fmt.Sprintf("no //go:generate line in the module runs Ent's generator on %s, and %s is missing: add `//go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --feature schema/snapshot ./%s` to %s, then run `%s`",
+			slash(schemaDir), slash(path), filepath.Base(schemaDir), slash(filepath.Join(parent, "generate.go")), goGenerate(parent))
 	case g.Snapshot:
 		return skipped + fmt.Sprintf("%s is missing, though %s enables Ent's schema/snapshot feature: run `%s`", slash(path), slash(g.Line), goGenerate(g.Dir))
 	case !g.SnapshotKnown:
@@ -133,14 +133,6 @@ func missing(schemaDir, path string, g *Generation, read []string) string {
 			slash(g.Line), slash(g.Entc), slash(path), goGenerate(g.Dir))
 	}
 	return skipped + fmt.Sprintf("%s (`%s`) does not enable Ent's schema/snapshot feature, so %s is missing: add `--feature schema/snapshot` to that line, then run `%s`", slash(g.Line), g.Directive, slash(path), goGenerate(g.Dir))
-}
-
-func globs(dirs []string) []string {
-	out := make([]string, len(dirs))
-	for i, d := range dirs {
-		out[i] = slash(filepath.Join(d, "*.go"))
-	}
-	return out
 }
 
 // goGenerate is the command that runs the directives of the package in dir.

@@ -93,7 +93,7 @@ func TestCheckNotes(t *testing.T) {
 			name:   "no go:generate line",
 			schema: "internal/ent/schema",
 			files:  "-- internal/ent/ent.go --\npackage ent\n",
-			note:   "generated code not checked: no //go:generate line in internal/ent/*.go, internal/ent/schema/*.go, internal/*.go, *.go runs Ent's generator on internal/ent/schema, and internal/ent/internal/schema.go is missing: add `//go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --feature schema/snapshot ./schema` to internal/ent/generate.go, then run `go generate ./internal/ent`",
+			note:   "generated code not checked: no //go:generate line in the module runs Ent's generator on internal/ent/schema, and internal/ent/internal/schema.go is missing: add `//go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --feature schema/snapshot ./schema` to internal/ent/generate.go, then run `go generate ./internal/ent`",
 		},
 		{
 			name:   "the feature is off",

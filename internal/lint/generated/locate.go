@@ -39,17 +39,18 @@ type Generation struct {
 }
 
 // Locate finds the //go:generate line that runs Ent's generator on
-// schemaDir. It reads the .go files of the schema package's parent (where
-// Ent puts generate.go), of the schema package, then of each directory up
-// to the module root, and takes the first directive whose schema path is
 // schemaDir: `ent generate` (go run, go tool or the binary) with its
 // --target and --feature flags, or `go run entc.go` (or a directory), whose
-// entc.Generate call and gen.Config are read from the Go source. It returns
-// nil when no directive names schemaDir, and the directories it read.
-func Locate(schemaDir string) (*Generation, []string, error) {
+// entc.Generate call and gen.Config are read from the Go source. It reads
+// the .go files of the schema package's parent (where Ent puts
+// generate.go), of the schema package, and of each directory up to the
+// module root, then the rest of the module; in the first directory that
+// has such lines it takes the last, whose code is what go generate leaves.
+// It returns nil when no line in the module names schemaDir.
+func Locate(schemaDir string) (*Generation, error) {
 	abs, err := filepath.Abs(schemaDir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("generated: %w", err)
+		return nil, fmt.Errorf("generated: %w", err)
 	}
 	dirs := []string{filepath.Dir(abs), abs}
 	root, module := moduleOf(abs)
@@ -60,18 +61,45 @@ func Locate(schemaDir string) (*Generation, []string, error) {
 		}
 	}
 	l := locator{schema: abs, root: root, module: module}
-	var read []string
 	for _, d := range dirs {
-		g, err := l.inDir(d)
-		if err != nil {
-			return nil, nil, err
-		}
-		read = append(read, rel(d))
-		if g != nil {
-			return g, read, nil
+		if g, err := l.inDir(d, false); g != nil || err != nil {
+			return g, err
 		}
 	}
-	return nil, read, nil
+	if root == "" {
+		return nil, nil
+	}
+	// A directive elsewhere (cmd/ent/generate.go running ../../db/schema):
+	// the whole module, skipping what go build skips and what was read.
+	var found *Generation
+	err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		name := d.Name()
+		switch {
+		case p != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "vendor" || name == "node_modules"):
+			return filepath.SkipDir
+		case p != root && p != abs && fileExists(filepath.Join(p, "go.mod")):
+			return filepath.SkipDir // another module
+		case slices.Contains(dirs, p):
+			return nil
+		}
+		found, err = l.inDir(p, true)
+		if found != nil && err == nil {
+			return filepath.SkipAll
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("generated: %w", err)
+	}
+	return found, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 type locator struct {
@@ -79,13 +107,17 @@ type locator struct {
 	root, module string // the module's directory and path, when found
 }
 
-func (l locator) inDir(dir string) (*Generation, error) {
+// inDir reads the directives of dir's .go files, in go generate's order,
+// and returns the last generation of l.schema. With quick, it parses only
+// the files that hold a directive.
+func (l locator) inDir(dir string, quick bool) (*Generation, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("generated: %w", err)
 	}
+	var last *Generation
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") {
 			continue
@@ -95,11 +127,18 @@ func (l locator) inDir(dir string) (*Generation, error) {
 		if err != nil {
 			return nil, fmt.Errorf("generated: %w", err)
 		}
-		if g, err := l.inFile(path, src); g != nil || err != nil {
-			return g, err
+		if quick && !bytes.Contains(src, []byte("//go:generate")) {
+			continue
+		}
+		g, err := l.inFile(path, src)
+		if err != nil {
+			return nil, err
+		}
+		if g != nil {
+			last = g
 		}
 	}
-	return nil, nil
+	return last, nil
 }
 
 // inFile reads a file's directives as go generate does: each line that
@@ -108,6 +147,7 @@ func (l locator) inFile(path string, src []byte) (*Generation, error) {
 	if ignored(src) {
 		return nil, nil // go generate skips a file its build constraints exclude
 	}
+	var last *Generation // a later line regenerates over an earlier one
 	aliases := map[string][]string{}
 	sc := bufio.NewScanner(bytes.NewReader(src))
 	sc.Buffer(nil, len(src)+1)
@@ -136,10 +176,10 @@ func (l locator) inFile(path string, src []byte) (*Generation, error) {
 		}
 		if g != nil {
 			g.Line, g.Directive, g.Dir = fmt.Sprintf("%s:%d", rel(path), n), directive, rel(filepath.Dir(path))
-			return g, nil
+			last = g
 		}
 	}
-	return nil, nil
+	return last, nil
 }
 
 // directive recognises an Ent generation of l.schema run in dir.

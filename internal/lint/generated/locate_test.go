@@ -206,6 +206,47 @@ package db
 			want: &generated.Generation{Line: "db/generate.go:5", Directive: `entgen "./schema"`, Dir: "db", Target: "db", Snapshot: true, SnapshotKnown: true},
 		},
 		{
+			name:   "two lines for one package: the later one's code stays",
+			schema: "store/schema",
+			files: `
+-- store/generate.go --
+package store
+
+//go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --target ./gen ./schema
+//go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --target ./gen --feature sql/upsert --template ./templates --feature schema/snapshot ./schema
+`,
+			want: &generated.Generation{Line: "store/generate.go:4", Directive: "go run -mod=mod entgo.io/ent/cmd/ent generate --target ./gen --feature sql/upsert --template ./templates --feature schema/snapshot ./schema",
+				Dir: "store", Target: "store/gen", Snapshot: true, SnapshotKnown: true},
+		},
+		{
+			name:   "a line in another branch of the module, flags after the path",
+			schema: "app/database/schema",
+			files: `
+-- cmd/ent/generate.go --
+package main
+
+//go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --target=../../internal/ent ../../app/database/schema --feature sql/versioned-migration
+-- app/database/db.go --
+package database
+-- testdata/generate.go --
+package testdata
+
+//go:generate go run -mod=mod entgo.io/ent/cmd/ent generate ../app/database/schema
+`,
+			want: &generated.Generation{Line: "cmd/ent/generate.go:3", Directive: "go run -mod=mod entgo.io/ent/cmd/ent generate --target=../../internal/ent ../../app/database/schema --feature sql/versioned-migration",
+				Dir: "cmd/ent", Target: "internal/ent", SnapshotKnown: true},
+		},
+		{
+			name:   "commented out",
+			schema: "ent/schema",
+			files: `
+-- ent/generate.go --
+package ent
+
+// //go:generate go run -mod=mod entgo.io/ent/cmd/ent generate ./schema
+`,
+		},
+		{
 			name:   "no go:generate line",
 			schema: "ent/schema",
 			files: `
@@ -217,7 +258,7 @@ package ent
 		t.Run(tc.name, func(t *testing.T) {
 			project(t, tc.files)
 			require.NoError(t, os.MkdirAll(tc.schema, 0o755))
-			got, _, err := generated.Locate(tc.schema)
+			got, err := generated.Locate(tc.schema)
 			require.NoError(t, err)
 			require.Equal(t, tc.want, got)
 		})
