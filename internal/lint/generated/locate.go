@@ -193,7 +193,11 @@ func (l locator) directive(dir string, words []string) (*Generation, error) {
 	}
 	var files []string
 	for _, p := range prog {
-		p = filepath.Join(dir, p)
+		if r, ok := strings.CutPrefix(p, l.module+"/"); ok && l.module != "" {
+			p = filepath.Join(l.root, filepath.FromSlash(r)) // go run example.com/app/cmd/entc
+		} else {
+			p = filepath.Join(dir, p)
+		}
 		if strings.HasSuffix(p, ".go") {
 			files = append(files, p)
 			continue

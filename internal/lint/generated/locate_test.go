@@ -131,6 +131,29 @@ func main() {
 				Entc: "ent/cmd/entc/main.go", Target: "ent/db", Package: "example.com/app/ent/db", Snapshot: true, SnapshotKnown: true},
 		},
 		{
+			name:   "entc run by import path",
+			schema: "internal/ent/schema",
+			files: `
+-- internal/ent/generate.go --
+package ent
+
+//go:generate go run example.com/app/cmd/entc
+-- cmd/entc/main.go --
+package main
+
+import (
+	"entgo.io/ent/entc"
+	"entgo.io/ent/entc/gen"
+)
+
+func main() {
+	_ = entc.Generate("./schema", &gen.Config{Target: "./generated", Features: gen.AllFeatures})
+}
+`,
+			want: &generated.Generation{Line: "internal/ent/generate.go:3", Directive: "go run example.com/app/cmd/entc", Dir: "internal/ent",
+				Entc: "cmd/entc/main.go", Target: "internal/ent/generated", Snapshot: true, SnapshotKnown: true},
+		},
+		{
 			name:   "entc without the feature, default target",
 			schema: "ent/schema",
 			files: `
