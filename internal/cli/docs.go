@@ -83,6 +83,7 @@ func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
 		}
 		defer conn.Close()
 		o.Target, o.Schema, o.RevisionsSchema, o.TargetName = conn, liveSchema(t.url), revSchema, "the database at "+dsn.Redact(t.url)
+		o.Exclude = in.exclude
 	}
 	a, err := schemadoc.RunAudit(cmd.Context(), o)
 	if err != nil {

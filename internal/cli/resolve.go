@@ -14,6 +14,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/config"
 	"github.com/ledgerforge/schemactl/internal/dsn"
+	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/states"
 )
@@ -33,6 +34,7 @@ type inputs struct {
 	noCache bool        // --no-cache: flag only
 	url     string      // the target database, from the env block
 	lint    config.Lint // the lint block that applies
+	exclude []string    // the env block's exclude patterns
 	// from says where dir, to and devURL came from when the env block set
 	// them ("dir" -> `atlas.hcl:5,5-30: env "local" migration dir`), so a
 	// bad value is blamed on the line that holds it, not on a flag the user
@@ -87,7 +89,12 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		}
 		env = *e
 	}
-	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, from: map[string]string{}}
+	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, exclude: env.Exclude, from: map[string]string{}}
+	// schemactl works on one schema, as Atlas with ?search_path=public:
+	// patterns are relative to it.
+	if err := exclude.CheckSchema(env.Exclude); err != nil {
+		return inputs{}, fmt.Errorf("%s: env %q exclude: %w", env.At["exclude"], env.Name, err)
+	}
 	pick := func(setting, flag, fromEnv, def string) string {
 		switch {
 		case flag != "":
@@ -153,7 +160,7 @@ func openEnv(cmd *cobra.Command, in inputs, prefix []migrate.File) (*states.Env,
 			return nil, usageError{fmt.Errorf("%s=%q: want a duration such as 30ms or 0s", StoreAfterEnv, v)}
 		}
 	}
-	e, err := states.Open(cmd.Context(), states.Options{DevURL: devURL, NoCache: in.noCache, Prefix: prefix, StoreAfter: after})
+	e, err := states.Open(cmd.Context(), states.Options{DevURL: devURL, NoCache: in.noCache, Prefix: prefix, StoreAfter: after, Exclude: in.exclude})
 	if err != nil && devURL == "" {
 		return nil, err // the embedded server's (e.g. missing binaries), not --dev-url's
 	} else if err != nil {

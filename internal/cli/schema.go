@@ -31,11 +31,11 @@ func liveSchema(u string) string {
 
 // inspectLive reads the live database's schema, without the revisions
 // table when it lives there.
-func inspectLive(cmd *cobra.Command, conn *pgdb.Conn, u, revSchema string) (*schema.Schema, error) {
+func inspectLive(cmd *cobra.Command, conn *pgdb.Conn, u, revSchema string, patterns []string) (*schema.Schema, error) {
 	name := liveSchema(u)
-	var exclude []string
+	exclude := patterns // atlas.hcl's, as Atlas's schema inspect applies them
 	if revSchema == name {
-		exclude = []string{revisions.Table}
+		exclude = append([]string{revisions.Table}, exclude...)
 	}
 	live, err := conn.Driver.InspectSchema(cmd.Context(), name, &schema.InspectOptions{Exclude: exclude})
 	if err != nil {
@@ -94,7 +94,7 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 				}
 				sdir = "" // no Ent schemas here: compare with the migrations only
 			}
-			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Files: files, Env: env, SchemaDir: sdir})
+			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Files: files, Env: env, SchemaDir: sdir, Exclude: in.exclude})
 			if err != nil {
 				return err
 			}
@@ -130,7 +130,7 @@ func newInspectCmd(g *globals) *cobra.Command {
 			}
 			defer conn.Close()
 			u := t.urlFor(in)
-			live, err := inspectLive(cmd, conn, u, revSchema)
+			live, err := inspectLive(cmd, conn, u, revSchema, in.exclude)
 			if err != nil {
 				return err
 			}

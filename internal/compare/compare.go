@@ -14,6 +14,7 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
 
+	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/report"
@@ -53,15 +54,33 @@ type Sides struct {
 	RemedyExtra   string
 	RemedyDiffers string
 	CodePrefix    string // replaces "ENT" in codes, e.g. "DR" for drift
+	// ExtraRemedy, when set, words the remedy for one extra object, so
+	// that it can show the exclude pattern that accepts exactly it;
+	// RemedyExtra is then the wording for an object no pattern names.
+	ExtraRemedy func(report.ObjectRef) string
 }
 
-// EntVsMigrations is the gate's comparison.
+// EntVsMigrations is the gate's comparison. An object only the migrations
+// have is usually a leftover (Ent's own migrate never drops what a schema
+// stops declaring), so its remedy names the ways out: model it, accept it
+// with an exclude pattern, or drop it with a migration checked by hand.
 var EntVsMigrations = Sides{
 	Want: "ent/schema", Have: "the migrations",
 	Declares: "ent/schema declares it", Lacks: "no migration creates it", Undeclared: "ent/schema does not declare it",
 	RemedyMissing: "run `schemactl migrate diff <name>` to write the migration",
-	RemedyExtra:   "declare it in ent/schema, or run `schemactl migrate diff <name>` to drop it",
+	RemedyExtra:   "declare it in ent/schema; or accept it with an `exclude` pattern in the env block of atlas.hcl (read with `--env`); or drop it with " + dropByHand,
 	RemedyDiffers: "run `schemactl migrate diff <name>`, or change ent/schema to match the migrations",
+	ExtraRemedy: func(ref report.ObjectRef) string {
+		return "declare it in ent/schema; or " + accept(ref) + "; or drop it with " + dropByHand
+	},
+}
+
+const dropByHand = "a migration you check by hand (`schemactl migrate diff <name>`, then review the DROP it writes)"
+
+// accept words how to keep an object as it is: Atlas's exclude pattern for
+// exactly it, in the env block (schemactl reads atlas.hcl with --env).
+func accept(ref report.ObjectRef) string {
+	return "accept it: `" + exclude.HCL(exclude.Pattern(ref)) + "` in the env block of atlas.hcl (read with `--env`)"
 }
 
 // EntVsDatabase is the Ent schemas against a live database (drift with
@@ -72,8 +91,11 @@ var EntVsDatabase = Sides{
 	Declares: "ent/schema declares it", Lacks: "the database does not have it",
 	Undeclared:    "ent/schema does not declare it",
 	RemedyMissing: "run `schemactl migrate diff <name>`, then apply it",
-	RemedyExtra:   "declare it in ent/schema, or drop it with a migration",
+	RemedyExtra:   "declare it in ent/schema; or accept it with an `exclude` pattern in the env block of atlas.hcl (read with `--env`); or drop it with a migration",
 	RemedyDiffers: "run `schemactl migrate diff <name>`, or change ent/schema to match",
+	ExtraRemedy: func(ref report.ObjectRef) string {
+		return "declare it in ent/schema; or " + accept(ref) + "; or drop it with a migration"
+	},
 }
 
 // Result is one comparison: its findings, each naming its object by
@@ -297,7 +319,11 @@ func (a *analysis) extra(code string, cat report.Category, ref report.ObjectRef,
 			fix = &l
 		}
 	}
-	a.add(code, cat, ref, msg, fix, a.s.RemedyExtra)
+	remedy := a.s.RemedyExtra
+	if a.s.ExtraRemedy != nil && exclude.Pattern(ref) != "" {
+		remedy = a.s.ExtraRemedy(ref)
+	}
+	a.add(code, cat, ref, msg, fix, remedy)
 }
 
 func (a *analysis) locate(l report.Location, ok bool) *report.Location {

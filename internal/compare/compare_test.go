@@ -118,10 +118,15 @@ func ref(kind report.ObjectKind, t, name string) report.ObjectRef {
 
 const (
 	missingEnt  = "run `schemactl migrate diff <name>` to write the migration"
-	extraEnt    = "declare it in ent/schema, or run `schemactl migrate diff <name>` to drop it"
 	differsEnt  = "run `schemactl migrate diff <name>`, or change ent/schema to match the migrations"
 	declaredEnt = "ent/schema declares it, no migration creates it"
 )
+
+// extraEnt is the gate's remedy for an object only the migrations have,
+// accepted by pattern.
+func extraEnt(pattern string) string {
+	return "declare it in ent/schema; or accept it: `exclude = [\"" + pattern + "\"]` in the env block of atlas.hcl (read with `--env`); or drop it with a migration you check by hand (`schemactl migrate diff <name>`, then review the DROP it writes)"
+}
 
 // Each kind of change the engine classifies, in both directions: Have is
 // the replayed migrations, Want the Ent schemas (the gate's sides). The
@@ -157,7 +162,7 @@ func TestGateFindings(t *testing.T) {
 			findings: []report.Finding{{
 				Code: "ENT102", Category: report.Table, Object: `table "legacy"`, Ref: ref(report.KindTable, "legacy", ""),
 				Message: `table "legacy" exists in the migrations, but ent/schema does not declare it`,
-				Fix:     inMigration, Remedy: extraEnt,
+				Fix:     inMigration, Remedy: extraEnt(`legacy`),
 			}},
 		},
 		{
@@ -175,7 +180,7 @@ func TestGateFindings(t *testing.T) {
 			findings: []report.Finding{{
 				Code: "ENT115", Category: report.Column, Object: `column "users"."fax"`, Ref: ref(report.KindColumn, "users", "fax"),
 				Message: `column "users"."fax" exists in the migrations, but ent/schema does not declare it`,
-				Fix:     inMigration, Remedy: extraEnt,
+				Fix:     inMigration, Remedy: extraEnt(`users.fax`),
 			}},
 		},
 		{
@@ -242,7 +247,7 @@ func TestGateFindings(t *testing.T) {
 			findings: []report.Finding{{
 				Code: "ENT123", Category: report.Enum, Object: `enum type "oldkind"`, Ref: report.ObjectRef{Kind: report.KindEnumType, Schema: "public", Name: "oldkind"},
 				Message: `enum type "oldkind" exists in the migrations, but ent/schema does not declare it`,
-				Fix:     inMigration, Remedy: extraEnt,
+				Fix:     inMigration, Remedy: extraEnt(`oldkind`),
 			}},
 		},
 		{
@@ -279,7 +284,7 @@ func TestGateFindings(t *testing.T) {
 			findings: []report.Finding{{
 				Code: "ENT133", Category: report.ForeignKey, Object: `foreign key "posts_users_posts" on "posts"`, Ref: ref(report.KindForeignKey, "posts", "posts_users_posts"),
 				Message: `foreign key "posts_users_posts" on "posts" (user_id) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE CASCADE exists in the migrations, but ent/schema does not declare it`,
-				Fix:     inMigration, Remedy: extraEnt,
+				Fix:     inMigration, Remedy: extraEnt(`posts.posts_users_posts[type=fk]`),
 			}},
 		},
 		{
@@ -327,7 +332,7 @@ func TestGateFindings(t *testing.T) {
 			findings: []report.Finding{{
 				Code: "ENT143", Category: report.Index, Object: `index "posts_title" on "posts"`, Ref: ref(report.KindIndex, "posts", "posts_title"),
 				Message: `index "posts_title" on "posts" (title DESC) exists in the migrations, but ent/schema does not declare it`,
-				Fix:     inMigration, Remedy: extraEnt,
+				Fix:     inMigration, Remedy: extraEnt(`posts.posts_title[type=index]`),
 			}},
 		},
 		{
@@ -357,7 +362,7 @@ func TestGateFindings(t *testing.T) {
 			findings: []report.Finding{{
 				Code: "ENT154", Category: report.Constraint, Object: `check "posts_title_not_empty" on "posts"`, Ref: ref(report.KindCheck, "posts", "posts_title_not_empty"),
 				Message: `check "posts_title_not_empty" on "posts" CHECK ((title)::text <> ''::text) exists in the migrations, but ent/schema does not declare it`,
-				Fix:     inMigration, Remedy: extraEnt,
+				Fix:     inMigration, Remedy: extraEnt(`posts.posts_title_not_empty[type=check]`),
 			}},
 		},
 		{
@@ -447,7 +452,7 @@ func TestDriftSides(t *testing.T) {
 		{
 			Code: "ENT115", Category: report.Column, Object: `column "users"."fax"`, Ref: ref(report.KindColumn, "users", "fax"),
 			Message: `column "users"."fax" exists in the database, but ent/schema does not declare it`,
-			Remedy:  compare.EntVsDatabase.RemedyExtra,
+			Remedy:  "declare it in ent/schema; or accept it: `exclude = [\"users.fax\"]` in the env block of atlas.hcl (read with `--env`); or drop it with a migration",
 		},
 		{
 			Code: "ENT132", Category: report.ForeignKey, Object: `foreign key "posts_users_posts" on "posts"`, Ref: ref(report.KindForeignKey, "posts", "posts_users_posts"),

@@ -77,7 +77,7 @@ CREATE INDEX users_live ON users (status);
 		{
 			Code: "ENT115", Category: report.Column, Object: `column "users"."fax"`, Ref: ref(report.KindColumn, "users", "fax"),
 			Message: `column "users"."fax" exists in the migrations, but ent/schema does not declare it`,
-			Fix:     inMigration, Remedy: extraEnt,
+			Fix:     inMigration, Remedy: extraEnt(`users.fax`),
 		},
 		{
 			Code: "ENT122", Category: report.Enum, Object: `enum type "userstatus"`, Ref: report.ObjectRef{Kind: report.KindEnumType, Schema: "public", Name: "userstatus"},

@@ -37,9 +37,12 @@ type Env struct {
 	URL  string // target database URL
 	Dir  string // migration directory URL, e.g. file://migrations
 	Lint Lint   // the env's lint block, over the file's top-level one
+	// Exclude are the env's exclude patterns, Atlas's globs of the objects
+	// every comparison leaves out (see internal/exclude).
+	Exclude []string
 	// At says where each attribute set above is in the file ("src", "dev",
-	// "url" and "dir" -> "atlas.hcl:4,5-30"), so that a message about its
-	// value points there rather than at a flag.
+	// "url", "dir" and "exclude" -> "atlas.hcl:4,5-30"), so that a message
+	// about its value points there rather than at a flag.
 	At map[string]string
 }
 
@@ -198,7 +201,7 @@ func (f *File) Env(name string) (*Env, error) {
 }
 
 var envSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "name"}, {Name: "src"}, {Name: "dev"}, {Name: "url"}},
+	Attributes: []hcl.AttributeSchema{{Name: "name"}, {Name: "src"}, {Name: "dev"}, {Name: "url"}, {Name: "exclude"}},
 	Blocks:     []hcl.BlockHeaderSchema{{Type: "migration"}, {Type: "lint"}},
 }
 
@@ -222,6 +225,12 @@ func decodeEnv(name string, b *hcl.Block, ctx *hcl.EvalContext) (*Env, error) {
 		if a := c.Attributes[attr]; a != nil {
 			e.At[attr] = a.Range.String()
 		}
+	}
+	if a := c.Attributes["exclude"]; a != nil {
+		if err := stringsAttr(a, ctx, &e.Exclude); err != nil {
+			return nil, err
+		}
+		e.At["exclude"] = a.Range.String()
 	}
 	for _, b := range c.Blocks {
 		if b.Type == "lint" {
@@ -267,6 +276,27 @@ func stringAttr(a *hcl.Attribute, ctx *hcl.EvalContext, dst *string) error {
 		*dst = first.AsString()
 	default:
 		return fmt.Errorf("%s: %s must be a string", a.Range, a.Name)
+	}
+	return nil
+}
+
+// stringsAttr evaluates a list of strings, as Atlas's []string attributes.
+func stringsAttr(a *hcl.Attribute, ctx *hcl.EvalContext, dst *[]string) error {
+	v, diags := a.Expr.Value(ctx)
+	if diags.HasErrors() {
+		return diagError(diags)
+	}
+	if v.IsNull() {
+		return nil
+	}
+	if !v.Type().IsListType() && !v.Type().IsTupleType() && !v.Type().IsSetType() {
+		return fmt.Errorf("%s: %s must be a list of strings", a.Range, a.Name)
+	}
+	for _, el := range v.AsValueSlice() {
+		if el.IsNull() || el.Type() != cty.String {
+			return fmt.Errorf("%s: %s must be a list of strings", a.Range, a.Name)
+		}
+		*dst = append(*dst, el.AsString())
 	}
 	return nil
 }

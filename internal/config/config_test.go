@@ -44,8 +44,9 @@ lint {
 	e, err := f.Env("local")
 	require.NoError(t, err)
 	require.Equal(t, &Env{Name: "local", Src: "ent://ent/schema", Dev: "postgres://u:p@h/dev", URL: "postgres://u@h/prod", Dir: "file://migrations",
-		Lint: Lint{Errors: map[string]bool{"destructive": true}},
-		At:   map[string]string{"src": p + ":7,3-27", "dev": p + ":8,3-26", "url": p + ":9,3-30", "dir": p + ":11,5-21"}}, e)
+		Lint:    Lint{Errors: map[string]bool{"destructive": true}},
+		Exclude: []string{"atlas_schema_revisions"},
+		At:      map[string]string{"src": p + ":7,3-27", "dev": p + ":8,3-26", "url": p + ":9,3-30", "dir": p + ":11,5-21", "exclude": p + ":14,3-39"}}, e)
 	f, err = Load(p, Options{Env: "list"})
 	require.NoError(t, err)
 	e, err = f.Env("list")
@@ -128,6 +129,8 @@ func TestLoadErrors(t *testing.T) {
 		"dynamic duplicate": {"env {\n  name = atlas.env\n}\nenv {\n  name = atlas.env\n}\n", `atlas.hcl:4,1-4: env "x" is declared twice (also at`},
 		"no default":        {"variable \"v\" {\n  type = string\n}\n", `variable "v" has no default`},
 		"two labels":        {"env \"x\" \"y\" {\n}\n", "atlas.hcl:1,"},
+		"exclude string":    {"env \"x\" {\n  exclude = \"users.fax\"\n}\n", "atlas.hcl:2,3-24: exclude must be a list of strings"},
+		"exclude numbers":   {"env \"x\" {\n  exclude = [\"a\", 3]\n}\n", "atlas.hcl:2,3-21: exclude must be a list of strings"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Load(write(t, tt.body), Options{Env: "x"})

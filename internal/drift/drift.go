@@ -41,6 +41,9 @@ type Options struct {
 	Env             *states.Env    // where to replay the applied files
 	// SchemaDir, when set, is the Ent schema package to compare with too.
 	SchemaDir string
+	// Exclude are atlas.hcl's exclude patterns, left out of the target as
+	// Atlas's inspection leaves them out (Env leaves them out of the rest).
+	Exclude []string
 }
 
 // Run compares the target with the replay of the files it recorded as
@@ -53,9 +56,9 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	}
 	files := o.Files
 	applied := appliedFiles(files, revs)
-	var exclude []string
+	exclude := o.Exclude
 	if o.RevisionsSchema == o.Schema {
-		exclude = []string{revisions.Table}
+		exclude = append([]string{revisions.Table}, exclude...)
 	}
 	live, err := o.Target.Driver.InspectSchema(ctx, o.Schema, &schema.InspectOptions{Exclude: exclude})
 	if err != nil {

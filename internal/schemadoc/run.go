@@ -31,6 +31,7 @@ type AuditOptions struct {
 	Schema          string     // the target's schema, e.g. public
 	RevisionsSchema string     // where the target's revisions table lives, left out when it is Schema
 	TargetName      string     // how the report names the target, password redacted: "the database at postgres://…"
+	Exclude         []string   // atlas.hcl's exclude patterns, left out of the target (Env leaves them out of the rest)
 }
 
 // Audited is an audit: the document and the comparison it shows.
@@ -64,9 +65,9 @@ func RunAudit(ctx context.Context, o AuditOptions) (*Audited, error) {
 }
 
 func auditLive(ctx context.Context, o AuditOptions) (*Audited, error) {
-	var exclude []string
+	exclude := o.Exclude
 	if o.RevisionsSchema == o.Schema {
-		exclude = []string{revisions.Table}
+		exclude = append([]string{revisions.Table}, exclude...)
 	}
 	live, err := o.Target.Driver.InspectSchema(ctx, o.Schema, &schema.InspectOptions{Exclude: exclude})
 	if err != nil {

@@ -24,6 +24,10 @@ type Options struct {
 	// this long, as storing costs about 0.1 s (DefaultStoreAfter; zero
 	// stores every new state).
 	StoreAfter time.Duration
+	// Exclude are atlas.hcl's exclude patterns (see internal/exclude): what
+	// they match is left out of every state the Env returns for comparing,
+	// the desired one and the replayed one alike.
+	Exclude []string
 }
 
 // DefaultStoreAfter keeps a new migration file or two from costing a
@@ -45,6 +49,8 @@ type Env struct {
 	prefix hashedFiles        // Options.Prefix
 	warn   error              // why the cache was not used
 
+	exclude []string // Options.Exclude
+
 	mu      sync.Mutex
 	held    state  // what the cluster's ReplayDB holds now
 	taken   bool   // ReplayDB was handed out to be used in place
@@ -57,7 +63,7 @@ type Env struct {
 // server; a cache that cannot be read is a warning (see Close), never an
 // error.
 func Open(ctx context.Context, o Options) (*Env, error) {
-	e := &Env{ctx: ctx, after: o.StoreAfter, prefix: hashed(o.Prefix), ready: make(chan struct{})}
+	e := &Env{ctx: ctx, after: o.StoreAfter, exclude: o.Exclude, prefix: hashed(o.Prefix), ready: make(chan struct{})}
 	if o.DevURL != "" {
 		e.start(ctx, o)
 		if e.startErr != nil {

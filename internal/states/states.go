@@ -17,6 +17,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/devdb"
+	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/killpoint"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/replay"
@@ -49,7 +50,10 @@ func (e *Env) Current(ctx context.Context, files []migrate.File) (*schema.Schema
 
 // CurrentSplit replays files on a clean database and returns the schema
 // after the first k of them (what later files run against) and after all.
-// The database is inspected at most twice, never per statement.
+// The database is inspected at most twice, never per statement. The
+// exclude patterns apply to the schema after all files, the one compared;
+// the one after k is what the database holds, for judging the later files
+// (with k equal to len(files) the two are the same schema).
 func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (before, current *schema.Schema, conn *pgdb.Conn, err error) {
 	f := hashed(files)
 	db, conn, cost, err := e.build(ctx, f, k)
@@ -82,6 +86,9 @@ func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (be
 		if current, err = conn.Inspect(ctx); err != nil {
 			return fail(err)
 		}
+	}
+	if err := exclude.Schema(current, e.exclude); err != nil {
+		return fail(err)
 	}
 	if err := db.Release(ctx); err != nil {
 		conn.Close()
@@ -201,7 +208,8 @@ func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, f hashed
 }
 
 // Normalised is the desired schema of the loaded Ent graph g, inspected
-// from a database its script built (now, or in the cached cluster).
+// from a database its script built (now, or in the cached cluster),
+// without what the exclude patterns match.
 func (e *Env) Normalised(ctx context.Context, g *gen.Graph) (*schema.Schema, error) {
 	pool, err := e.Pool(ctx)
 	if err != nil {
@@ -212,7 +220,10 @@ func (e *Env) Normalised(ctx context.Context, g *gen.Graph) (*schema.Schema, err
 		if err == nil && ddl.Key() == e.entry.Desired {
 			s, err := conn.Inspect(ctx)
 			conn.Close()
-			return s, err
+			if err != nil {
+				return nil, err
+			}
+			return s, exclude.Schema(s, e.exclude)
 		}
 		conn.Close()
 	}
@@ -240,7 +251,10 @@ func (e *Env) Normalised(ctx context.Context, g *gen.Graph) (*schema.Schema, err
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
 	e.offerDesired(db, ddl.Key(), cost)
-	return s, db.Release(ctx)
+	if err := db.Release(ctx); err != nil {
+		return nil, err
+	}
+	return s, exclude.Schema(s, e.exclude)
 }
 
 func plan(ctx context.Context, g *gen.Graph, conn *pgdb.Conn) (desired.DDL, error) {
