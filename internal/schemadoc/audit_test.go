@@ -24,7 +24,7 @@ func audit(t *testing.T, have, want *schema.Schema) string {
 	res, err := compare.Schemas(postgres.DefaultDiff, have, want, compare.EntVsMigrations, nil, nil)
 	require.NoError(t, err)
 	g := &gen.Graph{Nodes: []*gen.Type{{Name: "User"}, {Name: "Post"}}}
-	return string(Audit(Input{Graph: g, Desired: want, Result: res, Against: AgainstMigrations}))
+	return string(Audit(Input{Graph: g, Desired: schema.NewRealm(want), Result: res, Against: AgainstMigrations}))
 }
 
 // A finding on a column makes its table not in sync; the finding shows on

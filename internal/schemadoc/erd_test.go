@@ -30,7 +30,7 @@ func TestERDCardinality(t *testing.T) {
 	profile.AddForeignKeys(schema.NewForeignKey("profiles_account").AddColumns(one).SetRefTable(parent).AddRefColumns(parent.Columns[0]))
 
 	s := schema.New("public").AddTables(parent, child, profile)
-	doc := string(ERD(s, "ent/schema"))
+	doc := string(ERD(schema.NewRealm(s), "ent/schema"))
 	for _, want := range []string{
 		"    accounts {\n        bigint id PK\n    }\n",
 		"        bigint account_id FK\n        mood mood \"enum\"\n",
