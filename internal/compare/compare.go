@@ -24,7 +24,7 @@ import (
 // schemas.
 type Locator interface {
 	Table(table string) (report.Location, bool)
-	View(view string) (report.Location, bool) // the ent.View, at its entsql.ViewFor/ViewAs when found
+	View(view string) (report.Location, bool) // the ent.View, at its entsql.ViewFor or entsql.View when found
 	Column(table, column string) (report.Location, bool)
 	Index(table string, columns []string, unique bool) (report.Location, bool)
 	ForeignKey(table string, columns []string) (report.Location, bool)
@@ -158,7 +158,7 @@ func Changes(changes []schema.Change, s Sides, loc Locator, mentions Mentions) *
 		case *schema.ModifyView:
 			ref := ViewRef(c.To)
 			a.add("ENT172", report.View, ref,
-				fmt.Sprintf("%s differs: %s define it as %s; %s as %s", ref, a.s.Have, oneLine(c.From.Def), a.s.Want, oneLine(c.To.Def)),
+				fmt.Sprintf("%s differs: in %s it is %s; in %s it is %s", ref, a.s.Have, oneLine(c.From.Def), a.s.Want, oneLine(c.To.Def)),
 				a.locateOr(c.To.Name)(loc.View(c.To.Name)), a.s.RemedyDiffers)
 		case *schema.DropView:
 			ref := ViewRef(c.V)

@@ -23,7 +23,7 @@ var ErrEnumConflict = errors.New("enum type declared with different values")
 
 // Schema converts the graph to Atlas schemas: public (pgdb.Schema), and any
 // other that an entsql.Schema annotation names, with the views (ent.View
-// with entsql.ViewFor/ViewAs) among them. Ent's StateReader needs a live
+// with entsql.ViewFor or entsql.View) among them. Ent's StateReader needs a live
 // connection only to read the server version.
 //
 // Ent maps enum fields to varchar on PostgreSQL and has no notion of enum
@@ -135,7 +135,7 @@ func fieldName(n *gen.Type, table, column string) string {
 
 // AddExternalViews marks, in r (the inspected desired state), the views g
 // declares without a PostgreSQL definition (an ent.View without
-// entsql.ViewFor or ViewAs): Ent leaves creating them to another tool, so
+// entsql.ViewFor or entsql.View): Ent leaves creating them to another tool, so
 // the comparison and the planner leave them alone (pgdb.External).
 func AddExternalViews(g *gen.Graph, r *schema.Realm) {
 	for _, n := range g.Nodes {

@@ -77,7 +77,7 @@ func (l *Locator) Table(table string) (report.Location, bool) {
 	return l.at(file, line, elem), true
 }
 
-// View locates an ent.View: the entsql.ViewFor or entsql.ViewAs annotation
+// View locates an ent.View: the entsql.ViewFor or entsql.View annotation
 // that defines it, else the schema type.
 func (l *Locator) View(view string) (report.Location, bool) {
 	n := l.nodes[view]
@@ -86,7 +86,7 @@ func (l *Locator) View(view string) (report.Location, bool) {
 	}
 	elem := "view " + strconv.Quote(n.Name)
 	for _, c := range l.src.chains(n.Name, "Annotations", entsqlPkg) {
-		if name := c.links[0].name; name == "ViewFor" || name == "ViewAs" {
+		if name := c.links[0].name; name == "ViewFor" || name == "View" {
 			return l.pos(c.pos, elem+" (entsql."+name+")"), true
 		}
 	}

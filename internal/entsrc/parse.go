@@ -18,7 +18,7 @@ const (
 	fieldPkg = "entgo.io/ent/schema/field"
 	edgePkg  = "entgo.io/ent/schema/edge"
 	indexPkg = "entgo.io/ent/schema/index"
-	// entsqlPkg holds ViewFor and ViewAs, a view's definition.
+	// entsqlPkg holds ViewFor and View, the annotations that define a view.
 	entsqlPkg = "entgo.io/ent/dialect/entsql"
 )
 

@@ -71,7 +71,6 @@ func (c *Conn) InspectScope(ctx context.Context, scope Scope) (*schema.Realm, er
 			s.Tables = slices.DeleteFunc(s.Tables, func(t *schema.Table) bool { return t.Name == x.Name })
 		}
 	}
-	link(r)
 	return r, nil
 }
 
@@ -197,34 +196,4 @@ func Qualified(s *schema.Schema, name string) string {
 		return name
 	}
 	return s.Name + "." + name
-}
-
-// link points every foreign key at the table it references in r: Atlas
-// leaves a placeholder for a table of another schema when it reads one
-// schema at a time, and the planner and the comparison need the real one.
-func link(r *schema.Realm) {
-	for _, s := range r.Schemas {
-		for _, t := range s.Tables {
-			t.Schema = s
-			for _, fk := range t.ForeignKeys {
-				if fk.RefTable == nil || fk.RefTable.Schema == nil {
-					continue
-				}
-				rs, ok := r.Schema(fk.RefTable.Schema.Name)
-				if !ok {
-					continue
-				}
-				ref, ok := rs.Table(fk.RefTable.Name)
-				if !ok || ref == fk.RefTable {
-					continue
-				}
-				fk.RefTable = ref
-				for i, c := range fk.RefColumns {
-					if rc, ok := ref.Column(c.Name); ok {
-						fk.RefColumns[i] = rc
-					}
-				}
-			}
-		}
-	}
 }

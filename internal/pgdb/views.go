@@ -11,7 +11,7 @@ import (
 
 // Atlas's open-source PostgreSQL driver does not inspect views (its
 // inspectViews is a stub), so they are read here from the catalogs: plain
-// views only, as Ent declares them (ent.View with entsql.ViewFor/ViewAs).
+// views only, as Ent declares them (ent.View with entsql.ViewFor or entsql.View).
 // Materialized views are left out: Ent cannot declare one, so every one
 // would be reported extra and dropped by `migrate diff`.
 //
@@ -155,7 +155,7 @@ func object(r *schema.Realm, rel TableName) schema.Object {
 }
 
 // External marks a view that Ent declares without a definition (an
-// ent.View with no entsql.ViewFor or ViewAs): created outside Ent's
+// ent.View with no entsql.ViewFor or entsql.View): created outside Ent's
 // migrations, so neither compared nor planned (see DiffRealms).
 type External struct{ schema.Attr }
 

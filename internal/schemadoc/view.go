@@ -25,7 +25,7 @@ func (a *auditor) view(b *bytes.Buffer, viewName string) {
 		fmt.Fprintf(b, "View `%s`: not in the normalised schema.\n\n", viewName)
 		return
 	case pgdb.IsExternal(v):
-		fmt.Fprintf(b, "View `%s`: defined outside Ent (no entsql.ViewFor or entsql.ViewAs): not compared.\n\n", name(v.Schema, v.Name))
+		fmt.Fprintf(b, "View `%s`: defined outside Ent (no entsql.ViewFor or entsql.View): not compared.\n\n", name(v.Schema, v.Name))
 		return
 	}
 	fmt.Fprintf(b, "View `%s`: %s.\n\n", name(v.Schema, v.Name), a.state(compare.ViewRef(v)))
