@@ -43,8 +43,8 @@ func Audit(in Input) []byte {
 	slices.SortFunc(nodes, func(x, y *gen.Type) int { return strings.Compare(x.Name, y.Name) })
 	for _, n := range nodes {
 		fmt.Fprintf(&b, "## %s\n\n", n.Name)
-		if n.IsView() {
-			a.view(&b, n.Table())
+		if v := a.lookupView(n.Table()); v != nil || n.IsView() {
+			a.view(&b, n.Table(), v)
 			continue
 		}
 		t := a.lookup(n.Table())

@@ -44,3 +44,12 @@ func TestERDCardinality(t *testing.T) {
 	require.True(t, strings.HasPrefix(doc, "# Data model\n"))
 	require.True(t, strings.HasSuffix(doc, "```\n"))
 }
+
+// A table outside public is drawn under its qualified name, quoted, in its
+// block and in its relationships; public's stay bare.
+func TestERDSchemas(t *testing.T) {
+	doc := string(ERD(realmFixture(), "ent/schema"))
+	require.Contains(t, doc, "    \"history.order_log\" {\n        bigint user_id FK\n    }\n")
+	require.Contains(t, doc, "    users {\n        bigint id PK\n    }\n")
+	require.Contains(t, doc, `    users ||--o{ "history.order_log" : "user_id"`)
+}

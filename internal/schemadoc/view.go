@@ -10,16 +10,20 @@ import (
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
 
-// view renders the section of an Ent view (ent.View): its state, its
-// columns and its definition as PostgreSQL normalised it.
-func (a *auditor) view(b *bytes.Buffer, viewName string) {
-	var v *schema.View
+// lookupView finds a view by name in any schema.
+func (a *auditor) lookupView(name string) *schema.View {
 	for _, s := range a.in.Desired.Schemas {
-		if x, ok := s.View(viewName); ok {
-			v = x
-			break
+		if v, ok := s.View(name); ok {
+			return v
 		}
 	}
+	return nil
+}
+
+// view renders the section of an Ent view (ent.View), v in the normalised
+// schema (nil when it is not there): its state, its columns and its
+// definition as PostgreSQL normalised it.
+func (a *auditor) view(b *bytes.Buffer, viewName string, v *schema.View) {
 	switch {
 	case v == nil:
 		fmt.Fprintf(b, "View `%s`: not in the normalised schema.\n\n", viewName)
