@@ -90,3 +90,15 @@ func TestRealmSchemaOnlyInTheMigrations(t *testing.T) {
 	require.Len(t, res.Findings, 1)
 	require.Equal(t, `table "archive"."orders" exists in the migrations, but ent/schema does not declare it`, res.Findings[0].Message)
 }
+
+// A foreign key into another schema names the table it references with
+// that schema.
+func TestRealmForeignKeyAcrossSchemas(t *testing.T) {
+	const tables = "CREATE SCHEMA history; CREATE TABLE history.log (id bigint PRIMARY KEY); CREATE TABLE orders (id bigint PRIMARY KEY, log_id bigint);"
+	want, conn := inspected(t, tables+"ALTER TABLE orders ADD CONSTRAINT orders_log FOREIGN KEY (log_id) REFERENCES history.log (id);")
+	have, _ := inspected(t, tables)
+	res, err := compare.Realms(conn.Driver, have, want, compare.EntVsMigrations, locator{}, mentions)
+	require.NoError(t, err)
+	require.Len(t, res.Findings, 1)
+	require.Equal(t, `foreign key "orders_log" on "orders" (log_id) REFERENCES history.log (id) ON UPDATE NO ACTION ON DELETE NO ACTION is missing: `+declaredEnt, res.Findings[0].Message)
+}
