@@ -150,3 +150,11 @@ func TestPlanRestoresNames(t *testing.T) {
 	require.Equal(t, `CREATE TABLE "t" ("id" integer NOT NULL)`, p.Changes[0].Cmd)
 	require.Equal(t, Schema, r.Schemas[0].Name)
 }
+
+// A directory that dropped public gets it back: CREATE SCHEMA needs its
+// name there.
+func TestPlanRecreatesPublic(t *testing.T) {
+	stmts := migrateTo(t, "DROP SCHEMA public CASCADE;", "CREATE TABLE t (id int);")
+	require.Equal(t, []string{`CREATE SCHEMA IF NOT EXISTS "public"`, `COMMENT ON SCHEMA "public" IS 'standard public schema'`,
+		`CREATE TABLE "public"."t" ("id" integer NULL)`}, stmts)
+}
