@@ -79,6 +79,7 @@ func TestScripts(t *testing.T) {
 			"holdlock":  cmdHoldLock,
 			"sumof":     cmdSumOf,
 			"cached":    cmdCached,
+			"fixture":   cmdFixture(root),
 		},
 	})
 }
@@ -171,6 +172,33 @@ func writeModule(root, dir string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
+}
+
+// cmdFixture: fixture NAME replaces the Ent schemas $WORK/ent with those of
+// testdata/fixture-NAME (a module of the same shape).
+func cmdFixture(root string) func(*testscript.TestScript, bool, []string) {
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 1 {
+			ts.Fatalf("usage: fixture NAME")
+		}
+		src := filepath.Join(root, "testdata", "fixture-"+args[0])
+		ts.Check(os.RemoveAll(ts.MkAbs("ent")))
+		ts.Check(filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(src, p)
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			dst := ts.MkAbs(rel)
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(dst, b, 0o644)
+		}))
+	}
 }
 
 // cmdDevDB: devdb VAR [nonempty] creates a fresh database on the shared

@@ -20,9 +20,12 @@ import (
 	"github.com/ledgerforge/schemactl/internal/report"
 )
 
-// Locator says where in ent/schema an element is declared.
+// Locator says where in ent/schema an element is declared. Tables and
+// views are named without their schema: Ent refuses one name in two
+// schemas.
 type Locator interface {
 	Table(table string) (report.Location, bool)
+	View(view string) (report.Location, bool) // the ent.View, at its entsql.ViewFor or entsql.View when found
 	Column(table, column string) (report.Location, bool)
 	Index(table string, columns []string, unique bool) (report.Location, bool)
 	ForeignKey(table string, columns []string) (report.Location, bool)
@@ -132,8 +135,18 @@ func (r *Result) Within(schemaName, table string) []report.Finding {
 	return out
 }
 
-// Schemas diffs have against want with d (a driver's differ, e.g.
-// postgres.DefaultDiff or a pgdb.Conn's Driver) and classifies the changes.
+// Realms diffs have against want, every schema of them (pgdb.DiffRealms),
+// with d (a driver's differ, e.g. postgres.DefaultDiff or a pgdb.Conn's
+// Driver) and classifies the changes.
+func Realms(d schema.Differ, have, want *schema.Realm, s Sides, loc Locator, mentions Mentions) (*Result, error) {
+	changes, err := pgdb.DiffRealms(d, have, want)
+	if err != nil {
+		return nil, fmt.Errorf("compare: diff %s with %s: %w", s.Have, s.Want, err)
+	}
+	return Changes(changes, s, loc, mentions), nil
+}
+
+// Schemas diffs two schemas of the same name as Realms does.
 func Schemas(d schema.Differ, have, want *schema.Schema, s Sides, loc Locator, mentions Mentions) (*Result, error) {
 	changes, err := pgdb.Diff(d, have, want)
 	if err != nil {
@@ -161,6 +174,20 @@ func Changes(changes []schema.Change, s Sides, loc Locator, mentions Mentions) *
 			a.extra("ENT102", report.Table, ref, a.extraMsg(ref.String()), c.T.Name)
 		case *schema.ModifyTable:
 			a.table(c)
+		case *schema.AddView:
+			ref := ViewRef(c.V)
+			a.missing("ENT171", report.View, ref, a.missingMsg(ref.String()), a.locateOr(c.V.Name)(loc.View(c.V.Name)))
+		case *schema.ModifyView:
+			ref := ViewRef(c.To)
+			a.add("ENT172", report.View, ref,
+				fmt.Sprintf("%s differs: in %s it is %s; in %s it is %s", ref, a.s.Have, oneLine(c.From.Def), a.s.Want, oneLine(c.To.Def)),
+				a.locateOr(c.To.Name)(loc.View(c.To.Name)), a.s.RemedyDiffers)
+		case *schema.DropView:
+			ref := ViewRef(c.V)
+			a.extra("ENT173", report.View, ref, a.extraMsg(ref.String()), c.V.Name)
+		case *schema.AddSchema:
+			// Nothing to report: what the schema holds is reported, each
+			// object as missing.
 		case *schema.AddObject:
 			if e, ok := c.O.(*schema.EnumType); ok {
 				a.missing("ENT121", report.Enum, EnumRef(e),
@@ -238,13 +265,13 @@ func (a *analysis) table(mt *schema.ModifyTable) {
 				a.locateOr(c.To.Name)(a.loc.Check(t, c.To.Name)), a.s.RemedyDiffers)
 		case *schema.AddPrimaryKey, *schema.DropPrimaryKey, *schema.ModifyPrimaryKey:
 			a.add("ENT161", report.Constraint, ref(report.KindPrimaryKey, ""),
-				fmt.Sprintf("the primary key of table %q differs between %s and %s", t, a.s.Have, a.s.Want), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
+				fmt.Sprintf("the primary key of %s differs between %s and %s", tref, a.s.Have, a.s.Want), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
 		case *schema.ModifyAttr, *schema.AddAttr, *schema.DropAttr:
 			a.add("ENT103", report.Table, tref,
-				fmt.Sprintf("table %q differs in its attributes (%s)", t, attrName(c)), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
+				fmt.Sprintf("%s differs in its attributes (%s)", tref, attrName(c)), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
 		default:
 			a.add("ENT199", report.Table, tref,
-				fmt.Sprintf("table %q differs between %s and %s (%T)", t, a.s.Have, a.s.Want, c), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
+				fmt.Sprintf("%s differs between %s and %s (%T)", tref, a.s.Have, a.s.Want, c), a.locate(a.loc.Table(t)), a.s.RemedyDiffers)
 		}
 	}
 }
@@ -348,6 +375,7 @@ func (a *analysis) locateOr(ident string) func(report.Location, bool) *report.Lo
 type nowhere struct{}
 
 func (nowhere) Table(string) (report.Location, bool)                 { return report.Location{}, false }
+func (nowhere) View(string) (report.Location, bool)                  { return report.Location{}, false }
 func (nowhere) Column(_, _ string) (report.Location, bool)           { return report.Location{}, false }
 func (nowhere) Index(string, []string, bool) (report.Location, bool) { return report.Location{}, false }
 func (nowhere) ForeignKey(string, []string) (report.Location, bool)  { return report.Location{}, false }

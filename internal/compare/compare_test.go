@@ -78,6 +78,7 @@ func at(table, element string) (report.Location, bool) {
 }
 
 func (locator) Table(t string) (report.Location, bool) { return at(t, "schema") }
+func (locator) View(v string) (report.Location, bool)  { return at(v, "view") }
 func (locator) Column(t, c string) (report.Location, bool) {
 	return at(t, fmt.Sprintf("field %q", c))
 }

@@ -8,6 +8,7 @@ import (
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
+	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/report"
 )
 
@@ -20,6 +21,16 @@ func TableRef(t *schema.Table) report.ObjectRef {
 // check by name, or its primary key (name "").
 func Ref(t *schema.Table, kind report.ObjectKind, name string) report.ObjectRef {
 	return report.ObjectRef{Kind: kind, Schema: schemaName(t.Schema), Table: t.Name, Name: name}
+}
+
+// ViewRef identifies view v.
+func ViewRef(v *schema.View) report.ObjectRef {
+	return report.ObjectRef{Kind: report.KindView, Schema: schemaName(v.Schema), Name: v.Name}
+}
+
+// oneLine is a view definition on one line, as a message quotes it.
+func oneLine(def string) string {
+	return strings.Join(strings.Fields(strings.TrimSuffix(strings.TrimSpace(def), ";")), " ")
 }
 
 // EnumRef identifies an enum type.
@@ -129,7 +140,7 @@ func columnNames(cs []*schema.Column) []string {
 func fkShape(f *schema.ForeignKey) string {
 	ref := ""
 	if f.RefTable != nil {
-		ref = f.RefTable.Name
+		ref = pgdb.Qualified(f.RefTable.Schema, f.RefTable.Name)
 	}
 	return fmt.Sprintf("(%s) REFERENCES %s (%s) ON UPDATE %s ON DELETE %s", strings.Join(columnNames(f.Columns), ", "), ref,
 		strings.Join(columnNames(f.RefColumns), ", "), action(f.OnUpdate), action(f.OnDelete))

@@ -15,20 +15,28 @@ import (
 // DDL is the script that creates the desired schema on an empty database.
 type DDL []sqlscript.Stmt
 
-// Plan plans s as statements that create it on an empty database; conn
-// only gives the planner the server's version.
-func Plan(ctx context.Context, conn *pgdb.Conn, s *schema.Schema) (DDL, error) {
-	changes, err := conn.Driver.SchemaDiff(schema.New(s.Name), s)
+// Plan plans r as statements that create it on an empty database (which
+// has public already); conn only gives the planner the server's version.
+// The views come last, in the order Ent lists them.
+func Plan(ctx context.Context, conn *pgdb.Conn, r *schema.Realm) (DDL, error) {
+	empty := schema.NewRealm(schema.New(pgdb.Schema))
+	changes, err := conn.Driver.RealmDiff(empty, r)
 	if err != nil {
 		return nil, fmt.Errorf("desired: plan: %w", err)
 	}
-	plan, err := conn.Driver.PlanChanges(ctx, "desired", changes, pgdb.PlanOptions()...)
+	views, changes := pgdb.SplitViews(changes)
+	plan, err := pgdb.Plan(ctx, conn.Driver, "desired", changes, empty, r)
 	if err != nil {
 		return nil, fmt.Errorf("desired: plan: %w", err)
 	}
-	stmts := make(DDL, len(plan.Changes))
-	for i, c := range plan.Changes {
-		stmts[i] = sqlscript.Stmt{Text: c.Cmd, Line: i + 1}
+	stmts := make(DDL, 0, len(plan.Changes)+len(views))
+	for _, c := range plan.Changes {
+		stmts = append(stmts, sqlscript.Stmt{Text: c.Cmd, Line: len(stmts) + 1})
+	}
+	for _, c := range views {
+		if a, ok := c.(*schema.AddView); ok {
+			stmts = append(stmts, sqlscript.Stmt{Text: pgdb.CreateView(a.V), Line: len(stmts) + 1})
+		}
 	}
 	return stmts, nil
 }

@@ -21,16 +21,22 @@ import (
 // different values.
 var ErrEnumConflict = errors.New("enum type declared with different values")
 
-// Schema converts the graph to the Atlas schema pgdb.Schema. Ent's
-// StateReader needs a live connection only to read the server version.
+// Schema converts the graph to Atlas schemas: public (pgdb.Schema), and any
+// other that an entsql.Schema annotation names, with the views (ent.View
+// with entsql.ViewFor or entsql.View) among them. Ent's StateReader needs a live
+// connection only to read the server version.
 //
 // Ent maps enum fields to varchar on PostgreSQL and has no notion of enum
 // types; a field whose PostgreSQL SchemaType names a type, such as
 // field.Enum("status").SchemaType(map[string]string{"postgres": "userstatus"}),
 // becomes here a column of the native enum type with the field's values,
-// declared once per schema however many columns share it.
-func Schema(ctx context.Context, g *gen.Graph, conn *pgdb.Conn) (*schema.Schema, error) {
+// declared once however many columns share it, in public.
+func Schema(ctx context.Context, g *gen.Graph, conn *pgdb.Conn) (*schema.Realm, error) {
 	tables, err := g.Tables()
+	if err != nil {
+		return nil, fmt.Errorf("desired: %w", err)
+	}
+	views, err := g.Views()
 	if err != nil {
 		return nil, fmt.Errorf("desired: %w", err)
 	}
@@ -38,21 +44,35 @@ func Schema(ctx context.Context, g *gen.Graph, conn *pgdb.Conn) (*schema.Schema,
 	if err != nil {
 		return nil, fmt.Errorf("desired: %w", err)
 	}
-	realm, err := m.StateReader(tables...).ReadState(ctx)
+	realm, err := m.StateReader(append(tables, views...)...).ReadState(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("desired: convert ent schema: %w", err)
 	}
 	s := schema.New(pgdb.Schema)
+	out := schema.NewRealm(s)
 	for _, rs := range realm.Schemas {
+		to := s
 		if rs.Name != "" && rs.Name != pgdb.Schema {
-			return nil, fmt.Errorf("desired: table schema %q: only the %q schema is supported", rs.Name, pgdb.Schema)
+			to = schema.New(rs.Name)
+			out.AddSchemas(to)
 		}
-		s.AddTables(rs.Tables...)
+		to.AddTables(rs.Tables...)
+		to.AddViews(rs.Views...)
 	}
-	if err := nativeEnums(g, tables, s); err != nil {
+	if err := nativeEnums(g, tables, out, s); err != nil {
 		return nil, err
 	}
-	return s, nil
+	return out, nil
+}
+
+// table finds a table in any schema of r.
+func table(r *schema.Realm, name string) (*schema.Table, bool) {
+	for _, s := range r.Schemas {
+		if t, ok := s.Table(name); ok {
+			return t, true
+		}
+	}
+	return nil, false
 }
 
 // enumDecl remembers which field first declared an enum type.
@@ -61,7 +81,7 @@ type enumDecl struct {
 	field string
 }
 
-func nativeEnums(g *gen.Graph, tables []*entschema.Table, s *schema.Schema) error {
+func nativeEnums(g *gen.Graph, tables []*entschema.Table, r *schema.Realm, s *schema.Schema) error {
 	decls := map[string]*enumDecl{}
 	// Type.Table decodes annotations on every call: index the nodes once.
 	nodes := make(map[string]*gen.Type, len(g.Nodes))
@@ -69,7 +89,7 @@ func nativeEnums(g *gen.Graph, tables []*entschema.Table, s *schema.Schema) erro
 		nodes[n.Table()] = n
 	}
 	for _, et := range tables {
-		at, ok := s.Table(et.Name)
+		at, ok := table(r, et.Name)
 		if !ok {
 			continue
 		}
@@ -111,4 +131,25 @@ func fieldName(n *gen.Type, table, column string) string {
 		}
 	}
 	return n.Name + "." + column
+}
+
+// AddExternalViews marks, in r (the inspected desired state), the views g
+// declares without a PostgreSQL definition (an ent.View without
+// entsql.ViewFor or entsql.View): Ent leaves creating them to another tool, so
+// the comparison and the planner leave them alone (pgdb.External).
+func AddExternalViews(g *gen.Graph, r *schema.Realm) {
+	for _, n := range g.Nodes {
+		if !n.IsView() {
+			continue
+		}
+		ant := n.EntSQL()
+		if ant != nil && (ant.Skip || ant.ViewAs != "" || ant.ViewFor[dialect.Postgres] != "") {
+			continue
+		}
+		ns := ""
+		if ant != nil {
+			ns = ant.Schema
+		}
+		pgdb.AddExternalView(r, ns, n.Table())
+	}
 }

@@ -17,28 +17,35 @@ import (
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
 
-// Plan returns the files that migrate current to desired, named
-// <version>_<name>.sql after the existing files; none when in sync. Each file
-// applies in one transaction: when a change uses an enum value added in the
-// same diff (PostgreSQL refuses that inside the adding transaction), the
-// enum additions go first, in a file of their own.
-func Plan(ctx context.Context, drv migrate.Driver, current, desired *schema.Schema, name string, existing []migrate.File, now time.Time) ([]migdir.NewFile, error) {
+// Plan returns the files that migrate current to desired, every schema of
+// them, named <version>_<name>.sql after the existing files; none when in
+// sync. Each file applies in one transaction: when a change uses an enum
+// value added in the same diff (PostgreSQL refuses that inside the adding
+// transaction), the enum additions go first, in a file of their own.
+// Objects outside public are qualified, a new schema is created first, and
+// views, which Atlas's open-source planner does not plan, are dropped
+// before the other statements and created after them (pgdb.PlanViews).
+func Plan(ctx context.Context, drv migrate.Driver, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time) ([]migdir.NewFile, error) {
 	if err := checkEnums(current, desired); err != nil {
 		return nil, err
 	}
-	changes, err := pgdb.Diff(drv, current, desired)
+	changes, err := pgdb.DiffRealms(drv, current, desired)
 	if err != nil {
 		return nil, fmt.Errorf("diffplan: diff: %w", err)
 	}
 	if len(changes) == 0 {
 		return nil, nil
 	}
+	views, changes := pgdb.SplitViews(changes)
+	// Before the conversions leave the change set: they retype columns a
+	// view may read.
+	vp := pgdb.PlanViews(views, changes, current, desired)
 	conversions := convertToEnums(changes)
 	changes = slices.DeleteFunc(changes, func(c schema.Change) bool {
 		mt, ok := c.(*schema.ModifyTable)
 		return ok && len(mt.Changes) == 0
 	})
-	groups, err := split(ctx, drv, changes, conversions)
+	groups, err := split(ctx, drv, changes, conversions, current, desired)
 	if err != nil {
 		return nil, err
 	}
@@ -49,13 +56,13 @@ func Plan(ctx context.Context, drv migrate.Driver, current, desired *schema.Sche
 		if len(groups) > 1 && i == 0 {
 			n = strings.TrimPrefix(name+"_enum_values", "_")
 		}
-		plan, err := drv.PlanChanges(ctx, n, g, pgdb.PlanOptions()...)
+		plan, err := pgdb.Plan(ctx, drv, n, g, current, desired)
 		if err != nil {
 			return nil, fmt.Errorf("diffplan: plan: %w", err)
 		}
 		plan.Version = version
 		if i == len(groups)-1 {
-			plan.Changes = append(plan.Changes, conversions...)
+			plan.Changes = slices.Concat(vp.Drop, plan.Changes, conversions, vp.Create)
 		}
 		fs, err := migrate.DefaultFormatter.Format(plan)
 		if err != nil {
@@ -71,7 +78,7 @@ func Plan(ctx context.Context, drv migrate.Driver, current, desired *schema.Sche
 
 // split separates enum value additions from the rest when the rest uses one
 // of the added values (a default, a predicate or a CHECK).
-func split(ctx context.Context, drv migrate.Driver, changes []schema.Change, conversions []*migrate.Change) ([][]schema.Change, error) {
+func split(ctx context.Context, drv migrate.Driver, changes []schema.Change, conversions []*migrate.Change, realms ...*schema.Realm) ([][]schema.Change, error) {
 	added := addedValues(changes)
 	if len(added) == 0 {
 		return [][]schema.Change{changes}, nil
@@ -84,7 +91,7 @@ func split(ctx context.Context, drv migrate.Driver, changes []schema.Change, con
 			rest = append(rest, c)
 		}
 	}
-	plan, err := drv.PlanChanges(ctx, "", rest, pgdb.PlanOptions()...)
+	plan, err := pgdb.Plan(ctx, drv, "", rest, realms...)
 	if err != nil {
 		return nil, fmt.Errorf("diffplan: plan: %w", err)
 	}
@@ -120,7 +127,7 @@ func convertToEnums(changes []schema.Change) []*migrate.Change {
 			// Identifiers are quoted as PostgreSQL reads them (pgx.Identifier
 			// doubles an embedded '"'), never as Go strings: %q would escape
 			// it, and a backslash, with a backslash PostgreSQL keeps.
-			col, typ := pgx.Identifier{mc.To.Name}.Sanitize(), pgx.Identifier{to.T}.Sanitize()
+			col, typ := pgx.Identifier{mc.To.Name}.Sanitize(), ident(to.Schema, to.T)
 			parts := []string{fmt.Sprintf("ALTER COLUMN %s TYPE %s USING %s::text::%s", col, typ, col, typ)}
 			if mc.From.Default != nil {
 				parts = append([]string{"ALTER COLUMN " + col + " DROP DEFAULT"}, parts...)
@@ -129,7 +136,7 @@ func convertToEnums(changes []schema.Change) []*migrate.Change {
 				parts = append(parts, "ALTER COLUMN "+col+" SET DEFAULT "+d)
 			}
 			stmts = append(stmts, &migrate.Change{
-				Cmd: fmt.Sprintf("ALTER TABLE %s %s", pgx.Identifier{mt.T.Name}.Sanitize(), strings.Join(parts, ", ")),
+				Cmd: fmt.Sprintf("ALTER TABLE %s %s", ident(mt.T.Schema, mt.T.Name), strings.Join(parts, ", ")),
 				// The comment is a "--" line: %q keeps a newline in a name
 				// from ending it.
 				Comment: fmt.Sprintf("convert column %q of table %q to enum type %q", mc.To.Name, mt.T.Name, to.T),
@@ -141,6 +148,15 @@ func convertToEnums(changes []schema.Change) []*migrate.Change {
 		})
 	}
 	return stmts
+}
+
+// ident quotes an object's name as a migration writes it: qualified
+// outside public.
+func ident(s *schema.Schema, name string) string {
+	if s != nil && s.Name != "" && s.Name != pgdb.Schema {
+		return pgx.Identifier{s.Name, name}.Sanitize()
+	}
+	return pgx.Identifier{name}.Sanitize()
 }
 
 func defaultSQL(e schema.Expr) string {

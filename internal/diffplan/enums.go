@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"ariga.io/atlas/sql/schema"
+
+	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
 
 // ErrUnplannable means the change needs a hand-written migration.
@@ -14,9 +16,10 @@ var ErrUnplannable = errors.New("change cannot be planned")
 
 // checkEnums refuses enum changes PostgreSQL cannot express with ALTER TYPE:
 // a value can be added anywhere, but never removed, renamed or moved.
-func checkEnums(current, desired *schema.Schema) error {
-	for _, e1 := range enums(current) {
-		e2, ok := enums(desired)[e1.T]
+func checkEnums(current, desired *schema.Realm) error {
+	want := enums(desired)
+	for _, e1 := range pgdb.Enums(current) {
+		e2, ok := want[enumKey(e1)]
 		if !ok {
 			continue // dropping the whole type is planned by Atlas
 		}
@@ -29,26 +32,32 @@ func checkEnums(current, desired *schema.Schema) error {
 		if len(removed) > 0 {
 			return fmt.Errorf("diffplan: %w: enum type %q: value(s) %s removed or renamed (now %s); PostgreSQL cannot drop enum values: "+
 				"write the migration by hand (create the new type, convert each column with ALTER COLUMN ... TYPE ... USING, drop the old type), then run `schemactl migrate hash`",
-				ErrUnplannable, e1.T, quoteAll(removed), quoteAll(e2.Values))
+				ErrUnplannable, enumKey(e1), quoteAll(removed), quoteAll(e2.Values))
 		}
 		kept := slices.DeleteFunc(slices.Clone(e2.Values), func(v string) bool { return !slices.Contains(e1.Values, v) })
 		if !slices.Equal(kept, e1.Values) {
 			return fmt.Errorf("diffplan: %w: enum type %q: values reordered from %s to %s; PostgreSQL cannot move enum values: "+
 				"keep the existing order and insert new values where needed, or write the migration by hand and run `schemactl migrate hash`",
-				ErrUnplannable, e1.T, quoteAll(e1.Values), quoteAll(kept))
+				ErrUnplannable, enumKey(e1), quoteAll(e1.Values), quoteAll(kept))
 		}
 	}
 	return nil
 }
 
-func enums(s *schema.Schema) map[string]*schema.EnumType {
+func enums(r *schema.Realm) map[string]*schema.EnumType {
 	m := map[string]*schema.EnumType{}
-	for _, o := range s.Objects {
-		if e, ok := o.(*schema.EnumType); ok {
-			m[e.T] = e
-		}
+	for _, e := range pgdb.Enums(r) {
+		m[enumKey(e)] = e
 	}
 	return m
+}
+
+// enumKey identifies an enum type in a realm: its qualified name.
+func enumKey(e *schema.EnumType) string {
+	if e.Schema == nil {
+		return e.T
+	}
+	return pgdb.Qualified(e.Schema, e.T)
 }
 
 // addedValues lists the values a change set adds to existing enum types.

@@ -7,10 +7,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func withEnum(values ...string) *schema.Schema {
+func withEnum(values ...string) *schema.Realm {
 	s := schema.New("public")
 	s.AddObjects(&schema.EnumType{T: "status", Values: values, Schema: s})
-	return s
+	return schema.NewRealm(s)
 }
 
 func TestCheckEnums(t *testing.T) {
@@ -37,7 +37,7 @@ func TestCheckEnums(t *testing.T) {
 		})
 	}
 	// A type dropped altogether is Atlas's to plan.
-	require.NoError(t, checkEnums(withEnum("a"), schema.New("public")))
+	require.NoError(t, checkEnums(withEnum("a"), schema.NewRealm(schema.New("public"))))
 }
 
 func TestAddedValues(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/compare"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
+	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/report"
@@ -56,30 +57,24 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	}
 	files := o.Files
 	applied := appliedFiles(files, revs)
-	exclude := o.Exclude
-	if o.RevisionsSchema == o.Schema {
-		exclude = append([]string{revisions.Table}, exclude...)
-	}
-	live, err := o.Target.Driver.InspectSchema(ctx, o.Schema, &schema.InspectOptions{Exclude: exclude})
-	if err != nil {
-		return nil, fmt.Errorf("drift: inspect the target: %w", err)
-	}
 	want, err := o.Env.Replay(ctx, applied)
 	if err != nil {
 		return nil, fmt.Errorf("drift: replay the applied migrations: %w", err)
 	}
-	live.Name = want.Name // compare contents, not the schemas' names
-	changes, err := pgdb.Diff(o.Target.Driver, live, want)
+	live, err := o.Target.InspectTarget(ctx, o.Schema, o.RevisionsSchema, want)
+	if err != nil {
+		return nil, fmt.Errorf("drift: inspect the target: %w", err)
+	}
+	if err := exclude.Schemas(live, o.Exclude); err != nil {
+		return nil, fmt.Errorf("drift: %w", err)
+	}
+	changes, err := pgdb.DiffRealms(o.Target.Driver, live, want)
 	if err != nil {
 		return nil, fmt.Errorf("drift: diff: %w", err)
 	}
 	r := report.New()
-	r.Summary.Files, r.Summary.Tables = len(applied), len(want.Tables)
-	for _, o := range want.Objects {
-		if _, ok := o.(*schema.EnumType); ok {
-			r.Summary.EnumTypes++
-		}
-	}
+	r.Summary.Files, r.Summary.Tables = len(applied), len(pgdb.Tables(want))
+	r.Summary.Views, r.Summary.EnumTypes = len(pgdb.Views(want)), len(pgdb.Enums(want))
 	fromMigrations := compare.Changes(changes, MigrationsVsDatabase, noSource{}, compare.MentionsIn(o.Dir, applied)).Findings
 	r.Add(fromMigrations...)
 	switch {
@@ -87,7 +82,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	case len(applied) < len(files):
 		r.Notes = append(r.Notes, fmt.Sprintf("not compared with %s: %d migration file(s) are pending", o.SchemaDir, len(files)-len(applied)))
 	default:
-		fs, models, err := fromEnt(ctx, o, live, fromMigrations)
+		fs, models, err := fromEnt(ctx, o, live, want, fromMigrations)
 		if err != nil {
 			return nil, err
 		}
@@ -101,16 +96,22 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	return r, nil
 }
 
-// fromEnt compares the live schema with the Ent schemas and keeps what the
+// fromEnt compares the live schemas with the Ent schemas and keeps what the
 // comparison with the migrations did not already report. It also returns
 // the number of Ent models compared.
-func fromEnt(ctx context.Context, o Options, live *schema.Schema, seen []report.Finding) ([]report.Finding, int, error) {
+func fromEnt(ctx context.Context, o Options, live, migrated *schema.Realm, seen []report.Finding) ([]report.Finding, int, error) {
 	want, g, err := o.Env.Desired(ctx, o.SchemaDir)
 	if err != nil {
 		return nil, 0, err
 	}
-	live.Name = want.Name
-	changes, err := pgdb.Diff(o.Target.Driver, live, want)
+	if !covers(live, want) {
+		// Ent places tables in a schema the migrations never created:
+		// read the target again, with that schema.
+		if live, err = o.Target.InspectTarget(ctx, o.Schema, o.RevisionsSchema, migrated, want); err != nil {
+			return nil, 0, fmt.Errorf("drift: inspect the target: %w", err)
+		}
+	}
+	changes, err := pgdb.DiffRealms(o.Target.Driver, live, want)
 	if err != nil {
 		return nil, 0, fmt.Errorf("drift: diff with %s: %w", o.SchemaDir, err)
 	}
@@ -129,6 +130,17 @@ func fromEnt(ctx context.Context, o Options, live *schema.Schema, seen []report.
 		}
 	}
 	return out, len(g.Nodes), nil
+}
+
+// covers reports whether live holds every schema of want (when not, the
+// target may lack it, or it was not read).
+func covers(live, want *schema.Realm) bool {
+	for _, s := range want.Schemas {
+		if _, ok := live.Schema(s.Name); !ok && s.Name != pgdb.Schema {
+			return false
+		}
+	}
+	return true
 }
 
 // appliedFiles are the files up to the last one fully applied (or the

@@ -7,6 +7,7 @@ import "github.com/ledgerforge/schemactl/internal/report"
 type noSource struct{}
 
 func (noSource) Table(string) (report.Location, bool)       { return report.Location{}, false }
+func (noSource) View(string) (report.Location, bool)        { return report.Location{}, false }
 func (noSource) Column(_, _ string) (report.Location, bool) { return report.Location{}, false }
 func (noSource) Index(string, []string, bool) (report.Location, bool) {
 	return report.Location{}, false

@@ -77,6 +77,24 @@ func (l *Locator) Table(table string) (report.Location, bool) {
 	return l.at(file, line, elem), true
 }
 
+// View locates an ent.View: the entsql.ViewFor or entsql.View annotation
+// that defines it, else the schema type.
+func (l *Locator) View(view string) (report.Location, bool) {
+	n := l.nodes[view]
+	if n == nil || !n.IsView() {
+		return report.Location{}, false
+	}
+	elem := "view " + strconv.Quote(n.Name)
+	for _, c := range l.src.chains(n.Name, "Annotations", entsqlPkg) {
+		if name := c.links[0].name; name == "ViewFor" || name == "View" {
+			return l.pos(c.pos, elem+" (entsql."+name+")"), true
+		}
+	}
+	loc, ok := l.Table(view)
+	loc.Element = elem
+	return loc, ok
+}
+
 // Column locates the field stored in table.column, the edge whose foreign
 // key it is, or the schema type when neither is found.
 func (l *Locator) Column(table, column string) (report.Location, bool) {

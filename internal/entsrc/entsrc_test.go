@@ -165,6 +165,10 @@ func TestDerived(t *testing.T) {
 			want{dir + "mixin.go", `field "created_at"`, `field.Time("created_at")`}},
 		"index with an edge": {func() (report.Location, bool) { return l.Index("posts", []string{"title", "author_posts"}, false) },
 			want{dir + "post.go", `index ("title","author_posts")`, `ix.Fields("title").Edges("author")`}},
+		"view defined with an aliased entsql.View": {func() (report.Location, bool) { return l.View("post_titles") },
+			want{dir + "views.go", `view "PostTitle" (entsql.View)`, `sqlann.View("SELECT`}},
+		"view without a definition": {func() (report.Location, bool) { return l.View("drafts") },
+			want{dir + "views.go", `view "Draft"`, "type Draft struct"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -186,4 +190,19 @@ func TestAbsolutePaths(t *testing.T) {
 	l := locator(t, "testdata/schema", t.TempDir())
 	loc, ok := l.Table("posts")
 	check(t, loc, ok, want{filepath.ToSlash(abs), `schema "Post"`, "type Post struct"})
+}
+
+// An ent.View is found at the entsql.ViewFor that defines it; a table in
+// another schema (entsql.Schema) is found by its name, as any other.
+func TestViewsAndSchemas(t *testing.T) {
+	l := locator(t, "../../testdata/fixture-realm/ent/schema", "../../testdata/fixture-realm")
+	const dir = "ent/schema/"
+	loc, ok := l.View("active_users")
+	check(t, loc, ok, want{dir + "active_user.go", `view "ActiveUser" (entsql.ViewFor)`, "entsql.ViewFor(dialect.Postgres"})
+	loc, ok = l.Table("order_histories")
+	check(t, loc, ok, want{dir + "order_history.go", `schema "OrderHistory"`, "type OrderHistory struct"})
+	_, ok = l.View("orders")
+	require.False(t, ok, "a table is no view")
+	_, ok = l.View("nowhere")
+	require.False(t, ok)
 }

@@ -18,6 +18,8 @@ const (
 	fieldPkg = "entgo.io/ent/schema/field"
 	edgePkg  = "entgo.io/ent/schema/edge"
 	indexPkg = "entgo.io/ent/schema/index"
+	// entsqlPkg holds ViewFor and View, the annotations that define a view.
+	entsqlPkg = "entgo.io/ent/dialect/entsql"
 )
 
 // method is one parsed method declaration with its file's import names.

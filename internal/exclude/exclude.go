@@ -60,6 +60,21 @@ func Schema(s *schema.Schema, patterns []string) error {
 	return nil
 }
 
+// Schemas applies Schema to every schema of r: patterns stay relative to a
+// schema (`users.fax`), as atlas.hcl writes them for a schema-scoped URL,
+// whichever schemas the project uses.
+func Schemas(r *schema.Realm, patterns []string) error {
+	if len(patterns) == 0 || r == nil {
+		return nil
+	}
+	for _, s := range r.Schemas {
+		if _, err := schema.ExcludeSchema(s, patterns); err != nil {
+			return fmt.Errorf("exclude: %w: %w", ErrPattern, err)
+		}
+	}
+	return nil
+}
+
 // Realm removes from r, in place, the objects patterns match; each pattern
 // starts with the schema (Atlas's realm scope).
 func Realm(r *schema.Realm, patterns []string) error {
@@ -145,6 +160,8 @@ func Pattern(ref report.ObjectRef) string {
 		return part(ref.Table, "")
 	case report.KindEnumType:
 		return part(ref.Name, "")
+	case report.KindView:
+		return part(ref.Name, "view")
 	case report.KindColumn:
 		return part(ref.Table, "") + "." + part(ref.Name, "")
 	case report.KindIndex:

@@ -239,3 +239,15 @@ func TestHCL(t *testing.T) {
 	require.Equal(t, `exclude = ["legacy_audit"]`, exclude.HCL("legacy_audit"))
 	require.Equal(t, `exclude = ["users.fax", "\"dot.ted\".star\\*", "a$${b}"]`, exclude.HCL("users.fax", `"dot.ted".star\*`, "a${b}"))
 }
+
+// A view's pattern names its type, and removes the view alone.
+func TestPatternView(t *testing.T) {
+	s := schema.New("public").AddTables(schema.NewTable("totals_src").AddColumns(schema.NewIntColumn("id", "integer")))
+	s.AddViews(schema.NewView("totals", "SELECT id FROM totals_src"))
+	schema.NewRealm(s)
+	p := exclude.Pattern(report.ObjectRef{Kind: report.KindView, Schema: "public", Name: "totals"})
+	require.Equal(t, "totals[type=view]", p)
+	require.NoError(t, exclude.Schema(s, []string{p}))
+	require.Empty(t, s.Views)
+	require.Len(t, s.Tables, 1)
+}

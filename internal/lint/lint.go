@@ -75,8 +75,8 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	r.Add(integrity.Files(o.Dir, fileProblems)...)
 
 	var (
-		before, current *schema.Schema
-		want            *schema.Schema
+		before, current *schema.Realm
+		want            *schema.Realm
 		conn            *pgdb.Conn
 		graph           *gen.Graph
 		replayed        bool
@@ -125,10 +125,11 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Summary.Models, r.Summary.Tables, r.Summary.EnumTypes, r.Summary.Files = len(graph.Nodes), len(want.Tables), countEnums(want), len(files)
+	r.Summary.Models, r.Summary.Tables, r.Summary.EnumTypes, r.Summary.Files = len(graph.Nodes), len(pgdb.Tables(want)), len(pgdb.Enums(want)), len(files)
+	r.Summary.Views = len(pgdb.Views(want))
 
 	if replayed {
-		cons, err := compare.Schemas(conn.Driver, current, want, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, files))
+		cons, err := compare.Realms(conn.Driver, current, want, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, files))
 		if err != nil {
 			return nil, fmt.Errorf("lint: %w", err)
 		}
@@ -163,7 +164,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 
 // staleDocs compares the committed documents with what `schemactl schema
 // erd` and `schema audit` would write now.
-func staleDocs(d Docs, schemaDir string, g *gen.Graph, want *schema.Schema, cons *compare.Result) ([]report.Finding, error) {
+func staleDocs(d Docs, schemaDir string, g *gen.Graph, want *schema.Realm, cons *compare.Result) ([]report.Finding, error) {
 	var out []report.Finding
 	for _, doc := range []struct {
 		path, code, command string
@@ -206,8 +207,9 @@ func firstAdded(files []migrate.File, rv *Review) int {
 }
 
 // review parses the added files with PostgreSQL's parser and runs the
-// safety analyzers against the schema the earlier files built.
-func review(dir *migdir.Dir, files []migrate.File, rv *Review, before *schema.Schema) ([]report.Finding, []string) {
+// safety analyzers against the schema the earlier files built (public: the
+// analyzers look tables up by unqualified name).
+func review(dir *migdir.Dir, files []migrate.File, rv *Review, before *schema.Realm) ([]report.Finding, []string) {
 	var (
 		parsed []*sqlparse.File
 		notes  []string
@@ -223,18 +225,11 @@ func review(dir *migdir.Dir, files []migrate.File, rv *Review, before *schema.Sc
 		}
 		parsed = append(parsed, p)
 	}
+	var public *schema.Schema
 	if before == nil {
 		notes = append(notes, "added files reviewed without the earlier schema: the directory does not replay")
+	} else {
+		public = pgdb.Public(before)
 	}
-	return safety.Analyze(safety.Input{Dir: dir.Path(), Files: parsed, Before: before, Config: rv.Config}), notes
-}
-
-func countEnums(s *schema.Schema) int {
-	n := 0
-	for _, o := range s.Objects {
-		if _, ok := o.(*schema.EnumType); ok {
-			n++
-		}
-	}
-	return n
+	return safety.Analyze(safety.Input{Dir: dir.Path(), Files: parsed, Before: public, Config: rv.Config}), notes
 }

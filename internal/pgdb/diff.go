@@ -28,6 +28,53 @@ func Diff(d schema.Differ, from, to *schema.Schema) ([]schema.Change, error) {
 	if err != nil {
 		return nil, err
 	}
+	return clean(changes), nil
+}
+
+// DiffRealms is Diff over every schema of two realms (see Inspect). A view
+// to marks External (Ent declares it, another tool defines it) is not
+// compared. Atlas
+// gives a schema that only from has as one DROP SCHEMA … CASCADE; here it
+// becomes the drops of what it holds that schemactl sees (tables, views,
+// enum types), each reported and planned as such, and the schema itself
+// stays: CASCADE would also drop whatever else lives in it, such as an
+// extension's objects.
+func DiffRealms(d schema.Differ, from, to *schema.Realm) ([]schema.Change, error) {
+	changes, err := d.RealmDiff(from, to, schema.DiffNormalized())
+	if err != nil {
+		return nil, err
+	}
+	var out []schema.Change
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.AddView:
+			if IsExternal(c.V) {
+				continue
+			}
+		case *schema.ModifyView:
+			if IsExternal(c.To) {
+				continue
+			}
+		}
+		ds, ok := c.(*schema.DropSchema)
+		if !ok {
+			out = append(out, c)
+			continue
+		}
+		for _, t := range ds.S.Tables {
+			out = append(out, &schema.DropTable{T: t})
+		}
+		for _, v := range ds.S.Views {
+			out = append(out, &schema.DropView{V: v})
+		}
+		for _, o := range ds.S.Objects {
+			out = append(out, &schema.DropObject{O: o})
+		}
+	}
+	return clean(out), nil
+}
+
+func clean(changes []schema.Change) []schema.Change {
 	for _, c := range changes {
 		if m, ok := c.(*schema.ModifyTable); ok {
 			m.Changes = withoutRetypedChecks(m.Changes)
@@ -40,7 +87,7 @@ func Diff(d schema.Differ, from, to *schema.Schema) ([]schema.Change, error) {
 		}
 		out = append(out, c)
 	}
-	return out, nil
+	return out
 }
 
 // withoutRetypedChecks drops the ModifyCheck changes whose expression names

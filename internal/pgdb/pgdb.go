@@ -1,6 +1,7 @@
 // Package pgdb opens PostgreSQL databases for Atlas: a database/sql handle on
-// pgx, Atlas's driver on it, and inspection of the one schema schemactl
-// manages.
+// pgx, Atlas's driver on it, and inspection of the schemas schemactl
+// manages (public and any other a project's tables live in), with the views
+// Atlas's open-source inspection leaves out.
 package pgdb
 
 import (
@@ -18,8 +19,9 @@ import (
 	"github.com/ledgerforge/schemactl/internal/dsn"
 )
 
-// Schema is the schema migrations are written for: Atlas's schema scope
-// (?search_path=public), so generated SQL carries no schema qualifier.
+// Schema is the default schema: migrations name its objects unqualified,
+// as Atlas does for a schema-scoped URL (?search_path=public), and findings
+// name them without it. Objects in any other schema are qualified.
 const Schema = "public"
 
 // Conn is an open database.
@@ -58,7 +60,7 @@ func connect(ctx context.Context, url string, dev bool) (*Conn, error) {
 		db.Close()
 		return nil, fmt.Errorf("pgdb: connect %s: %s", dsn.Redact(url), dsn.Line(err))
 	}
-	var eq schema.ExecQuerier = db
+	var eq schema.ExecQuerier = keepSearchPath{db}
 	if dev {
 		eq = devQuerier{db}
 	}
@@ -76,23 +78,36 @@ const identityLast = `(SELECT last_value FROM pg_sequences WHERE quote_ident(sch
 type devQuerier struct{ *sql.DB }
 
 func (q devQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return q.DB.QueryContext(ctx, strings.Replace(query, identityLast, "NULL::bigint", 1), args...)
+	return keepSearchPath(q).QueryContext(ctx, strings.Replace(query, identityLast, "NULL::bigint", 1), args...)
+}
+
+// clearSearchPath is the query Atlas's realm inspection starts with, to
+// print every object it finds schema-qualified ('active'::public.status).
+// schemactl keeps the session's search_path instead, so that objects of the
+// default schema print unqualified, exactly as a one-schema inspection
+// printed them: the messages, documents and plans of a project with only
+// public stay what they were, and a live database bound to another schema
+// (?search_path=app) prints its objects as the replayed public ones.
+const clearSearchPath = `SELECT current_setting('search_path'), set_config('search_path', '', false)`
+
+// keepSearchPath answers Atlas's clearSearchPath with the current setting,
+// leaving it as it is (and on a pool, one connection's setting is no
+// guarantee for the next query anyway).
+type keepSearchPath struct{ *sql.DB }
+
+func (q keepSearchPath) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if query == clearSearchPath {
+		query = `SELECT current_setting('search_path'), current_setting('search_path')`
+	}
+	return q.DB.QueryContext(ctx, query, args...)
 }
 
 // Close closes the handle.
 func (c *Conn) Close() error { return c.DB.Close() }
 
-// Inspect reads the managed schema: tables, enum types and all.
-func (c *Conn) Inspect(ctx context.Context) (*schema.Schema, error) {
-	s, err := c.Driver.InspectSchema(ctx, Schema, nil)
-	if err != nil {
-		return nil, fmt.Errorf("pgdb: inspect schema %q: %w", Schema, err)
-	}
-	return s, nil
-}
-
 // PlanOptions make Atlas plan unqualified statements, as Atlas does for a
-// schema-scoped URL.
+// schema-scoped URL: for changes within one schema (schema inspect). Plan
+// qualifies objects outside public.
 func PlanOptions() []migrate.PlanOption {
 	return []migrate.PlanOption{func(o *migrate.PlanOptions) { o.SchemaQualifier = new(string) }}
 }

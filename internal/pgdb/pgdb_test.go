@@ -17,9 +17,9 @@ var server *devdb.Server
 
 func TestMain(m *testing.M) { os.Exit(devdbtest.Main(m, &server)) }
 
-func lastValue(t *testing.T, s *schema.Schema) int64 {
+func lastValue(t *testing.T, r *schema.Realm) int64 {
 	t.Helper()
-	tbl, ok := s.Table("t")
+	tbl, ok := Public(r).Table("t")
 	require.True(t, ok)
 	c, ok := tbl.Column("id")
 	require.True(t, ok)

@@ -23,8 +23,8 @@ const bomNote = "; the file starts with a UTF-8 byte order mark (BOM), which Pos
 
 // Dir applies every file of dir on conn in order, each in its own
 // transaction unless the file says `-- atlas:txmode none`, and returns the
-// resulting schema.
-func Dir(ctx context.Context, conn *pgdb.Conn, dir *migdir.Dir) (*schema.Schema, error) {
+// resulting schemas (pgdb.Conn.Inspect).
+func Dir(ctx context.Context, conn *pgdb.Conn, dir *migdir.Dir) (*schema.Realm, error) {
 	files, err := dir.Files()
 	if err != nil {
 		return nil, err
@@ -32,8 +32,8 @@ func Dir(ctx context.Context, conn *pgdb.Conn, dir *migdir.Dir) (*schema.Schema,
 	return Files(ctx, conn, files)
 }
 
-// Files applies files in order and returns the resulting schema.
-func Files(ctx context.Context, conn *pgdb.Conn, files []migrate.File) (*schema.Schema, error) {
+// Files applies files in order and returns the resulting schemas.
+func Files(ctx context.Context, conn *pgdb.Conn, files []migrate.File) (*schema.Realm, error) {
 	for _, f := range files {
 		if err := File(ctx, conn.DB, f); err != nil {
 			return nil, err

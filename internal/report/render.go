@@ -94,7 +94,11 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 
 func summaryLine(r *Report) string {
 	s := r.Summary
-	line := fmt.Sprintf("%s, %s, %s, %s: %s", plural(s.Models, "model"), plural(s.Tables, "table"),
+	tables := plural(s.Tables, "table")
+	if s.Views > 0 {
+		tables += ", " + plural(s.Views, "view") // only then: reports without views read as before
+	}
+	line := fmt.Sprintf("%s, %s, %s, %s: %s", plural(s.Models, "model"), tables,
 		plural(s.EnumTypes, "enum type"), plural(s.Files, "migration file"), plural(s.Findings, "finding"))
 	if w := s.Findings - r.Errors(); w > 0 {
 		line += fmt.Sprintf(" (%s)", plural(w, "warning"))

@@ -18,6 +18,7 @@ const (
 	Integrity  Category = "integrity"   // atlas.sum against the files
 	Replay     Category = "replay"      // a file that does not apply
 	Table      Category = "table"       // a model without its table, or a table without a model
+	View       Category = "view"        // an Ent view without its view, or a view without a model, or another definition
 	Column     Category = "column"      // missing, extra, or a different type, nullability or default
 	Enum       Category = "enum"        // native enum types and their values
 	ForeignKey Category = "foreign_key" // missing, extra or different foreign keys
@@ -36,7 +37,7 @@ const (
 )
 
 // Categories lists every category in report order.
-var Categories = []Category{Integrity, Replay, Table, Column, Enum, ForeignKey, Index, Constraint, Generated,
+var Categories = []Category{Integrity, Replay, Table, View, Column, Enum, ForeignKey, Index, Constraint, Generated,
 	History, Destructive, DataDependent, Incompatible, ConstraintDrop, ConcurrentIndex, Locking}
 
 // Severity says whether a finding fails the gate.
@@ -52,7 +53,7 @@ const (
 // Title is a category's heading.
 func (c Category) Title() string {
 	return map[Category]string{
-		Integrity: "Directory integrity", Replay: "Replay", Table: "Tables", Column: "Columns",
+		Integrity: "Directory integrity", Replay: "Replay", Table: "Tables", View: "Views", Column: "Columns",
 		Enum: "Enum types", ForeignKey: "Foreign keys", Index: "Indexes",
 		Constraint: "Constraints", Generated: "Generated code",
 		Destructive: "Destructive changes", DataDependent: "Data-dependent changes",
@@ -86,6 +87,7 @@ type ObjectKind string
 // The kinds of object the comparison engine reports on.
 const (
 	KindTable      ObjectKind = "table"
+	KindView       ObjectKind = "view"
 	KindColumn     ObjectKind = "column"
 	KindEnumType   ObjectKind = "enum_type"
 	KindForeignKey ObjectKind = "foreign_key"
@@ -100,30 +102,42 @@ const (
 type ObjectRef struct {
 	Kind   ObjectKind
 	Schema string // e.g. public; empty when unknown
-	Table  string // the table, or the table the object belongs to; empty for an enum type
-	Name   string // the column, index, foreign key, check or enum type; empty for a table or primary key
+	Table  string // the table, or the table the object belongs to; empty for an enum type or a view
+	Name   string // the column, index, foreign key, check, enum type or view; empty for a table or primary key
 }
 
 // String names the object as findings do: table "users", column
-// "users"."fax", index "i" on "users".
+// "users"."fax", index "i" on "users"; outside the public schema, with
+// the schema: table "history"."orders".
 func (r ObjectRef) String() string {
+	t := r.qualify(r.Table)
 	switch r.Kind {
 	case KindTable:
-		return fmt.Sprintf("table %q", r.Table)
+		return "table " + t
+	case KindView:
+		return "view " + r.qualify(r.Name)
 	case KindColumn:
-		return fmt.Sprintf("column %q.%q", r.Table, r.Name)
+		return fmt.Sprintf("column %s.%q", t, r.Name)
 	case KindEnumType:
-		return fmt.Sprintf("enum type %q", r.Name)
+		return "enum type " + r.qualify(r.Name)
 	case KindForeignKey:
-		return fmt.Sprintf("foreign key %q on %q", r.Name, r.Table)
+		return fmt.Sprintf("foreign key %q on %s", r.Name, t)
 	case KindIndex:
-		return fmt.Sprintf("index %q on %q", r.Name, r.Table)
+		return fmt.Sprintf("index %q on %s", r.Name, t)
 	case KindCheck:
-		return fmt.Sprintf("check %q on %q", r.Name, r.Table)
+		return fmt.Sprintf("check %q on %s", r.Name, t)
 	case KindPrimaryKey:
-		return fmt.Sprintf("primary key of %q", r.Table)
+		return "primary key of " + t
 	}
 	return ""
+}
+
+// qualify quotes name, after its schema unless that is public (or unknown).
+func (r ObjectRef) qualify(name string) string {
+	if r.Schema == "" || r.Schema == "public" {
+		return strconv.Quote(name)
+	}
+	return strconv.Quote(r.Schema) + "." + strconv.Quote(name)
 }
 
 // Finding is one disagreement.
@@ -146,6 +160,7 @@ type Finding struct {
 type Summary struct {
 	Models    int `json:"models"`
 	Tables    int `json:"tables"`
+	Views     int `json:"views,omitempty"`
 	EnumTypes int `json:"enum_types"`
 	Files     int `json:"files"`
 	Findings  int `json:"findings"`

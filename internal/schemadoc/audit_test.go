@@ -24,7 +24,7 @@ func audit(t *testing.T, have, want *schema.Schema) string {
 	res, err := compare.Schemas(postgres.DefaultDiff, have, want, compare.EntVsMigrations, nil, nil)
 	require.NoError(t, err)
 	g := &gen.Graph{Nodes: []*gen.Type{{Name: "User"}, {Name: "Post"}}}
-	return string(Audit(Input{Graph: g, Desired: want, Result: res, Against: AgainstMigrations}))
+	return string(Audit(Input{Graph: g, Desired: schema.NewRealm(want), Result: res, Against: AgainstMigrations}))
 }
 
 // A finding on a column makes its table not in sync; the finding shows on
@@ -62,4 +62,35 @@ func TestAuditMatchesByIdentity(t *testing.T) {
 	require.Contains(t, doc, "Table `users`: not in sync: 1 finding on its objects, below.\n")
 	require.Contains(t, doc, "| primary key of \"users\" | **ENT161** the primary key of table \"users\" differs between the migrations and ent/schema |\n")
 	require.NotContains(t, doc, "## Not declared by any model")
+}
+
+// realmFixture is public's users, a table in the history schema that
+// references it, and a view.
+func realmFixture() *schema.Realm {
+	public := auditFixture()
+	users, _ := public.Table("users")
+	log := schema.NewTable("order_log").AddColumns(schema.NewIntColumn("id", "bigint"), schema.NewIntColumn("user_id", "bigint"))
+	log.AddForeignKeys(schema.NewForeignKey("order_log_user").AddColumns(log.Columns[1]).SetRefTable(users).AddRefColumns(users.Columns[0]))
+	history := schema.New("history").AddTables(log)
+	public.AddViews(schema.NewView("active_users", " SELECT users.id\n   FROM users;").
+		AddColumns(&schema.Column{Name: "id", Type: &schema.ColumnType{Type: &schema.IntegerType{T: "bigint"}, Raw: "bigint", Null: true}}))
+	return schema.NewRealm(public, history)
+}
+
+// A model that is an ent.View gets a view section (its state, columns and
+// definition); a table outside public is named with its schema, and so is
+// a table it references. The summary counts the views.
+func TestAuditViewsAndSchemas(t *testing.T) {
+	have, want := realmFixture(), realmFixture()
+	have.Schemas[0].Views[0].Def = " SELECT users.id\n   FROM users\n  WHERE (users.id > 1);"
+	res, err := compare.Realms(postgres.DefaultDiff, have, want, compare.EntVsMigrations, nil, nil)
+	require.NoError(t, err)
+	g := &gen.Graph{Nodes: []*gen.Type{{Name: "User"}, {Name: "Post"}, {Name: "ActiveUser"}}}
+	doc := string(Audit(Input{Graph: g, Desired: want, Result: res, Against: AgainstMigrations}))
+	require.Contains(t, doc, "| models | tables | views | enum types | foreign keys | indexes | findings |\n| --- | --- | --- | --- | --- | --- | --- |\n| 3 | 3 | 1 | 0 | 1 | 0 | 1 |\n")
+	require.Contains(t, doc, "## Join table `history.order_log`\n\nTable `history.order_log`: in sync.\n")
+	require.Contains(t, doc, "| `order_log_user` | user_id | users (id) | NO ACTION | in sync |\n")
+	require.Contains(t, doc, "## ActiveUser\n\nView `active_users`: **ENT172** view \"active_users\" differs: in the migrations it is SELECT users.id FROM users WHERE (users.id > 1); in ent/schema it is SELECT users.id FROM users.\n\n"+
+		"| column | type |\n| --- | --- |\n| `id` | bigint |\n\n```sql\nSELECT users.id\n   FROM users\n```\n\n")
+	require.NotContains(t, doc, "## Not declared by any model", "the view's finding is shown in its section")
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"ariga.io/atlas/sql/schema"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ledgerforge/schemactl/internal/report"
@@ -25,7 +26,7 @@ func TestMarked(t *testing.T) {
 	} {
 		require.Equal(t, want, Marked([]byte(doc)), "%q", doc)
 	}
-	require.True(t, Marked(ERD(auditFixture(), "ent/schema")))
+	require.True(t, Marked(ERD(schema.NewRealm(auditFixture()), "ent/schema")))
 }
 
 // Only a document schemactl wrote is checked: a hand-written one of the
@@ -34,7 +35,7 @@ func TestMarked(t *testing.T) {
 func TestStaleOnlyMarked(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "schema.md")
-	now := ERD(auditFixture(), "ent/schema")
+	now := ERD(schema.NewRealm(auditFixture()), "ent/schema")
 	rendered := 0
 	render := func() []byte { rendered++; return now }
 

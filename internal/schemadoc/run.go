@@ -5,13 +5,12 @@ import (
 	"fmt"
 
 	"ariga.io/atlas/sql/migrate"
-	"ariga.io/atlas/sql/schema"
 
 	"github.com/ledgerforge/schemactl/internal/compare"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
+	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
-	"github.com/ledgerforge/schemactl/internal/revisions"
 	"github.com/ledgerforge/schemactl/internal/states"
 )
 
@@ -56,7 +55,7 @@ func RunAudit(ctx context.Context, o AuditOptions) (*Audited, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := compare.Schemas(st.Conn.Driver, st.Current, st.Desired, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, o.Files))
+	res, err := compare.Realms(st.Conn.Driver, st.Current, st.Desired, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, o.Files))
 	if err != nil {
 		return nil, fmt.Errorf("schemadoc: %w", err)
 	}
@@ -65,24 +64,22 @@ func RunAudit(ctx context.Context, o AuditOptions) (*Audited, error) {
 }
 
 func auditLive(ctx context.Context, o AuditOptions) (*Audited, error) {
-	exclude := o.Exclude
-	if o.RevisionsSchema == o.Schema {
-		exclude = append([]string{revisions.Table}, exclude...)
-	}
-	live, err := o.Target.Driver.InspectSchema(ctx, o.Schema, &schema.InspectOptions{Exclude: exclude})
-	if err != nil {
-		return nil, fmt.Errorf("schemadoc: inspect %s: %w", o.TargetName, err)
-	}
 	want, graph, err := o.Env.Desired(ctx, o.SchemaDir)
 	if err != nil {
 		return nil, err
 	}
-	live.Name = want.Name // compare contents, not the schemas' names
+	live, err := o.Target.InspectTarget(ctx, o.Schema, o.RevisionsSchema, want)
+	if err != nil {
+		return nil, fmt.Errorf("schemadoc: inspect %s: %w", o.TargetName, err)
+	}
+	if err := exclude.Schemas(live, o.Exclude); err != nil {
+		return nil, fmt.Errorf("schemadoc: %w", err)
+	}
 	loc, err := entsrc.New(o.SchemaDir, graph)
 	if err != nil {
 		return nil, err
 	}
-	res, err := compare.Schemas(o.Target.Driver, live, want, compare.EntVsDatabase, loc, nil)
+	res, err := compare.Realms(o.Target.Driver, live, want, compare.EntVsDatabase, loc, nil)
 	if err != nil {
 		return nil, fmt.Errorf("schemadoc: %w", err)
 	}

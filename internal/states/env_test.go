@@ -16,6 +16,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/devdb/devdbtest"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/replaycache"
 )
 
@@ -163,9 +164,9 @@ func replayed(o Options, files []migrate.File) ([]string, error) {
 	return names(s), nil
 }
 
-func names(s *schema.Schema) []string {
+func names(r *schema.Realm) []string {
 	var out []string
-	for _, t := range s.Tables {
+	for _, t := range pgdb.Tables(r) {
 		out = append(out, t.Name)
 	}
 	slices.Sort(out)

@@ -24,10 +24,11 @@ import (
 	"github.com/ledgerforge/schemactl/internal/replaycache"
 )
 
-// States holds both sides. Conn stays open for planning (Atlas's planner
-// needs the server's version); the caller closes it.
+// States holds both sides, every schema of each (pgdb.Conn.Inspect). Conn
+// stays open for planning (Atlas's planner needs the server's version); the
+// caller closes it.
 type States struct {
-	Desired, Current *schema.Schema
+	Desired, Current *schema.Realm
 	Graph            *gen.Graph
 	Files            []migrate.File
 	Conn             *pgdb.Conn
@@ -43,7 +44,7 @@ func (s *States) Close() error {
 
 // Current replays files on a clean database. The connection is returned
 // open; the database itself is already released.
-func (e *Env) Current(ctx context.Context, files []migrate.File) (*schema.Schema, *pgdb.Conn, error) {
+func (e *Env) Current(ctx context.Context, files []migrate.File) (*schema.Realm, *pgdb.Conn, error) {
 	_, cur, conn, err := e.CurrentSplit(ctx, files, len(files))
 	return cur, conn, err
 }
@@ -54,13 +55,13 @@ func (e *Env) Current(ctx context.Context, files []migrate.File) (*schema.Schema
 // exclude patterns apply to the schema after all files, the one compared;
 // the one after k is what the database holds, for judging the later files
 // (with k equal to len(files) the two are the same schema).
-func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (before, current *schema.Schema, conn *pgdb.Conn, err error) {
+func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (before, current *schema.Realm, conn *pgdb.Conn, err error) {
 	f := hashed(files)
 	db, conn, cost, err := e.build(ctx, f, k)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	fail := func(err error) (*schema.Schema, *schema.Schema, *pgdb.Conn, error) {
+	fail := func(err error) (*schema.Realm, *schema.Realm, *pgdb.Conn, error) {
 		conn.Close()
 		return nil, nil, nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
@@ -87,7 +88,7 @@ func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (be
 			return fail(err)
 		}
 	}
-	if err := exclude.Schema(current, e.exclude); err != nil {
+	if err := exclude.Schemas(current, e.exclude); err != nil {
 		return fail(err)
 	}
 	if err := db.Release(ctx); err != nil {
@@ -99,7 +100,7 @@ func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (be
 
 // Replay builds files on a clean database and returns the schema; the
 // database is released and the connection closed before returning.
-func (e *Env) Replay(ctx context.Context, files []migrate.File) (*schema.Schema, error) {
+func (e *Env) Replay(ctx context.Context, files []migrate.File) (*schema.Realm, error) {
 	s, conn, err := e.Current(ctx, files)
 	if conn != nil {
 		conn.Close()
@@ -124,7 +125,7 @@ func (e *Env) Verify(ctx context.Context, files []migrate.File) error {
 // Desired loads the Ent schema package and normalises it on a clean
 // database, or takes it from the cached cluster when the same script built
 // it there.
-func (e *Env) Desired(ctx context.Context, schemaDir string) (*schema.Schema, *gen.Graph, error) {
+func (e *Env) Desired(ctx context.Context, schemaDir string) (*schema.Realm, *gen.Graph, error) {
 	g, err := desired.LoadGraph(schemaDir)
 	if err != nil {
 		return nil, nil, err
@@ -210,7 +211,7 @@ func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, f hashed
 // Normalised is the desired schema of the loaded Ent graph g, inspected
 // from a database its script built (now, or in the cached cluster),
 // without what the exclude patterns match.
-func (e *Env) Normalised(ctx context.Context, g *gen.Graph) (*schema.Schema, error) {
+func (e *Env) Normalised(ctx context.Context, g *gen.Graph) (*schema.Realm, error) {
 	pool, err := e.Pool(ctx)
 	if err != nil {
 		return nil, err
@@ -223,7 +224,8 @@ func (e *Env) Normalised(ctx context.Context, g *gen.Graph) (*schema.Schema, err
 			if err != nil {
 				return nil, err
 			}
-			return s, exclude.Schema(s, e.exclude)
+			desired.AddExternalViews(g, s)
+			return s, exclude.Schemas(s, e.exclude)
 		}
 		conn.Close()
 	}
@@ -251,10 +253,11 @@ func (e *Env) Normalised(ctx context.Context, g *gen.Graph) (*schema.Schema, err
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
 	e.offerDesired(db, ddl.Key(), cost)
+	desired.AddExternalViews(g, s)
 	if err := db.Release(ctx); err != nil {
 		return nil, err
 	}
-	return s, exclude.Schema(s, e.exclude)
+	return s, exclude.Schemas(s, e.exclude)
 }
 
 func plan(ctx context.Context, g *gen.Graph, conn *pgdb.Conn) (desired.DDL, error) {
