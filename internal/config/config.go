@@ -33,10 +33,10 @@ var (
 type Env struct {
 	Name string
 	Src  []string // desired state, e.g. ent://ent/schema: a string or, as in Atlas, a list composed into one
-	Dev  string // dev database URL
-	URL  string // target database URL
-	Dir  string // migration directory URL, e.g. file://migrations
-	Lint Lint   // the env's lint block, over the file's top-level one
+	Dev  string   // dev database URL
+	URL  string   // target database URL
+	Dir  string   // migration directory URL, e.g. file://migrations
+	Lint Lint     // the env's lint block, over the file's top-level one
 	// At says where each attribute set above is in the file ("src", "dev",
 	// "url" and "dir" -> "atlas.hcl:4,5-30"), so that a message about its
 	// value points there rather than at a flag.
