@@ -111,7 +111,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	g.Go(func() (err error) {
 		defer func() { desiredErr = err }()
 		if loaded, err = o.Env.LoadDesired(ctx, o.SchemaDirs); err != nil {
-			return nil
+			return err
 		}
 		// Reading the sources needs no database: do it meanwhile.
 		sources.Go(func() (err error) {
@@ -148,6 +148,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		// The directory's own findings stand; the error says why the rest
 		// was not checked.
 		r.Notes = append(r.Notes, fmt.Sprintf("consistency with %s not checked: it did not load", desired.Title(o.SchemaDirs)))
+		r.Summary.Files = len(files)
 		if o.Review != nil {
 			r.Add(o.Review.History...)
 			fs, notes := review(o.Dir, files, o.Review, before)
