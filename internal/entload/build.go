@@ -39,12 +39,44 @@ type loader struct {
 	mod       *module
 	toolchain string
 	version   int
+	goflags   string // GOFLAGS for the go commands, see modFlags
 }
 
 // env is the environment of the go commands and the driver: the user's,
 // with the project's toolchain.
 func (l *loader) env() []string {
-	return append(os.Environ(), "GOTOOLCHAIN="+l.toolchain)
+	env := append(os.Environ(), "GOTOOLCHAIN="+l.toolchain)
+	if l.goflags != "" {
+		env = append(env, "GOFLAGS="+l.goflags)
+	}
+	return env
+}
+
+// modFlags lets the go commands of the load add what go.sum lacks, to a
+// copy of go.mod and go.sum in the scratch directory (-mod=mod
+// -modfile=…), never to the project's files. The driver needs Ent's loader
+// and code generator, and so golang.org/x/tools, whose go.sum lines many
+// projects do not keep: Ent's own `go generate` line (go run -mod=mod
+// entgo.io/ent/cmd/ent) adds them as it runs, and go mod tidy removes them.
+// A GOFLAGS that sets -mod, and a workspace (which allows neither flag),
+// keep the go command's own rules.
+func (l *loader) modFlags(scratch string) error {
+	flags := os.Getenv("GOFLAGS")
+	if l.mod.work != "" || strings.Contains(flags, "-mod=") || strings.Contains(flags, "-modfile=") {
+		return nil
+	}
+	mod := filepath.Join(scratch, "modfile.mod")
+	for _, f := range []struct{ from, to string }{{"go.mod", mod}, {"go.sum", filepath.Join(scratch, "modfile.sum")}} {
+		b, err := os.ReadFile(filepath.Join(l.mod.root, f.from))
+		if err != nil && !(f.from == "go.sum" && os.IsNotExist(err)) {
+			return err
+		}
+		if err := os.WriteFile(f.to, b, 0o644); err != nil {
+			return err
+		}
+	}
+	l.goflags = strings.TrimSpace(flags + " -mod=mod -modfile=" + mod)
+	return nil
 }
 
 // run builds the driver in a scratch package of the module and runs it;
@@ -58,6 +90,9 @@ func (l *loader) run(ctx context.Context) *output {
 	}
 	defer tmp.Remove()
 	killpoint.Here("entload.dir")
+	if err := l.modFlags(tmp.Path); err != nil {
+		return fail(fmt.Sprintf("copy go.mod and go.sum: %v", err))
+	}
 	bin, err := l.driver(ctx, tmp.Path)
 	if err != nil {
 		if ctx.Err() != nil {

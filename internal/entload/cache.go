@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ledgerforge/schemactl/internal/buildid"
 	"github.com/ledgerforge/schemactl/internal/cachedir"
 	"github.com/ledgerforge/schemactl/internal/killpoint"
 	"github.com/ledgerforge/schemactl/internal/lockdir"
@@ -38,15 +39,17 @@ var driverHash = func() string {
 
 // key hashes every input of the load: the sources (sourceKey: the
 // package, the local packages it imports, go.mod, go.sum, go.work), the
-// toolchain, the driver, the server version planned for, and the
-// environment of the go commands.
+// toolchain, the driver, the server version planned for, the environment
+// of the go commands, and this build of schemactl (whose way of loading,
+// and of reporting a failure, may change with it).
 func (l *loader) key() (string, error) {
 	src, err := sourceKey(l.abs)
 	if err != nil {
 		return "", err
 	}
+	self, _ := buildid.Self() // "" when unreadable: the rest still keys
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%s", cacheLayout, src, l.toolchain, driverHash, l.version, goEnv())
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s", cacheLayout, src, l.toolchain, driverHash, l.version, goEnv(), self)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 

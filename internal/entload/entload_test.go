@@ -146,6 +146,7 @@ func TestLoadErrors(t *testing.T) {
 		require.False(t, again.Cached, "Retry loads again")
 	})
 	t.Run("missing go.sum entry", func(t *testing.T) {
+		t.Setenv("GOFLAGS", "-mod=readonly") // the user's choice: no go.sum line is added
 		_, err := loadFixture(t, "nosum/ent/schema", Options{})
 		var le *Error
 		require.ErrorAs(t, err, &le)
@@ -158,7 +159,7 @@ func TestLoadErrors(t *testing.T) {
 		}))
 		defer proxy.Close()
 		t.Setenv("GOPROXY", proxy.URL)
-		t.Setenv("GOFLAGS", "-mod=readonly")
+		t.Setenv("GOFLAGS", "")
 		t.Setenv(ToolchainEnv, "local") // no toolchain download through that proxy
 		_, err := loadFixture(t, "unavailable/ent/schema", Options{})
 		var le *Error
@@ -166,6 +167,21 @@ func TestLoadErrors(t *testing.T) {
 		require.Equal(t, "example.com/entload/unavailable/ent/schema", le.Package)
 		require.Regexp(t, `example.com/forbidden@v1.0.0: reading `+regexp.QuoteMeta(proxy.URL)+`/example.com/forbidden/@v/v1.0.0.(mod|zip): 403 Forbidden`, le.Msg)
 		require.NotContains(t, le.Msg, "\n")
+	})
+	t.Run("go.sum lines added to a copy", func(t *testing.T) {
+		// By default the load adds what go.sum lacks, as Ent's own
+		// `go run -mod=mod entgo.io/ent/cmd/ent generate` does, but to a
+		// copy: the project's go.mod and go.sum stay as they are.
+		t.Setenv("GOFLAGS", "")
+		sum := filepath.Join(fixtures, "nosum", "go.sum")
+		before, err := os.ReadFile(sum)
+		require.NoError(t, err)
+		p, err := loadFixture(t, "nosum/ent/schema", Options{})
+		require.NoError(t, err)
+		require.Equal(t, []Table{{Name: "tokens", Type: "Token"}}, p.Tables)
+		after, err := os.ReadFile(sum)
+		require.NoError(t, err)
+		require.Equal(t, string(before), string(after))
 	})
 	t.Run("not a directory", func(t *testing.T) {
 		_, err := loadFixture(t, "v14/missing", Options{})
