@@ -104,8 +104,8 @@ func (l *loader) run(ctx context.Context) *output {
 		}
 		return fail("build schemactl's Ent driver: " + err.Error())
 	}
-	cmd := l.command(ctx, bin, l.abs, strconv.Itoa(l.version))
-	cmd.Dir = tmp.Path // entc/load writes its helper program to ./.entc
+	cmd := l.command(ctx, bin, l.dir, strconv.Itoa(l.version))
+	cmd.Dir = tmp.Path
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
@@ -141,46 +141,33 @@ func (l *loader) command(ctx context.Context, name string, args ...string) *exec
 	return cmd
 }
 
-// driver returns the driver program built for this module: from the
-// cache, or built now from the scratch package dir (into the cache when
-// the module's driver can be cached).
+// driver builds the driver for this schema package in the scratch
+// package dir: its source, and schemas.go, which imports the schema
+// package and lists its candidate types.
 func (l *loader) driver(ctx context.Context, dir string) (string, error) {
-	cached := l.driverPath()
-	if cached != "" {
-		if _, err := os.Stat(cached); err == nil {
-			touch(cached)
-			return cached, nil
-		}
+	cs, err := candidates(l.abs)
+	if err != nil {
+		return "", err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), driverSource, 0o644); err != nil {
 		return "", err
 	}
-	build := func(bin string) error {
-		// -s -w: no symbol table or DWARF, which the linker spends much of
-		// its time and memory on.
-		cmd := l.command(ctx, "go", "build", "-buildvcs=false", "-ldflags=-s -w", "-o", bin, "main.go")
-		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			if msg := firstError(string(out)); msg != "" {
-				err = errors.New(msg)
-			}
-			return buildError{err}
-		}
-		return nil
-	}
-	if cached != "" {
-		err := storeDriver(cached, build)
-		if err == nil {
-			return cached, nil
-		}
-		if errors.As(err, new(buildError)) || ctx.Err() != nil {
-			return "", err
-		}
-		// The cache could not take it: build it in the module instead.
+	if err := os.WriteFile(filepath.Join(dir, "schemas.go"), schemasFile(l.mod.pkgPath(l.abs), cs), 0o644); err != nil {
+		return "", err
 	}
 	bin := filepath.Join(dir, "driver")
-	return bin, build(bin)
+	// -s -w: no symbol table or DWARF, which the linker spends much of its
+	// time and memory on.
+	cmd := l.command(ctx, "go", "build", "-buildvcs=false", "-ldflags=-s -w", "-o", bin, "main.go", "schemas.go")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if msg := firstError(string(out)); msg != "" {
+			err = errors.New(msg)
+		}
+		return "", buildError{err}
+	}
+	return bin, nil
 }
 
 // buildError is the go command's failure to build the driver.

@@ -17,19 +17,15 @@ import (
 	"github.com/ledgerforge/schemactl/internal/lockdir"
 )
 
-// cacheLayout versions the cache: loads in cacheLayout/<key>.json, built
-// drivers in cacheLayout/bin/<key>.
+// cacheLayout versions the cache: loads in cacheLayout/<key>.json.
 const cacheLayout = "entload-v1"
 
 // tmpPrefix names the cache's scratch directories.
 const tmpPrefix = ".tmp-"
 
-// Entries kept: the newest by use. A driver is some 20 MB; a load's JSON a
-// few hundred KB for hundreds of entities.
-const (
-	keepResults = 64
-	keepDrivers = 8
-)
+// keepResults is how many loads the cache keeps, the most recently used: a
+// load's JSON is some 2.5 KB per entity.
+const keepResults = 64
 
 // driverHash identifies the driver program's source.
 var driverHash = func() string {
@@ -51,56 +47,6 @@ func (l *loader) key() (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s", cacheLayout, src, l.toolchain, driverHash, l.version, goEnv(), self)
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// driverPath is where the driver built for this module is cached, ""
-// when it is not. A driver depends on the module's requirements (go.mod,
-// go.sum, go.work), not on the schema, so it is shared by every load in
-// the module until they change. A module that takes modules from local
-// directories (replace => ../x, go.work) is not cached: their sources
-// could change the driver unseen.
-func (l *loader) driverPath() string {
-	root, err := cachedir.Dir()
-	if err != nil {
-		return ""
-	}
-	mods, files, err := localModules(l.abs)
-	if err != nil || len(mods) != 1 {
-		return ""
-	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s", cacheLayout, l.toolchain, driverHash, goEnv())
-	for _, f := range files {
-		if err := hashFile(h, f); err != nil && !os.IsNotExist(err) {
-			return ""
-		}
-	}
-	return filepath.Join(root, cacheLayout, "bin", hex.EncodeToString(h.Sum(nil)))
-}
-
-// storeDriver builds the driver into the cache at path: build writes it in
-// a scratch directory of the cache (see lockdir), then it is renamed into
-// place.
-func storeDriver(path string, build func(bin string) error) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	lockdir.Sweep(dir, tmpPrefix, nil)
-	tmp, err := lockdir.New(dir, tmpPrefix, 0o755)
-	if err != nil {
-		return err
-	}
-	defer tmp.Remove()
-	bin := filepath.Join(tmp.Path, "driver")
-	if err := build(bin); err != nil {
-		return err
-	}
-	if err := os.Rename(bin, path); err != nil {
-		return err
-	}
-	prune(dir, keepDrivers, "")
-	return nil
 }
 
 // readResult returns the cached output of a load.

@@ -5,11 +5,20 @@
 // statements that create the schema on an empty PostgreSQL database,
 // computed by the project's Ent migrate code and Atlas planner.
 //
+// schemactl writes schemas.go beside it: it imports the schema package and
+// lists its exported struct types (candidates). Those that implement
+// ent.Interface are the schemas, exactly as entc/load's type check selects
+// them; each is marshalled with the project's load.MarshalSchema, as the
+// helper program entc/load generates does. So one build and one run load
+// the package, where entc/load type-checks it, then builds and runs a
+// helper program.
+//
 // It must compile unchanged against Ent v0.12, v0.13 and v0.14: it uses
-// only APIs present in all three (entc/load, gen.NewGraph, Graph.Tables,
-// schema.NewMigrate with hooks, StateReader, postgres.Open, RealmDiff,
-// PlanChanges), and reaches what newer versions add (Graph.Views,
-// load.Schema.Pos) through interface assertions and reflection.
+// only APIs present in all three (load.MarshalSchema and UnmarshalSchema,
+// gen.NewGraph, Graph.Tables, schema.NewMigrate with hooks, StateReader,
+// postgres.Open, RealmDiff, PlanChanges), and reaches what newer versions
+// add (Graph.Views, load.Schema.Pos) through interface assertions and
+// reflection.
 //
 // Usage: driver SCHEMA_DIR SERVER_VERSION_NUM
 package main
@@ -31,6 +40,7 @@ import (
 
 	"ariga.io/atlas/sql/postgres"
 	atlas "ariga.io/atlas/sql/schema"
+	"entgo.io/ent"
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/schema"
@@ -57,6 +67,19 @@ type Output struct {
 
 // protocol versions Output.
 const protocol = 1
+
+// candidate is an exported struct type of the schema package, its
+// position, and its zero value.
+type candidate struct {
+	name, pos string
+	value     any
+}
+
+// Set by schemas.go, which schemactl writes beside this file.
+var (
+	schemaPkg  string
+	candidates []candidate
+)
 
 // Table is one table the script creates.
 type Table struct {
@@ -127,25 +150,34 @@ func run() (out *Output) {
 }
 
 func load1(out *Output, dir, version string) error {
-	spec, err := (&load.Config{Path: dir}).Load()
-	if err != nil {
-		return err
-	}
-	out.PkgPath = spec.PkgPath
-	for _, s := range spec.Schemas {
-		b, err := json.Marshal(s)
+	out.PkgPath = schemaPkg
+	var schemas []*load.Schema
+	for _, c := range candidates {
+		v, ok := c.value.(ent.Interface)
+		if !ok {
+			continue
+		}
+		b, err := load.MarshalSchema(v)
 		if err != nil {
-			return fmt.Errorf("marshal schema %s: %w", s.Name, err)
+			return err
+		}
+		s, err := load.UnmarshalSchema(b)
+		if err != nil {
+			return fmt.Errorf("unmarshal schema %s: %w", c.name, err)
+		}
+		// load.Schema.Pos exists from Ent v0.14.
+		if f := reflect.ValueOf(s).Elem().FieldByName("Pos"); f.IsValid() && f.Kind() == reflect.String && f.CanSet() {
+			f.SetString(c.pos)
 		}
 		out.Schemas = append(out.Schemas, b)
-		pos := ""
-		if f := reflect.ValueOf(s).Elem().FieldByName("Pos"); f.IsValid() && f.Kind() == reflect.String {
-			pos = f.String()
-		}
-		out.Pos = append(out.Pos, pos)
+		out.Pos = append(out.Pos, c.pos)
+		schemas = append(schemas, s)
+	}
+	if len(schemas) == 0 {
+		return fmt.Errorf("no Ent schema found in %s", dir)
 	}
 	// As entc.LoadGraph does.
-	g, err := gen.NewGraph(&gen.Config{Schema: spec.PkgPath, Package: path.Dir(spec.PkgPath)}, spec.Schemas...)
+	g, err := gen.NewGraph(&gen.Config{Schema: schemaPkg, Package: path.Dir(schemaPkg)}, schemas...)
 	if err != nil {
 		return err
 	}
