@@ -366,3 +366,126 @@ func copyDir(b *testing.B, src, dst string) {
 		b.Fatalf("cp: %v: %s", err, out)
 	}
 }
+
+// BenchmarkGate400: the gate on the synthetic 400-entity schema and its
+// history, with a warm Go build cache (the first, unmeasured run fills it):
+//
+//   - cold: schemactl's cache holds nothing of the project: no load, no
+//     built driver, no replayed state (the dev database template, made once
+//     per machine and PostgreSQL version, stays);
+//   - warm: a second run.
+//
+// peak-tree-MiB is the highest sum of the resident memory of schemactl and
+// every process it starts but the PostgreSQL server (go build, the Ent
+// driver, the go commands and helper program Ent's loader runs);
+// peak-pg-MiB that of the server's processes.
+func BenchmarkGate400(b *testing.B) {
+	repo := historyRepo(b, 400)
+	env := privateCache(b, repo)
+	runTree(b, repo, env, "migrate", "lint") // the Go build cache
+	b.Run("cold", func(b *testing.B) {
+		var peak, pg int64
+		for b.Loop() {
+			b.StopTimer()
+			for _, p := range []string{"replay-v1", "entload-v1"} {
+				os.RemoveAll(filepath.Join(cacheRoot(env), p))
+			}
+			b.StartTimer()
+			t, p := runTree(b, repo, env, "migrate", "lint")
+			peak, pg = max(peak, t), max(pg, p)
+		}
+		b.ReportMetric(float64(peak)/1024, "peak-tree-MiB")
+		b.ReportMetric(float64(pg)/1024, "peak-pg-MiB")
+	})
+	b.Run("warm", func(b *testing.B) {
+		runTree(b, repo, env, "migrate", "lint")
+		var peak, pg int64
+		for b.Loop() {
+			t, p := runTree(b, repo, env, "migrate", "lint")
+			peak, pg = max(peak, t), max(pg, p)
+		}
+		b.ReportMetric(float64(peak)/1024, "peak-tree-MiB")
+		b.ReportMetric(float64(pg)/1024, "peak-pg-MiB")
+	})
+}
+
+// runTree runs schemactl args in repo with env and returns the peak sum of
+// the resident memory (KiB) of its process tree without the PostgreSQL
+// server, and of the server's processes.
+func runTree(b *testing.B, repo string, env []string, args ...string) (tree, pg int64) {
+	bin, err := exec.LookPath("schemactl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = repo
+	cmd.Env = env
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan struct{})
+	type peaks struct{ tree, pg int64 }
+	res := make(chan peaks)
+	go func() {
+		var p peaks
+		for {
+			t, s := treeRSS(cmd.Process.Pid)
+			p.tree, p.pg = max(p.tree, t), max(p.pg, s)
+			select {
+			case <-done:
+				res <- p
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	err = cmd.Wait()
+	close(done)
+	p := <-res
+	if err != nil {
+		b.Fatalf("schemactl %v: %v\n%s", args, err, out.String())
+	}
+	return p.tree, p.pg
+}
+
+// treeRSS sums VmRSS over pid and its descendants, the PostgreSQL
+// server's processes apart.
+func treeRSS(pid int) (tree, pg int64) {
+	queue := []int{pid}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p))
+		if err != nil {
+			continue
+		}
+		var rss int64
+		name := ""
+		for _, l := range strings.Split(string(status), "\n") {
+			if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+				fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(v), " kB"), &rss)
+			}
+			if v, ok := strings.CutPrefix(l, "Name:"); ok {
+				name = strings.TrimSpace(v)
+			}
+		}
+		if name == "postgres" || name == "initdb" {
+			pg += rss
+		} else {
+			tree += rss
+		}
+		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", p))
+		for _, t := range tasks {
+			b, _ := os.ReadFile(t)
+			for _, f := range strings.Fields(string(b)) {
+				var c int
+				if _, err := fmt.Sscan(f, &c); err == nil {
+					queue = append(queue, c)
+				}
+			}
+		}
+	}
+	return tree, pg
+}

@@ -2,11 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/atomicfile"
+	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/schemadoc"
 )
@@ -58,7 +58,7 @@ Exit status: 0 all in sync, 1 findings, 2 could not run.`,
 // audit opens what --dir, --to, --dev-url and --url name; the audit itself
 // is schemadoc's.
 func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
-	sdir, err := in.schemaDir()
+	sdirs, err := in.schemaDirs()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -75,7 +75,7 @@ func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
 		return nil, 0, err
 	}
 	defer closeEnv(cmd, env)
-	o := schemadoc.AuditOptions{SchemaDir: sdir, Env: env, Dir: dir, Files: files}
+	o := schemadoc.AuditOptions{SchemaDirs: sdirs, Env: env, Dir: dir, Files: files}
 	if t.url != "" {
 		conn, revSchema, err := target(cmd, in, t)
 		if err != nil {
@@ -110,7 +110,7 @@ when it no longer matches.`,
 			if err != nil {
 				return err
 			}
-			sdir, err := in.schemaDir()
+			sdirs, err := in.schemaDirs()
 			if err != nil {
 				return err
 			}
@@ -119,11 +119,11 @@ when it no longer matches.`,
 				return err
 			}
 			defer closeEnv(cmd, env)
-			want, _, err := env.Desired(cmd.Context(), sdir)
+			want, _, err := env.Desired(cmd.Context(), sdirs...)
 			if err != nil {
 				return err
 			}
-			return emit(cmd, out, schemadoc.ERD(want, filepath.ToSlash(sdir)))
+			return emit(cmd, out, schemadoc.ERD(want, desired.Title(sdirs)))
 		},
 	}
 	addToFlag(cmd, &flags)

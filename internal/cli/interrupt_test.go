@@ -164,8 +164,8 @@ var killPoints = []killPoint{
 	{"devdb.initdb", []string{"graph"}, "scratch"},   // initdb running
 	{"devdb.single", []string{"graph"}, "scratch"},   // postgres --single dropping the postgres database
 	{"devdb.template", []string{"graph"}, "cache"},   // the template written in the cache, not yet renamed into place
-	{"desired.entc", []string{"template"}, "work"},   // .entc made, before entc writes and runs its program
-	{"desired.graph", []string{"template"}, "cache"}, // the loaded graph written, not yet renamed into place
+	{"entload.dir", []string{"template"}, "work"},    // the driver's scratch package made in the module, before it is built and run
+	{"entload.cache", []string{"template"}, "cache"}, // the load written, not yet renamed into place
 	{"devdb.copy", []string{"template", "graph"}, "scratch"},
 	{"devdb.start", []string{"template", "graph"}, "scratch"},             // postgres started, not yet ready
 	{"devdb.extract", []string{"template", "graph", "replay"}, "scratch"}, // a cache entry unpacked
@@ -220,7 +220,7 @@ func TestKilledRunsLeaveNothing(t *testing.T) {
 	lint(scratch, full)
 	parts := map[string][]string{
 		"template": globOne(t, full, "pg*-template-*"),
-		"graph":    {filepath.Join(full, "graph-v1")},
+		"graph":    {filepath.Join(full, "entload-v1")},
 		"replay":   {filepath.Join(full, "replay-v1")},
 	}
 	require.Len(t, globOne(t, full, "replay-v1/pg*/*/meta.json"), 1)
@@ -248,7 +248,12 @@ func TestKilledRunsLeaveNothing(t *testing.T) {
 			cache := t.TempDir()
 			seedFrom(t, parts, cache, p.seed)
 			before := tree(t, cache)
-			t.Cleanup(func() { os.RemoveAll(filepath.Join(work, ".entc")) }) // should this test fail
+			t.Cleanup(func() { // should this test fail
+				left, _ := filepath.Glob(filepath.Join(work, ".schemactl-load-*"))
+				for _, p := range left {
+					os.RemoveAll(p)
+				}
+			})
 
 			ps, out := run(scratch, cache, p.name, "migrate", "lint")
 			ws, _ := ps.Sys().(syscall.WaitStatus)
@@ -262,7 +267,8 @@ func TestKilledRunsLeaveNothing(t *testing.T) {
 					return strings.HasPrefix(filepath.Base(p), ".tmp-") || strings.HasPrefix(filepath.Base(p), ".template-")
 				}), "the killed run left a scratch directory in the cache: %v", tree(t, cache))
 			case "work":
-				require.DirExists(t, filepath.Join(work, ".entc"), "the killed run left .entc")
+				left, _ := filepath.Glob(filepath.Join(work, ".schemactl-load-*"))
+				require.NotEmpty(t, left, "the killed run left its scratch package in the module")
 			}
 
 			lint(scratch, cache) // the one ordinary run
@@ -289,7 +295,7 @@ func seedFrom(t *testing.T, parts map[string][]string, cache string, seed []stri
 // seedCache copies the template and the graph cache of src into dst.
 func seedCache(t *testing.T, src, dst string, names ...string) {
 	t.Helper()
-	parts := map[string][]string{"template": globOne(t, src, "pg*-template-*"), "graph": {filepath.Join(src, "graph-v1")}}
+	parts := map[string][]string{"template": globOne(t, src, "pg*-template-*"), "graph": {filepath.Join(src, "entload-v1")}}
 	seedFrom(t, parts, dst, names)
 }
 

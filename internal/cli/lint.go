@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -53,7 +54,7 @@ Exit status: 0 clean, 1 findings, 2 the gate could not run.`,
 
 func runLint(cmd *cobra.Command, in inputs, format string, rv reviewFlags) error {
 	ctx := cmd.Context()
-	sdir, err := in.schemaDir()
+	sdirs, err := in.schemaDirs()
 	if err != nil {
 		return err
 	}
@@ -74,8 +75,16 @@ func runLint(cmd *cobra.Command, in inputs, format string, rv reviewFlags) error
 		return err
 	}
 	defer closeEnv(cmd, env)
-	r, err := lint.Run(ctx, lint.Options{SchemaDir: sdir, Dir: dir, Files: files, Env: env, Review: review,
+	r, err := lint.Run(ctx, lint.Options{SchemaDirs: sdirs, Dir: dir, Files: files, Env: env, Review: review,
 		Docs: &lint.Docs{ERD: schemadoc.ERDPath, Audit: schemadoc.AuditPath}})
+	if err != nil && r != nil {
+		// The schema did not load: report what was checked without it, then
+		// the error (exit 2).
+		if rerr := render(cmd, format, "schemactl migrate lint", r); rerr != nil && !errors.Is(rerr, errSilent) {
+			return rerr
+		}
+		return err
+	}
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ Writes nothing, and says so, when both are in sync.`,
 
 func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 	ctx := cmd.Context()
-	sdir, err := in.schemaDir()
+	sdirs, err := in.schemaDirs()
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 		return err
 	}
 	defer closeEnv(cmd, env)
-	st, err := env.Load(ctx, sdir, old)
+	st, err := env.Load(ctx, sdirs, old)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 		for _, f := range files {
 			fmt.Fprintf(out, "-- %s --\n%s", f.Name, f.Data)
 		}
-		return &FindingsError{fmt.Errorf("%s is not in sync with %s: run `schemactl migrate diff NAME` and commit the result", in.dir, in.to)}
+		return &FindingsError{fmt.Errorf("%s is not in sync with %s: run `schemactl migrate diff NAME` and commit the result", in.dir, in.toNames())}
 	}
 	all := slices.Clone(st.Files)
 	for _, f := range files {
@@ -208,7 +208,7 @@ func addDirFlag(cmd *cobra.Command, flags *inputs) {
 }
 
 func addToFlag(cmd *cobra.Command, flags *inputs) {
-	cmd.Flags().StringVar(&flags.to, "to", "", "the desired state (default "+defaultTo+")")
+	cmd.Flags().StringSliceVar(&flags.to, "to", nil, "the desired state (default "+defaultTo+"); repeat it, or separate URLs with commas, to compose several schema packages")
 }
 
 func addDevFlag(cmd *cobra.Command, flags *inputs) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,7 +31,7 @@ const (
 // wins over the default.
 type inputs struct {
 	dir     string
-	to      string
+	to      []string // --to, repeated or comma-separated, or the env's src list: composed
 	devURL  string
 	noCache bool        // --no-cache: flag only
 	url     string      // the target database, from the env block
@@ -110,7 +112,23 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		return def
 	}
 	in.dir = pick("dir", flags.dir, env.Dir, defaultDir)
-	in.to = pick("src", flags.to, env.Src, defaultTo)
+	switch {
+	case len(flags.to) > 0:
+		in.to = flags.to
+	case len(env.Src) > 0:
+		in.to = env.Src
+		value := strconv.Quote(env.Src[0])
+		if len(env.Src) > 1 {
+			q := make([]string, len(env.Src))
+			for i, s := range env.Src {
+				q[i] = strconv.Quote(s)
+			}
+			value = "[" + strings.Join(q, ", ") + "]"
+		}
+		in.from["src"] = fmt.Sprintf("%s: env %q src %s", env.At["src"], env.Name, value)
+	default:
+		in.to = []string{defaultTo}
+	}
 	in.devURL = pick("dev", flags.devURL, env.Dev, "")
 	if env.URL != "" {
 		// Named without its value: messages add it, redacted.
@@ -119,18 +137,29 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	return in, nil
 }
 
-// schemaDir turns --to ent://PATH into the schema package directory.
-func (in inputs) schemaDir() (string, error) {
-	u, err := url.Parse(in.to)
-	if err != nil || u.Scheme != "ent" {
-		return "", usageError{fmt.Errorf("%s: only ent://PATH (an Ent schema package) is supported", in.namedValue("src", in.to))}
+// schemaDirs turns each --to ent://PATH (or src) into its schema package
+// directory, in order: the packages compose one desired state.
+func (in inputs) schemaDirs() ([]string, error) {
+	var dirs []string
+	for _, to := range in.to {
+		u, err := url.Parse(to)
+		if err != nil || u.Scheme != "ent" {
+			return nil, usageError{fmt.Errorf("%s: only ent://PATH (an Ent schema package) is supported", in.namedValue("src", to))}
+		}
+		p := u.Host + u.Path
+		if p == "" {
+			return nil, usageError{fmt.Errorf("%s: no schema package path", in.namedValue("src", to))}
+		}
+		if slices.ContainsFunc(dirs, func(d string) bool { return filepath.Clean(d) == filepath.Clean(p) }) {
+			return nil, usageError{fmt.Errorf("%s: the schema package %s is named twice", in.namedValue("src", to), p)}
+		}
+		dirs = append(dirs, p)
 	}
-	p := u.Host + u.Path
-	if p == "" {
-		return "", usageError{fmt.Errorf("%s: no schema package path", in.namedValue("src", in.to))}
-	}
-	return p, nil
+	return dirs, nil
 }
+
+// toNames is the desired state for a message: the --to values or src.
+func (in inputs) toNames() string { return strings.Join(in.to, ", ") }
 
 // openDir opens the migration directory.
 func (in inputs) openDir() (*migdir.Dir, error) {

@@ -84,17 +84,20 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 			}
 			defer closeEnv(cmd, env)
 			u := t.urlFor(in)
-			sdir, err := in.schemaDir()
+			sdirs, err := in.schemaDirs()
 			if err != nil {
 				return err
 			}
-			if fi, err := os.Stat(sdir); err != nil || !fi.IsDir() {
-				if flags.to != "" || in.from["src"] != "" {
-					return usageError{fmt.Errorf("%s: no such schema package", in.namedValue("src", in.to))}
+			for i, sdir := range sdirs {
+				if fi, err := os.Stat(sdir); err != nil || !fi.IsDir() {
+					if len(flags.to) > 0 || in.from["src"] != "" {
+						return usageError{fmt.Errorf("%s: no such schema package", in.namedValue("src", in.to[i]))}
+					}
+					sdirs = nil // no Ent schemas here: compare with the migrations only
+					break
 				}
-				sdir = "" // no Ent schemas here: compare with the migrations only
 			}
-			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Files: files, Env: env, SchemaDir: sdir, Exclude: in.exclude})
+			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Files: files, Env: env, SchemaDirs: sdirs, Exclude: in.exclude})
 			if err != nil {
 				return err
 			}

@@ -80,6 +80,7 @@ func TestScripts(t *testing.T) {
 			"sumof":     cmdSumOf,
 			"cached":    cmdCached,
 			"fixture":   cmdFixture(root),
+			"entmodule": cmdEntModule,
 		},
 	})
 }
@@ -358,6 +359,17 @@ func cmdSQL(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Check(rows.Err())
 	_, _ = ts.Stdout().Write([]byte(out.String()))
+}
+
+// cmdEntModule: entmodule NAME copies the Ent module testdata/entload/NAME
+// (with its own go.mod, go.sum and Ent version) to $WORK/NAME.
+func cmdEntModule(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: entmodule NAME")
+	}
+	src, err := filepath.Abs(filepath.Join("..", "..", "testdata", "entload", args[0]))
+	ts.Check(err)
+	ts.Check(os.CopyFS(ts.MkAbs(args[0]), os.DirFS(src)))
 }
 
 // cmdCached: cached N asserts the replay cache in $SCHEMACTL_CACHE_DIR has

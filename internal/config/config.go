@@ -32,11 +32,11 @@ var (
 // Env is one env block.
 type Env struct {
 	Name string
-	Src  string // desired state, e.g. ent://ent/schema
-	Dev  string // dev database URL
-	URL  string // target database URL
-	Dir  string // migration directory URL, e.g. file://migrations
-	Lint Lint   // the env's lint block, over the file's top-level one
+	Src  []string // desired state, e.g. ent://ent/schema: a string or, as in Atlas, a list composed into one
+	Dev  string   // dev database URL
+	URL  string   // target database URL
+	Dir  string   // migration directory URL, e.g. file://migrations
+	Lint Lint     // the env's lint block, over the file's top-level one
 	// Exclude are the env's exclude patterns, Atlas's globs of the objects
 	// every comparison leaves out (see internal/exclude).
 	Exclude []string
@@ -218,7 +218,13 @@ func decodeEnv(name string, b *hcl.Block, ctx *hcl.EvalContext) (*Env, error) {
 			return nil, err
 		}
 	}
-	for attr, dst := range map[string]*string{"src": &e.Src, "dev": &e.Dev, "url": &e.URL} {
+	if err := stringsAttr(c.Attributes["src"], ctx, &e.Src); err != nil {
+		return nil, err
+	}
+	if a := c.Attributes["src"]; a != nil {
+		e.At["src"] = a.Range.String()
+	}
+	for attr, dst := range map[string]*string{"dev": &e.Dev, "url": &e.URL} {
 		if err := stringAttr(c.Attributes[attr], ctx, dst); err != nil {
 			return nil, err
 		}
@@ -227,7 +233,7 @@ func decodeEnv(name string, b *hcl.Block, ctx *hcl.EvalContext) (*Env, error) {
 		}
 	}
 	if a := c.Attributes["exclude"]; a != nil {
-		if err := stringsAttr(a, ctx, &e.Exclude); err != nil {
+		if err := listAttr(a, ctx, &e.Exclude); err != nil {
 			return nil, err
 		}
 		e.At["exclude"] = a.Range.String()
@@ -253,8 +259,7 @@ func decodeEnv(name string, b *hcl.Block, ctx *hcl.EvalContext) (*Env, error) {
 	return e, nil
 }
 
-// stringAttr evaluates a string attribute; src may also be a list, of which
-// schemactl uses the first element, as its one desired state.
+// stringAttr evaluates a string attribute.
 func stringAttr(a *hcl.Attribute, ctx *hcl.EvalContext, dst *string) error {
 	if a == nil {
 		return nil
@@ -268,20 +273,14 @@ func stringAttr(a *hcl.Attribute, ctx *hcl.EvalContext, dst *string) error {
 		return nil
 	case v.Type() == cty.String:
 		*dst = v.AsString()
-	case (v.Type().IsListType() || v.Type().IsTupleType()) && v.LengthInt() > 0:
-		first := v.AsValueSlice()[0]
-		if first.Type() != cty.String {
-			return fmt.Errorf("%s: %s must be a string or a list of strings", a.Range, a.Name)
-		}
-		*dst = first.AsString()
 	default:
 		return fmt.Errorf("%s: %s must be a string", a.Range, a.Name)
 	}
 	return nil
 }
 
-// stringsAttr evaluates a list of strings, as Atlas's []string attributes.
-func stringsAttr(a *hcl.Attribute, ctx *hcl.EvalContext, dst *[]string) error {
+// listAttr evaluates a list of strings, as Atlas's []string attributes.
+func listAttr(a *hcl.Attribute, ctx *hcl.EvalContext, dst *[]string) error {
 	v, diags := a.Expr.Value(ctx)
 	if diags.HasErrors() {
 		return diagError(diags)
@@ -299,6 +298,39 @@ func stringsAttr(a *hcl.Attribute, ctx *hcl.EvalContext, dst *[]string) error {
 		*dst = append(*dst, el.AsString())
 	}
 	return nil
+}
+
+// stringsAttr evaluates an attribute that is a string or a list of
+// strings, as Atlas's env src is.
+func stringsAttr(a *hcl.Attribute, ctx *hcl.EvalContext, dst *[]string) error {
+	if a == nil {
+		return nil
+	}
+	v, diags := a.Expr.Value(ctx)
+	if diags.HasErrors() {
+		return diagError(diags)
+	}
+	switch {
+	case v.IsNull():
+		return nil
+	case v.Type() == cty.String:
+		*dst = []string{v.AsString()}
+		return nil
+	case v.Type().IsListType() || v.Type().IsTupleType():
+		var out []string
+		for _, e := range v.AsValueSlice() {
+			if e.Type() != cty.String || e.IsNull() {
+				return fmt.Errorf("%s: %s must be a string or a list of strings", a.Range, a.Name)
+			}
+			out = append(out, e.AsString())
+		}
+		if len(out) == 0 {
+			return fmt.Errorf("%s: %s is an empty list", a.Range, a.Name)
+		}
+		*dst = out
+		return nil
+	}
+	return fmt.Errorf("%s: %s must be a string or a list of strings", a.Range, a.Name)
 }
 
 // evalContext gives expressions Atlas's getenv(), var.NAME and atlas.env

@@ -43,7 +43,7 @@ lint {
 	require.NoError(t, err)
 	e, err := f.Env("local")
 	require.NoError(t, err)
-	require.Equal(t, &Env{Name: "local", Src: "ent://ent/schema", Dev: "postgres://u:p@h/dev", URL: "postgres://u@h/prod", Dir: "file://migrations",
+	require.Equal(t, &Env{Name: "local", Src: []string{"ent://ent/schema"}, Dev: "postgres://u:p@h/dev", URL: "postgres://u@h/prod", Dir: "file://migrations",
 		Lint:    Lint{Errors: map[string]bool{"destructive": true}},
 		Exclude: []string{"atlas_schema_revisions"},
 		At:      map[string]string{"src": p + ":7,3-27", "dev": p + ":8,3-26", "url": p + ":9,3-30", "dir": p + ":11,5-21", "exclude": p + ":14,3-39"}}, e)
@@ -51,7 +51,7 @@ lint {
 	require.NoError(t, err)
 	e, err = f.Env("list")
 	require.NoError(t, err)
-	require.Equal(t, "ent://a", e.Src)
+	require.Equal(t, []string{"ent://a", "ent://b"}, e.Src, "a src list is composed, as in Atlas")
 
 	f, err = Load(p, Options{Env: "local", Vars: map[string]string{"dir": "file://other"}})
 	require.NoError(t, err)
@@ -131,6 +131,8 @@ func TestLoadErrors(t *testing.T) {
 		"two labels":        {"env \"x\" \"y\" {\n}\n", "atlas.hcl:1,"},
 		"exclude string":    {"env \"x\" {\n  exclude = \"users.fax\"\n}\n", "atlas.hcl:2,3-24: exclude must be a list of strings"},
 		"exclude numbers":   {"env \"x\" {\n  exclude = [\"a\", 3]\n}\n", "atlas.hcl:2,3-21: exclude must be a list of strings"},
+		"src not strings":   {"env \"x\" {\n  src = [\"ent://a\", 3 > 4]\n}\n", "atlas.hcl:2,3-27: src must be a string or a list of strings"},
+		"src empty":         {"env \"x\" {\n  src = []\n}\n", "atlas.hcl:2,3-11: src is an empty list"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Load(write(t, tt.body), Options{Env: "x"})

@@ -1,148 +1,180 @@
-// Package desired builds the desired database state from an Ent schema
-// package: the Ent graph, converted to an Atlas schema through Ent's own
-// StateReader, with enum fields turned into native PostgreSQL enum types.
+// Package desired builds the desired database state from one or more Ent
+// schema packages: each is loaded with the project's own Ent
+// (internal/entload), which computes its CREATE script; the scripts are
+// composed into one, with the schemas, the native enum types and the views
+// they need; and the graph schemactl locates findings with is built from
+// the load specs with schemactl's Ent.
 package desired
 
 import (
-	"encoding/json"
+	"context"
+	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
-	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
-	"entgo.io/ent/entc/load"
 
-	"github.com/ledgerforge/schemactl/internal/cachedir"
-	"github.com/ledgerforge/schemactl/internal/killpoint"
-	"github.com/ledgerforge/schemactl/internal/lockdir"
+	"github.com/ledgerforge/schemactl/internal/entload"
 )
 
-// cacheLayout versions the cached graph format.
-const cacheLayout = "graph-v1"
+// ErrDuplicateTable means two schema packages declare one table.
+var ErrDuplicateTable = errors.New("declared by two schema packages")
 
-// LoadGraph loads the Ent schema package in dir. entc compiles and runs a
-// helper program for that, which costs 0.3 s warm and far more cold, so the
-// loaded schemas are cached under a hash of every source file that can
-// change them (see sourceKey): the package, the local packages it imports
-// (of its module, of local replacements, of its go.work), and the go.mod,
-// go.sum and go.work files.
-func LoadGraph(dir string) (*gen.Graph, error) {
-	abs, err := filepath.Abs(dir)
+// Options say how to load.
+type Options struct {
+	// ServerVersion is the dev server's server_version_num (e.g. 150000),
+	// which the project's Ent and Atlas plan for.
+	ServerVersion int
+	// Retry loads a package again whose last load failed, rather than
+	// replaying the cached failure.
+	Retry bool
+}
+
+// Package is one loaded schema package.
+type Package struct {
+	*entload.Package
+	// Graph is the package's Ent graph, built by schemactl's Ent from the
+	// load spec: for locating declarations, the ER diagram, the snapshot
+	// check. The SQL never comes from it.
+	Graph *gen.Graph
+}
+
+// State is the desired state of the schema packages, composed.
+type State struct {
+	Packages []*Package
+	// Graph holds every package's types, in package order: what the
+	// locators, documents and counts read.
+	Graph *gen.Graph
+	// DDL creates the whole state on an empty database.
+	DDL DDL
+}
+
+// Dirs are the packages' directories, as given.
+func (s *State) Dirs() []string {
+	out := make([]string, len(s.Packages))
+	for i, p := range s.Packages {
+		out[i] = p.Dir
+	}
+	return out
+}
+
+// Load loads the Ent schema packages in dirs, in order, and composes
+// them. A table (or view) declared by two packages is an error naming
+// both.
+func Load(ctx context.Context, dirs []string, o Options) (*State, error) {
+	if len(dirs) == 0 {
+		return nil, errors.New("desired: no Ent schema package")
+	}
+	st := &State{}
+	owner := map[string]*Package{} // schema.table -> the package declaring it
+	for _, dir := range dirs {
+		lp, err := entload.Load(ctx, dir, entload.Options{ServerVersion: o.ServerVersion, Retry: o.Retry})
+		if err != nil {
+			return nil, err
+		}
+		g, err := newGraph(lp)
+		if err != nil {
+			return nil, err
+		}
+		p := &Package{Package: lp, Graph: g}
+		for _, t := range lp.Tables {
+			if err := claim(owner, p, t.Schema, t.Name, t.Type); err != nil {
+				return nil, err
+			}
+		}
+		for _, v := range lp.Views {
+			if err := claim(owner, p, v.Schema, v.Name, v.Type); err != nil {
+				return nil, err
+			}
+		}
+		st.Packages = append(st.Packages, p)
+	}
+	st.Graph = merge(st.Packages)
+	ddl, err := script(st.Packages)
+	if err != nil {
+		return nil, err
+	}
+	st.DDL = ddl
+	return st, nil
+}
+
+// claim records that p declares the table (or view) schema.name.
+func claim(owner map[string]*Package, p *Package, schema, name, typ string) error {
+	key := qualified(schema, name)
+	if q, ok := owner[key]; ok {
+		return fmt.Errorf("desired: table %q is %w: %s (%s) and %s (%s)", key, ErrDuplicateTable,
+			q.Dir, declaredBy(q, schema, name), p.Dir, typeOr(typ))
+	}
+	owner[key] = p
+	return nil
+}
+
+// declaredBy names the Ent type behind a table of p.
+func declaredBy(p *Package, schema, name string) string {
+	for _, t := range p.Tables {
+		if t.Schema == schema && t.Name == name {
+			return typeOr(t.Type)
+		}
+	}
+	for _, v := range p.Views {
+		if v.Schema == schema && v.Name == name {
+			return typeOr(v.Type)
+		}
+	}
+	return "?"
+}
+
+func typeOr(typ string) string {
+	if typ == "" {
+		return "a join table"
+	}
+	return "type " + typ
+}
+
+func qualified(schema, name string) string {
+	if schema == "" {
+		return name
+	}
+	return schema + "." + name
+}
+
+// newGraph builds the package's graph with schemactl's Ent, as
+// entc.LoadGraph would from the same spec.
+func newGraph(p *entload.Package) (*gen.Graph, error) {
+	abs, err := filepath.Abs(p.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("desired: %w", err)
 	}
-	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("desired: ent schema package %s: not a directory", dir)
-	}
-	sweepEntc()
-	key, keyErr := sourceKey(abs)
-	if keyErr == nil {
-		if spec, ok := readCache(key); ok {
-			return newGraph(abs, spec)
-		}
-	}
-	release, err := lockEntc()
+	cfg := &gen.Config{Schema: p.PkgPath, Package: path.Dir(p.PkgPath), Target: filepath.Dir(abs)}
+	g, err := gen.NewGraph(cfg, p.Schemas...)
 	if err != nil {
-		return nil, fmt.Errorf("desired: load ent schema %s: %w", dir, err)
-	}
-	killpoint.Here("desired.entc")
-	cfg := &gen.Config{}
-	g, err := entc.LoadGraph(abs, cfg)
-	release()
-	if err != nil {
-		return nil, fmt.Errorf("desired: load ent schema %s: %s", dir, compilerOutput(err))
-	}
-	if keyErr == nil {
-		writeCache(key, &cachedSpec{PkgPath: cfg.Schema, Schemas: g.Schemas})
+		return nil, fmt.Errorf("desired: ent schema %s: %w", p.Dir, err)
 	}
 	return g, nil
 }
 
-// compilerOutput folds entc's error, which embeds the Go compiler's
-// multi-line output ("# pkg" then file:line: message lines), into one line.
-func compilerOutput(err error) string {
-	var parts []string
-	for _, l := range strings.Split(err.Error(), "\n") {
-		l = strings.TrimSpace(strings.TrimPrefix(l, "entc/load: parse schema dir:"))
-		if l == "" || strings.HasPrefix(l, "# ") {
-			continue
-		}
-		parts = append(parts, l)
+// merge is one graph of every package's types, for the readers that only
+// walk the nodes.
+func merge(ps []*Package) *gen.Graph {
+	if len(ps) == 1 {
+		return ps[0].Graph
 	}
-	return strings.Join(parts, "; ")
+	g := &gen.Graph{Config: ps[0].Graph.Config}
+	for _, p := range ps {
+		g.Nodes = append(g.Nodes, p.Graph.Nodes...)
+		g.Schemas = append(g.Schemas, p.Graph.Schemas...)
+	}
+	return g
 }
 
-type cachedSpec struct {
-	PkgPath string         `json:"pkg"`
-	Schemas []*load.Schema `json:"schemas"`
-	Pos     []string       `json:"pos"` // load.Schema.Pos is not serialised
+// Title names the packages for a document or a message:
+// "ent/schema", or "ent/schema, ent/history".
+func Title(dirs []string) string {
+	out := make([]string, len(dirs))
+	for i, d := range dirs {
+		out[i] = filepath.ToSlash(d)
+	}
+	return strings.Join(out, ", ")
 }
-
-func newGraph(abs string, spec *cachedSpec) (*gen.Graph, error) {
-	cfg := &gen.Config{Schema: spec.PkgPath, Package: path.Dir(spec.PkgPath), Target: filepath.Dir(abs)}
-	g, err := gen.NewGraph(cfg, spec.Schemas...)
-	if err != nil {
-		return nil, fmt.Errorf("desired: load ent schema: %w", err)
-	}
-	return g, nil
-}
-
-func readCache(key string) (*cachedSpec, bool) {
-	dir, err := cachedir.Dir()
-	if err != nil {
-		return nil, false
-	}
-	dir = filepath.Join(dir, cacheLayout)
-	lockdir.Sweep(dir, tmpPrefix, nil) // writes of killed runs
-	b, err := os.ReadFile(filepath.Join(dir, key+".json"))
-	if err != nil {
-		return nil, false
-	}
-	var spec cachedSpec
-	if json.Unmarshal(b, &spec) != nil || len(spec.Pos) != len(spec.Schemas) {
-		return nil, false
-	}
-	for i, s := range spec.Schemas {
-		s.Pos = spec.Pos[i]
-	}
-	return &spec, true
-}
-
-// writeCache is best effort: a failure only costs the next run time. The
-// file is written in a scratch directory of this run's (see lockdir: a
-// killed run's is swept) and renamed into place, which makes concurrent
-// writers safe.
-func writeCache(key string, spec *cachedSpec) {
-	dir, err := cachedir.Dir()
-	if err != nil {
-		return
-	}
-	for _, s := range spec.Schemas {
-		spec.Pos = append(spec.Pos, s.Pos)
-	}
-	b, err := json.Marshal(spec)
-	if err != nil {
-		return
-	}
-	dir = filepath.Join(dir, cacheLayout)
-	if os.MkdirAll(dir, 0o755) != nil {
-		return
-	}
-	tmp, err := lockdir.New(dir, tmpPrefix, 0o755)
-	if err != nil {
-		return
-	}
-	defer tmp.Remove()
-	p := filepath.Join(tmp.Path, key+".json")
-	if os.WriteFile(p, b, 0o644) != nil {
-		return
-	}
-	killpoint.Here("desired.graph")
-	_ = os.Rename(p, filepath.Join(dir, key+".json"))
-}
-
-// tmpPrefix names the graph cache's scratch directories.
-const tmpPrefix = ".tmp-"

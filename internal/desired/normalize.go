@@ -5,41 +5,86 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-
-	"ariga.io/atlas/sql/schema"
+	"slices"
+	"strings"
 
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
 
-// DDL is the script that creates the desired schema on an empty database.
+// DDL is the script that creates the desired state on an empty database.
 type DDL []sqlscript.Stmt
 
-// Plan plans r as statements that create it on an empty database (which
-// has public already); conn only gives the planner the server's version.
-// The views come last, in the order Ent lists them.
-func Plan(ctx context.Context, conn *pgdb.Conn, r *schema.Realm) (DDL, error) {
-	empty := schema.NewRealm(schema.New(pgdb.Schema))
-	changes, err := conn.Driver.RealmDiff(empty, r)
+// script composes the packages' scripts into one: the PostgreSQL schemas
+// the tables live in (other than the default one), the native enum types,
+// each package's tables as its own Ent planned them, then the views.
+func script(ps []*Package) (DDL, error) {
+	enums, err := enumTypes(ps)
 	if err != nil {
-		return nil, fmt.Errorf("desired: plan: %w", err)
+		return nil, err
 	}
-	views, changes := pgdb.SplitViews(changes)
-	plan, err := pgdb.Plan(ctx, conn.Driver, "desired", changes, empty, r)
-	if err != nil {
-		return nil, fmt.Errorf("desired: plan: %w", err)
-	}
-	stmts := make(DDL, 0, len(plan.Changes)+len(views))
-	for _, c := range plan.Changes {
-		stmts = append(stmts, sqlscript.Stmt{Text: c.Cmd, Line: len(stmts) + 1})
-	}
-	for _, c := range views {
-		if a, ok := c.(*schema.AddView); ok {
-			stmts = append(stmts, sqlscript.Stmt{Text: pgdb.CreateView(a.V), Line: len(stmts) + 1})
+	var schemas []string
+	addSchema := func(s string) {
+		if s != "" && !slices.Contains(schemas, s) {
+			schemas = append(schemas, s)
 		}
 	}
-	return stmts, nil
+	for _, p := range ps {
+		for _, t := range p.Tables {
+			addSchema(t.Schema)
+		}
+		for _, v := range p.Views {
+			addSchema(v.Schema)
+		}
+	}
+	for _, e := range enums {
+		addSchema(e.Schema)
+	}
+	slices.Sort(schemas)
+	var texts []string
+	for _, s := range schemas {
+		texts = append(texts, "CREATE SCHEMA "+ident(s))
+	}
+	for _, e := range enums {
+		values := make([]string, len(e.Values))
+		for i, v := range e.Values {
+			values[i] = literal(v)
+		}
+		texts = append(texts, fmt.Sprintf("CREATE TYPE %s AS ENUM (%s)", name(e.Schema, e.Name), strings.Join(values, ", ")))
+	}
+	for _, p := range ps {
+		texts = append(texts, p.Script...)
+	}
+	// Atlas's open-source planner leaves views out; Ent's `ent schema`
+	// writes them after the tables too.
+	for _, p := range ps {
+		for _, v := range p.Views {
+			texts = append(texts, fmt.Sprintf("CREATE VIEW %s AS %s", name(v.Schema, v.Name), v.Def))
+			if v.Comment != "" {
+				texts = append(texts, fmt.Sprintf("COMMENT ON VIEW %s IS %s", name(v.Schema, v.Name), literal(v.Comment)))
+			}
+		}
+	}
+	ddl := make(DDL, len(texts))
+	for i, t := range texts {
+		ddl[i] = sqlscript.Stmt{Text: t, Line: i + 1}
+	}
+	return ddl, nil
 }
+
+// ident quotes an identifier.
+func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// name is an object's name, qualified outside the default schema.
+func name(schema, obj string) string {
+	if schema == "" {
+		return ident(obj)
+	}
+	return ident(schema) + "." + ident(obj)
+}
+
+// literal quotes a string constant.
+func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // Key identifies the normalised schema: the same script always builds the
 // same database.

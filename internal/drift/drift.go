@@ -11,6 +11,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/ledgerforge/schemactl/internal/compare"
+	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
 	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/migdir"
@@ -40,8 +41,8 @@ type Options struct {
 	Dir             *migdir.Dir
 	Files           []migrate.File // Dir's files, as the caller read them
 	Env             *states.Env    // where to replay the applied files
-	// SchemaDir, when set, is the Ent schema package to compare with too.
-	SchemaDir string
+	// SchemaDirs, when set, are the Ent schema packages to compare with too.
+	SchemaDirs []string
 	// Exclude are atlas.hcl's exclude patterns, left out of the target as
 	// Atlas's inspection leaves them out (Env leaves them out of the rest).
 	Exclude []string
@@ -78,9 +79,9 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	fromMigrations := compare.Changes(changes, MigrationsVsDatabase, noSource{}, compare.MentionsIn(o.Dir, applied)).Findings
 	r.Add(fromMigrations...)
 	switch {
-	case o.SchemaDir == "":
+	case len(o.SchemaDirs) == 0:
 	case len(applied) < len(files):
-		r.Notes = append(r.Notes, fmt.Sprintf("not compared with %s: %d migration file(s) are pending", o.SchemaDir, len(files)-len(applied)))
+		r.Notes = append(r.Notes, fmt.Sprintf("not compared with %s: %d migration file(s) are pending", desired.Title(o.SchemaDirs), len(files)-len(applied)))
 	default:
 		fs, models, err := fromEnt(ctx, o, live, want, fromMigrations)
 		if err != nil {
@@ -100,7 +101,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 // comparison with the migrations did not already report. It also returns
 // the number of Ent models compared.
 func fromEnt(ctx context.Context, o Options, live, migrated *schema.Realm, seen []report.Finding) ([]report.Finding, int, error) {
-	want, g, err := o.Env.Desired(ctx, o.SchemaDir)
+	want, g, err := o.Env.Desired(ctx, o.SchemaDirs...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -113,9 +114,9 @@ func fromEnt(ctx context.Context, o Options, live, migrated *schema.Realm, seen 
 	}
 	changes, err := pgdb.DiffRealms(o.Target.Driver, live, want)
 	if err != nil {
-		return nil, 0, fmt.Errorf("drift: diff with %s: %w", o.SchemaDir, err)
+		return nil, 0, fmt.Errorf("drift: diff with %s: %w", desired.Title(o.SchemaDirs), err)
 	}
-	loc, err := entsrc.New(o.SchemaDir, g)
+	loc, err := entsrc.New(o.SchemaDirs, g)
 	if err != nil {
 		return nil, 0, err
 	}

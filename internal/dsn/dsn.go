@@ -17,6 +17,10 @@ var keyValuePassword = regexp.MustCompile(`(?i)(password\s*=\s*)('(?:[^'\\]|\\.)
 // urlPassword matches user:password@ inside a URL embedded in free text.
 var urlPassword = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)([^@\s]*)@`)
 
+// portPath is what urlPassword takes for a password in host:port/path/@…,
+// a module proxy's URL (…/@v/v1.0.0.zip): a port, then a path.
+var portPath = regexp.MustCompile(`^[0-9]+/`)
+
 // Redact returns s with every password it contains replaced by xxxxx. It
 // accepts a URL, a key/value DSN, or any text that embeds them (an error
 // message, say).
@@ -32,7 +36,13 @@ func Redact(s string) string {
 		}
 		return u.String()
 	}
-	s = urlPassword.ReplaceAllString(s, "${1}"+mask+"@")
+	s = urlPassword.ReplaceAllStringFunc(s, func(m string) string {
+		sub := urlPassword.FindStringSubmatch(m)
+		if portPath.MatchString(sub[2]) {
+			return m
+		}
+		return sub[1] + mask + "@"
+	})
 	return keyValuePassword.ReplaceAllString(s, "${1}"+mask)
 }
 

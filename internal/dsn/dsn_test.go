@@ -15,6 +15,9 @@ func TestRedact(t *testing.T) {
 		{"host=h user=u password=s3cret dbname=d", "host=h user=u password=xxxxx dbname=d"},
 		{"host=h password='s3 cret' dbname=d", "host=h password=xxxxx dbname=d"},
 		{`connect postgres://u:s3cret@h/db: refused`, `connect postgres://u:xxxxx@h/db: refused`},
+		// A module proxy's URL with a port is no user:password@.
+		{`reading http://127.0.0.1:39403/example.com/x/@v/v1.0.0.zip: 403 Forbidden`, `reading http://127.0.0.1:39403/example.com/x/@v/v1.0.0.zip: 403 Forbidden`},
+		{`connect postgres://u:s3/cret@h/db: refused`, `connect postgres://u:xxxxx@h/db: refused`},
 	} {
 		got := Redact(tt.in)
 		require.Equal(t, tt.want, got)

@@ -17,7 +17,7 @@ import (
 	"github.com/ledgerforge/schemactl/internal/report"
 )
 
-// Locator answers "where is this declared" for one schema package.
+// Locator answers "where is this declared" for the schema packages.
 type Locator struct {
 	src    *source
 	wd     string
@@ -28,10 +28,10 @@ type Locator struct {
 	isNode map[string]bool // schema type names; other Fields() receivers are mixins
 }
 
-// New parses every non-test .go file of schemaDir (go/parser, go/ast) and
-// indexes the graph.
-func New(schemaDir string, g *gen.Graph) (*Locator, error) {
-	src, err := parseDir(schemaDir)
+// New parses every non-test .go file of the schema packages in dirs
+// (go/parser, go/ast) and indexes the graph, which holds their types.
+func New(dirs []string, g *gen.Graph) (*Locator, error) {
+	src, err := parseDirs(dirs)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func locator(t *testing.T, dir, wd string) *Locator {
 	}
 	graphMu.Unlock()
 	t.Chdir(wd)
-	l, err := New(abs, g)
+	l, err := New([]string{abs}, g)
 	require.NoError(t, err)
 	return l
 }

@@ -36,20 +36,30 @@ type source struct {
 	order   []string                      // receivers in file then declaration order (ReadDir sorts)
 }
 
-// parseDir parses the non-test Go files of dir that the default build
-// context would compile (so build-tagged files of other platforms, which
-// entc does not see either, cannot shadow the real declarations).
-func parseDir(dir string) (*source, error) {
+// parseDirs parses the non-test Go files of the schema packages in dirs
+// that the default build context would compile (so build-tagged files of
+// other platforms, which entc does not see either, cannot shadow the real
+// declarations).
+func parseDirs(dirs []string) (*source, error) {
+	src := &source{fset: token.NewFileSet(), types: map[string]token.Pos{}, methods: map[string]map[string]*method{}}
+	seen := map[string]bool{}
+	for _, dir := range dirs {
+		if err := src.parseDir(dir, seen); err != nil {
+			return nil, err
+		}
+	}
+	return src, nil
+}
+
+func (src *source) parseDir(dir string, seen map[string]bool) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	entries, err := os.ReadDir(abs)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	src := &source{fset: token.NewFileSet(), types: map[string]token.Pos{}, methods: map[string]map[string]*method{}}
-	seen := map[string]bool{}
 	for _, ent := range entries {
 		name := ent.Name()
 		if ent.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
@@ -60,7 +70,7 @@ func parseDir(dir string) (*source, error) {
 		}
 		f, err := parser.ParseFile(src.fset, filepath.Join(abs, name), nil, parser.SkipObjectResolution)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		imports := importNames(f)
 		for _, d := range f.Decls {
@@ -87,7 +97,7 @@ func parseDir(dir string) (*source, error) {
 			}
 		}
 	}
-	return src, nil
+	return nil
 }
 
 // importNames maps each import path of f to the name the file uses for it.

@@ -32,10 +32,10 @@ import (
 
 // Options say what to check.
 type Options struct {
-	SchemaDir string // the Ent schema package, e.g. ent/schema
-	Dir       *migdir.Dir
-	Files     []migrate.File // Dir's files, as the caller read them
-	Env       *states.Env    // where to replay and normalise
+	SchemaDirs []string // the Ent schema packages, e.g. ent/schema, composed
+	Dir        *migdir.Dir
+	Files      []migrate.File // Dir's files, as the caller read them
+	Env        *states.Env    // where to replay and normalise
 
 	// Review, when set, also reviews the files a change adds for safety.
 	Review *Review
@@ -56,7 +56,8 @@ type Review struct {
 
 // Run runs every check and returns the report. An error means the gate
 // could not run (no database, a schema that does not compile); findings are
-// never errors.
+// never errors. When the Ent schema does not load, the report holds what
+// was checked without it (integrity, replay, review), with the error.
 func Run(ctx context.Context, o Options) (*report.Report, error) {
 	r := report.New()
 	files := o.Files
@@ -78,14 +79,18 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		before, current *schema.Realm
 		want            *schema.Realm
 		conn            *pgdb.Conn
-		graph           *gen.Graph
+		loaded          *desired.State
 		replayed        bool
+		replayErr       error
+		desiredErr      error
 	)
-	g, gctx := errgroup.WithContext(ctx)
+	// The two sides run side by side, and neither stops the other: a schema
+	// that does not load must not hide what the directory's checks found.
+	var g errgroup.Group
 	k := firstAdded(files, o.Review)
 	g.Go(func() error {
 		var err error
-		before, current, conn, err = o.Env.CurrentSplit(gctx, files, k)
+		before, current, conn, err = o.Env.CurrentSplit(ctx, files, k)
 		if err == nil {
 			replayed = true
 			return nil
@@ -94,37 +99,69 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		if f != nil {
 			r.Add(*f) // the other goroutine does not touch r
 		}
-		return err
+		replayErr = err
+		return nil
 	})
 	var (
 		loc     *entsrc.Locator
-		stale   *report.Finding
-		genNote string
+		stale   []report.Finding
+		genNote []string
 		sources errgroup.Group
 	)
 	g.Go(func() (err error) {
-		if graph, err = desired.LoadGraph(o.SchemaDir); err != nil {
+		defer func() { desiredErr = err }()
+		if loaded, err = o.Env.LoadDesired(ctx, o.SchemaDirs); err != nil {
 			return err
 		}
 		// Reading the sources needs no database: do it meanwhile.
 		sources.Go(func() (err error) {
-			loc, err = entsrc.New(o.SchemaDir, graph)
+			loc, err = entsrc.New(o.SchemaDirs, loaded.Graph)
 			return err
 		})
-		sources.Go(func() (err error) {
-			stale, genNote, err = generated.Check(o.SchemaDir, graph)
-			return err
+		sources.Go(func() error {
+			for _, p := range loaded.Packages {
+				f, note, err := generated.Check(p.Dir, p.Graph)
+				if err != nil {
+					return err
+				}
+				if f != nil {
+					stale = append(stale, *f)
+				}
+				if note != "" {
+					genNote = append(genNote, note)
+				}
+			}
+			return nil
 		})
-		want, err = o.Env.Normalised(gctx, graph)
+		want, err = o.Env.Normalised(ctx, loaded)
 		return err
 	})
-	err = errors.Join(g.Wait(), sources.Wait())
+	_ = g.Wait()
 	if conn != nil {
 		defer conn.Close()
 	}
-	if err != nil {
+	if replayErr != nil {
+		return nil, replayErr
+	}
+	if desiredErr != nil {
+		_ = sources.Wait()
+		// The directory's own findings stand; the error says why the rest
+		// was not checked.
+		r.Notes = append(r.Notes, fmt.Sprintf("consistency with %s not checked: it did not load", desired.Title(o.SchemaDirs)))
+		r.Summary.Files = len(files)
+		if o.Review != nil {
+			r.Add(o.Review.History...)
+			fs, notes := review(o.Dir, files, o.Review, before)
+			r.Add(fs...)
+			r.Notes = append(r.Notes, notes...)
+		}
+		r.Sort()
+		return r, desiredErr
+	}
+	if err := sources.Wait(); err != nil {
 		return nil, err
 	}
+	graph := loaded.Graph
 	r.Summary.Models, r.Summary.Tables, r.Summary.EnumTypes, r.Summary.Files = len(graph.Nodes), len(pgdb.Tables(want)), len(pgdb.Enums(want)), len(files)
 	r.Summary.Views = len(pgdb.Views(want))
 
@@ -135,14 +172,14 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		}
 		r.Add(cons.Findings...)
 		if o.Docs != nil {
-			fs, err := staleDocs(*o.Docs, o.SchemaDir, graph, want, cons)
+			fs, err := staleDocs(*o.Docs, o.SchemaDirs, graph, want, cons)
 			if err != nil {
 				return nil, err
 			}
 			r.Add(fs...)
 		}
 	} else {
-		r.Notes = append(r.Notes, "consistency with ent/schema not checked: the directory does not replay")
+		r.Notes = append(r.Notes, fmt.Sprintf("consistency with %s not checked: the directory does not replay", desired.Title(o.SchemaDirs)))
 	}
 
 	if o.Review != nil {
@@ -152,25 +189,21 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		r.Notes = append(r.Notes, notes...)
 	}
 
-	if stale != nil {
-		r.Add(*stale)
-	}
-	if genNote != "" {
-		r.Notes = append(r.Notes, genNote)
-	}
+	r.Add(stale...)
+	r.Notes = append(r.Notes, genNote...)
 	r.Sort()
 	return r, nil
 }
 
 // staleDocs compares the committed documents with what `schemactl schema
 // erd` and `schema audit` would write now.
-func staleDocs(d Docs, schemaDir string, g *gen.Graph, want *schema.Realm, cons *compare.Result) ([]report.Finding, error) {
+func staleDocs(d Docs, schemaDirs []string, g *gen.Graph, want *schema.Realm, cons *compare.Result) ([]report.Finding, error) {
 	var out []report.Finding
 	for _, doc := range []struct {
 		path, code, command string
 		render              func() []byte
 	}{
-		{d.ERD, schemadoc.ERDCode, "schemactl schema erd", func() []byte { return schemadoc.ERD(want, filepath.ToSlash(schemaDir)) }},
+		{d.ERD, schemadoc.ERDCode, "schemactl schema erd", func() []byte { return schemadoc.ERD(want, desired.Title(schemaDirs)) }},
 		{d.Audit, schemadoc.AuditCode, "schemactl schema audit", func() []byte {
 			return schemadoc.Audit(schemadoc.Input{Graph: g, Desired: want, Result: cons, Against: schemadoc.AgainstMigrations})
 		}},

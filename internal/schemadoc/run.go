@@ -20,8 +20,8 @@ const AgainstMigrations = "the database the migrations build"
 // AuditOptions say what to audit the Ent schemas against: the database the
 // migration directory builds, or, when Target is set, a live database.
 type AuditOptions struct {
-	SchemaDir string      // the Ent schema package, e.g. ent/schema
-	Env       *states.Env // the dev databases
+	SchemaDirs []string    // the Ent schema packages, e.g. ent/schema, composed
+	Env        *states.Env // the dev databases
 
 	Dir   *migdir.Dir    // the migration directory
 	Files []migrate.File // Dir's files, as the caller read them
@@ -46,12 +46,12 @@ func RunAudit(ctx context.Context, o AuditOptions) (*Audited, error) {
 	if o.Target != nil {
 		return auditLive(ctx, o)
 	}
-	st, err := o.Env.Load(ctx, o.SchemaDir, o.Files)
+	st, err := o.Env.Load(ctx, o.SchemaDirs, o.Files)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	loc, err := entsrc.New(o.SchemaDir, st.Graph)
+	loc, err := entsrc.New(o.SchemaDirs, st.Graph)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func RunAudit(ctx context.Context, o AuditOptions) (*Audited, error) {
 }
 
 func auditLive(ctx context.Context, o AuditOptions) (*Audited, error) {
-	want, graph, err := o.Env.Desired(ctx, o.SchemaDir)
+	want, graph, err := o.Env.Desired(ctx, o.SchemaDirs...)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func auditLive(ctx context.Context, o AuditOptions) (*Audited, error) {
 	if err := exclude.Schemas(live, o.Exclude); err != nil {
 		return nil, fmt.Errorf("schemadoc: %w", err)
 	}
-	loc, err := entsrc.New(o.SchemaDir, graph)
+	loc, err := entsrc.New(o.SchemaDirs, graph)
 	if err != nil {
 		return nil, err
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/replaycache"
@@ -42,12 +44,16 @@ type Env struct {
 	pool     *devdb.Pool
 	startErr error
 
-	ctx    context.Context
-	after  time.Duration
-	store  *replaycache.Store // nil: no cache
-	entry  *replaycache.Meta  // what the server started from; nil: the bare template
-	prefix hashedFiles        // Options.Prefix
-	warn   error              // why the cache was not used
+	ctx     context.Context
+	devURL  string // Options.DevURL
+	noCache bool   // Options.NoCache
+	after   time.Duration
+	store   *replaycache.Store // nil: no cache
+	entry   *replaycache.Meta  // what the server started from; nil: the bare template
+	prefix  hashedFiles        // Options.Prefix
+	warn    error              // why the cache was not used
+
+	version func() (int, error) // the server's version, asked once
 
 	exclude []string // Options.Exclude
 
@@ -63,7 +69,8 @@ type Env struct {
 // server; a cache that cannot be read is a warning (see Close), never an
 // error.
 func Open(ctx context.Context, o Options) (*Env, error) {
-	e := &Env{ctx: ctx, after: o.StoreAfter, exclude: o.Exclude, prefix: hashed(o.Prefix), ready: make(chan struct{})}
+	e := &Env{ctx: ctx, devURL: o.DevURL, noCache: o.NoCache, after: o.StoreAfter, exclude: o.Exclude, prefix: hashed(o.Prefix), ready: make(chan struct{})}
+	e.version = sync.OnceValues(func() (int, error) { return serverVersion(ctx, o.DevURL) })
 	if o.DevURL != "" {
 		e.start(ctx, o)
 		if e.startErr != nil {
@@ -104,6 +111,43 @@ func (e *Env) start(ctx context.Context, o Options) {
 		e.held = state{files: found.Files, sum: found.Sum, last: found.Last}
 	}
 	e.pool, e.startErr = pool, err
+}
+
+// serverVersion is the dev server's server_version_num, to the major
+// version (150000): what the project's Ent and Atlas plan the desired
+// state for, and part of its cache key. The embedded server's comes from
+// its binaries, without waiting for it to start.
+func (e *Env) serverVersion(ctx context.Context) (int, error) {
+	select {
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	default:
+	}
+	return e.version()
+}
+
+func serverVersion(ctx context.Context, devURL string) (int, error) {
+	if devURL == "" {
+		b, err := devdb.FindBinaries()
+		if err != nil {
+			return 0, err
+		}
+		return b.Major * 10000, nil
+	}
+	conn, err := pgx.Connect(ctx, devURL)
+	if err != nil {
+		return 0, fmt.Errorf("states: dev database: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var v string
+	if err := conn.QueryRow(ctx, "SHOW server_version_num").Scan(&v); err != nil {
+		return 0, fmt.Errorf("states: dev database version: %w", err)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("states: dev database version %q: %w", v, err)
+	}
+	return n / 10000 * 10000, nil
 }
 
 // Pool waits for the dev databases to be ready.

@@ -122,21 +122,33 @@ func (e *Env) Verify(ctx context.Context, files []migrate.File) error {
 	return db.Release(ctx)
 }
 
-// Desired loads the Ent schema package and normalises it on a clean
-// database, or takes it from the cached cluster when the same script built
-// it there.
-func (e *Env) Desired(ctx context.Context, schemaDir string) (*schema.Realm, *gen.Graph, error) {
-	g, err := desired.LoadGraph(schemaDir)
+// Desired loads the Ent schema packages and normalises their composed
+// state on a clean database, or takes it from the cached cluster when the
+// same script built it there. The graph holds every package's types.
+func (e *Env) Desired(ctx context.Context, schemaDirs ...string) (*schema.Realm, *gen.Graph, error) {
+	st, err := e.LoadDesired(ctx, schemaDirs)
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := e.Normalised(ctx, g)
-	return s, g, err
+	s, err := e.Normalised(ctx, st)
+	return s, st.Graph, err
+}
+
+// LoadDesired loads the Ent schema packages with the project's own Ent,
+// for this dev server's version (internal/desired). With NoCache, a
+// package whose last load failed is loaded again rather than the failure
+// replayed.
+func (e *Env) LoadDesired(ctx context.Context, schemaDirs []string) (*desired.State, error) {
+	v, err := e.serverVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return desired.Load(ctx, schemaDirs, desired.Options{ServerVersion: v, Retry: e.noCache})
 }
 
 // Load computes both states in parallel: the directory's files replayed,
-// and the Ent schema package normalised.
-func (e *Env) Load(ctx context.Context, schemaDir string, files []migrate.File) (*States, error) {
+// and the Ent schema packages normalised.
+func (e *Env) Load(ctx context.Context, schemaDirs []string, files []migrate.File) (*States, error) {
 	st := &States{Files: files}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
@@ -144,7 +156,7 @@ func (e *Env) Load(ctx context.Context, schemaDir string, files []migrate.File) 
 		return err
 	})
 	g.Go(func() (err error) {
-		st.Desired, st.Graph, err = e.Desired(gctx, schemaDir)
+		st.Desired, st.Graph, err = e.Desired(gctx, schemaDirs...)
 		return err
 	})
 	if err := g.Wait(); err != nil {
@@ -208,26 +220,25 @@ func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, f hashed
 	return nil
 }
 
-// Normalised is the desired schema of the loaded Ent graph g, inspected
-// from a database its script built (now, or in the cached cluster),
-// without what the exclude patterns match.
-func (e *Env) Normalised(ctx context.Context, g *gen.Graph) (*schema.Realm, error) {
+// Normalised is the desired schema of the loaded packages, inspected from
+// a database their script built (now, or in the cached cluster), without
+// what the exclude patterns match.
+func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm, error) {
 	pool, err := e.Pool(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if conn := e.cachedDesired(ctx, pool); conn != nil {
-		ddl, err := plan(ctx, g, conn)
-		if err == nil && ddl.Key() == e.entry.Desired {
+	key := st.DDL.Key()
+	if e.entry != nil && e.entry.Desired == key {
+		if conn := e.cachedDesired(ctx, pool); conn != nil {
 			s, err := conn.Inspect(ctx)
 			conn.Close()
 			if err != nil {
 				return nil, err
 			}
-			desired.AddExternalViews(g, s)
+			desired.AddExternalViews(st.Graph, s)
 			return s, exclude.Schemas(s, e.exclude)
 		}
-		conn.Close()
 	}
 	db, err := pool.Acquire(ctx)
 	if err != nil {
@@ -238,12 +249,8 @@ func (e *Env) Normalised(ctx context.Context, g *gen.Graph) (*schema.Realm, erro
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
 	defer conn.Close()
-	ddl, err := plan(ctx, g, conn)
-	if err != nil {
-		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
-	}
 	start := time.Now()
-	if err := ddl.Exec(ctx, conn); err != nil {
+	if err := st.DDL.Exec(ctx, conn); err != nil {
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
 	killpoint.Here("states.normalise")
@@ -252,18 +259,10 @@ func (e *Env) Normalised(ctx context.Context, g *gen.Graph) (*schema.Realm, erro
 	if err != nil {
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
-	e.offerDesired(db, ddl.Key(), cost)
-	desired.AddExternalViews(g, s)
+	e.offerDesired(db, key, cost)
+	desired.AddExternalViews(st.Graph, s)
 	if err := db.Release(ctx); err != nil {
 		return nil, err
 	}
 	return s, exclude.Schemas(s, e.exclude)
-}
-
-func plan(ctx context.Context, g *gen.Graph, conn *pgdb.Conn) (desired.DDL, error) {
-	raw, err := desired.Schema(ctx, g, conn)
-	if err != nil {
-		return nil, err
-	}
-	return desired.Plan(ctx, conn, raw)
 }

@@ -1,4 +1,4 @@
-package desired
+package entload
 
 import (
 	"crypto/sha256"
@@ -80,7 +80,7 @@ func (m modules) dir(imp string) (string, bool) {
 // localModules finds the modules whose source is local to the build of
 // schemaDir's package, and the files that pick the versions of the others.
 func localModules(schemaDir string) (modules, []string, error) {
-	root, module, err := findModule(schemaDir)
+	root, module, err := findModuleRoot(schemaDir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -95,11 +95,11 @@ func localModules(schemaDir string) (modules, []string, error) {
 	if work != "" {
 		b, err := os.ReadFile(work)
 		if err != nil {
-			return nil, nil, fmt.Errorf("desired: %w", err)
+			return nil, nil, fmt.Errorf("entload: %w", err)
 		}
 		wf, err := modfile.ParseWork(work, b, nil)
 		if err != nil {
-			return nil, nil, fmt.Errorf("desired: %w", err)
+			return nil, nil, fmt.Errorf("entload: %w", err)
 		}
 		files = append(files, work, work+".sum")
 		for _, u := range wf.Use {
@@ -125,11 +125,11 @@ func localModules(schemaDir string) (modules, []string, error) {
 	for _, r := range roots {
 		b, err := os.ReadFile(filepath.Join(r, "go.mod"))
 		if err != nil {
-			return nil, nil, fmt.Errorf("desired: %w", err)
+			return nil, nil, fmt.Errorf("entload: %w", err)
 		}
 		mf, err := modfile.Parse(filepath.Join(r, "go.mod"), b, nil)
 		if err != nil {
-			return nil, nil, fmt.Errorf("desired: %w", err)
+			return nil, nil, fmt.Errorf("entload: %w", err)
 		}
 		files = addReplaces(mods, files, mf.Replace, r)
 	}
@@ -178,7 +178,7 @@ func findWork(root string) (string, error) {
 		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
 			return p, nil
 		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("desired: %w", err)
+			return "", fmt.Errorf("entload: %w", err)
 		}
 		if filepath.Dir(d) == d {
 			return "", nil
@@ -227,15 +227,15 @@ func hashFile(h io.Writer, p string) error {
 	return err
 }
 
-// findModule walks up from dir to go.mod and returns its root and path.
-func findModule(dir string) (root, module string, err error) {
+// findModuleRoot walks up from dir to go.mod and returns its root and path.
+func findModuleRoot(dir string) (root, module string, err error) {
 	for d := dir; ; d = filepath.Dir(d) {
 		b, err := os.ReadFile(filepath.Join(d, "go.mod"))
 		if err == nil {
 			return d, modfile.ModulePath(b), nil
 		}
 		if filepath.Dir(d) == d {
-			return "", "", fmt.Errorf("desired: no go.mod above %s", dir)
+			return "", "", fmt.Errorf("no go.mod in %s or any directory above it: an Ent schema package is loaded inside its Go module", dir)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package desired
+package entload
 
 import (
 	"os"
@@ -47,11 +47,6 @@ func TestSourceKey(t *testing.T) {
 		write(change.file, change.body)
 		require.NotEqual(t, before, key(), "editing %s must invalidate the cache", change.file)
 	}
-}
-
-func TestLoadGraphErrors(t *testing.T) {
-	_, err := LoadGraph(filepath.Join(t.TempDir(), "missing"))
-	require.ErrorContains(t, err, "not a directory")
 }
 
 // Packages a schema imports from a module replaced by a local directory,
@@ -114,73 +109,4 @@ func TestSourceKeyLocalModules(t *testing.T) {
 	before = key()
 	write("y/field/f.go", "package field\n// edited a third time\n")
 	require.Equal(t, before, key())
-}
-
-// A .entc directory that a killed run left in the working directory is
-// removed by the next load, cached or not; one a live load holds is not.
-func TestEntcLeftovers(t *testing.T) {
-	work := t.TempDir()
-	t.Chdir(work)
-	leftover := func() {
-		require.NoError(t, os.MkdirAll(entcDir, 0o755))
-		require.NoError(t, os.WriteFile(filepath.Join(entcDir, "entc_x_1.go"), []byte("package main\n"), 0o644))
-	}
-
-	leftover()
-	sweepEntc()
-	require.NoDirExists(t, entcDir)
-
-	// A live load's directory is locked: sweeps leave it.
-	release, err := lockEntc()
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(entcDir, "entc_live.go"), []byte("package main\n"), 0o644))
-	sweepEntc()
-	require.FileExists(t, filepath.Join(entcDir, "entc_live.go"))
-	release()
-	require.NoDirExists(t, entcDir, "released: the directory is gone")
-
-	// A load empties what a dead run left before the loader writes.
-	leftover()
-	release, err = lockEntc()
-	require.NoError(t, err)
-	es, err := os.ReadDir(entcDir)
-	require.NoError(t, err)
-	require.Empty(t, es)
-	release()
-
-	// LoadGraph sweeps even when it fails before loading anything.
-	leftover()
-	_, err = LoadGraph(filepath.Join(work, "missing"))
-	require.Error(t, err)
-	_, err = LoadGraph(work) // no go.mod: no key, and entc fails
-	require.Error(t, err)
-	require.NoDirExists(t, entcDir)
-}
-
-// Two loads in one directory at once take turns: neither removes the
-// other's helper program.
-func TestEntcLoadsTakeTurns(t *testing.T) {
-	t.Chdir(t.TempDir())
-	release, err := lockEntc()
-	require.NoError(t, err)
-	got := make(chan func())
-	go func() {
-		r, err := lockEntc()
-		if err != nil {
-			panic(err)
-		}
-		got <- r
-	}()
-	require.NoError(t, os.WriteFile(filepath.Join(entcDir, "first.go"), []byte("package main\n"), 0o644))
-	select {
-	case <-got:
-		t.Fatal("the second load must wait for the first")
-	default:
-	}
-	require.FileExists(t, filepath.Join(entcDir, "first.go"))
-	release()
-	second := <-got
-	require.DirExists(t, entcDir)
-	second()
-	require.NoDirExists(t, entcDir)
 }
