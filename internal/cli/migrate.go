@@ -82,7 +82,7 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 		return err
 	}
 	defer st.Close()
-	files, err := diffplan.Plan(ctx, st.Conn.Driver, st.Current, st.Desired, name, st.Files, time.Now())
+	files, err := diffplan.Plan(ctx, st.Conn.Driver, env.Dev, st.Current, st.Desired, name, st.Files, time.Now())
 	if err != nil {
 		return err
 	}

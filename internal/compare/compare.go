@@ -8,6 +8,7 @@
 package compare
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -137,9 +138,10 @@ func (r *Result) Within(schemaName, table string) []report.Finding {
 
 // Realms diffs have against want, every schema of them (pgdb.DiffRealms),
 // with d (a driver's differ, e.g. postgres.DefaultDiff or a pgdb.Conn's
-// Driver) and classifies the changes.
-func Realms(d schema.Differ, have, want *schema.Realm, s Sides, loc Locator, mentions Mentions) (*Result, error) {
-	changes, err := pgdb.DiffRealms(d, have, want)
+// Driver) and expressions settled on dev (a states.Env's Dev), and
+// classifies the changes.
+func Realms(ctx context.Context, d schema.Differ, dev pgdb.Dev, have, want *schema.Realm, s Sides, loc Locator, mentions Mentions) (*Result, error) {
+	changes, err := pgdb.DiffRealms(ctx, d, dev, have, want)
 	if err != nil {
 		return nil, fmt.Errorf("compare: diff %s with %s: %w", s.Have, s.Want, err)
 	}
@@ -147,8 +149,8 @@ func Realms(d schema.Differ, have, want *schema.Realm, s Sides, loc Locator, men
 }
 
 // Schemas diffs two schemas of the same name as Realms does.
-func Schemas(d schema.Differ, have, want *schema.Schema, s Sides, loc Locator, mentions Mentions) (*Result, error) {
-	changes, err := pgdb.Diff(d, have, want)
+func Schemas(ctx context.Context, d schema.Differ, dev pgdb.Dev, have, want *schema.Schema, s Sides, loc Locator, mentions Mentions) (*Result, error) {
+	changes, err := pgdb.Diff(ctx, d, dev, have, want)
 	if err != nil {
 		return nil, fmt.Errorf("compare: diff %s with %s: %w", s.Have, s.Want, err)
 	}

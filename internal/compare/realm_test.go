@@ -1,6 +1,7 @@
 package compare_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -26,7 +27,7 @@ func hist(kind report.ObjectKind, t, name string) report.ObjectRef {
 func TestInspectedRealms(t *testing.T) {
 	want, conn := inspected(t, realm)
 	same, _ := inspected(t, realm)
-	res, err := compare.Realms(conn.Driver, same, want, compare.EntVsMigrations, locator{}, mentions)
+	res, err := compare.Realms(context.Background(), conn.Driver, nil, same, want, compare.EntVsMigrations, locator{}, mentions)
 	require.NoError(t, err)
 	require.Empty(t, res.Findings)
 
@@ -38,7 +39,7 @@ CREATE TABLE history.legacy (id int);
 CREATE VIEW open_orders AS SELECT id, total FROM orders WHERE status <> 'closed';
 CREATE VIEW history.totals AS SELECT sum(total) AS total FROM history.order_log;
 `)
-	res, err = compare.Realms(conn.Driver, have, want, compare.EntVsMigrations, locator{}, mentions)
+	res, err = compare.Realms(context.Background(), conn.Driver, nil, have, want, compare.EntVsMigrations, locator{}, mentions)
 	require.NoError(t, err)
 	view := func(schema, name string) report.ObjectRef {
 		return report.ObjectRef{Kind: report.KindView, Schema: schema, Name: name}
@@ -70,7 +71,7 @@ CREATE VIEW history.totals AS SELECT sum(total) AS total FROM history.order_log;
 	}, sorted(res.Findings))
 
 	// The other way: what only Ent declares is missing, with its schema.
-	res, err = compare.Realms(conn.Driver, same, have, compare.EntVsMigrations, locator{}, mentions)
+	res, err = compare.Realms(context.Background(), conn.Driver, nil, same, have, compare.EntVsMigrations, locator{}, mentions)
 	require.NoError(t, err)
 	var got []string
 	for _, f := range sorted(res.Findings) {
@@ -85,7 +86,7 @@ CREATE VIEW history.totals AS SELECT sum(total) AS total FROM history.order_log;
 func TestRealmSchemaOnlyInTheMigrations(t *testing.T) {
 	want, conn := inspected(t, "CREATE TABLE orders (id bigint PRIMARY KEY);")
 	have, _ := inspected(t, "CREATE TABLE orders (id bigint PRIMARY KEY); CREATE SCHEMA archive; CREATE SCHEMA empty; CREATE TABLE archive.orders (id bigint);")
-	res, err := compare.Realms(conn.Driver, have, want, compare.EntVsMigrations, locator{}, mentions)
+	res, err := compare.Realms(context.Background(), conn.Driver, nil, have, want, compare.EntVsMigrations, locator{}, mentions)
 	require.NoError(t, err)
 	require.Len(t, res.Findings, 1)
 	require.Equal(t, `table "archive"."orders" exists in the migrations, but ent/schema does not declare it`, res.Findings[0].Message)
@@ -97,7 +98,7 @@ func TestRealmForeignKeyAcrossSchemas(t *testing.T) {
 	const tables = "CREATE SCHEMA history; CREATE TABLE history.log (id bigint PRIMARY KEY); CREATE TABLE orders (id bigint PRIMARY KEY, log_id bigint);"
 	want, conn := inspected(t, tables+"ALTER TABLE orders ADD CONSTRAINT orders_log FOREIGN KEY (log_id) REFERENCES history.log (id);")
 	have, _ := inspected(t, tables)
-	res, err := compare.Realms(conn.Driver, have, want, compare.EntVsMigrations, locator{}, mentions)
+	res, err := compare.Realms(context.Background(), conn.Driver, nil, have, want, compare.EntVsMigrations, locator{}, mentions)
 	require.NoError(t, err)
 	require.Len(t, res.Findings, 1)
 	require.Equal(t, `foreign key "orders_log" on "orders" (log_id) REFERENCES history.log (id) ON UPDATE NO ACTION ON DELETE NO ACTION is missing: `+declaredEnt, res.Findings[0].Message)

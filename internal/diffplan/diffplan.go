@@ -25,11 +25,11 @@ import (
 // Objects outside public are qualified, a new schema is created first, and
 // views, which Atlas's open-source planner does not plan, are dropped
 // before the other statements and created after them (pgdb.PlanViews).
-func Plan(ctx context.Context, drv migrate.Driver, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time) ([]migdir.NewFile, error) {
+func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time) ([]migdir.NewFile, error) {
 	if err := checkEnums(current, desired); err != nil {
 		return nil, err
 	}
-	changes, err := pgdb.DiffRealms(drv, current, desired)
+	changes, err := pgdb.DiffRealms(ctx, drv, dev, current, desired)
 	if err != nil {
 		return nil, fmt.Errorf("diffplan: diff: %w", err)
 	}

@@ -69,7 +69,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	if err := exclude.Schemas(live, o.Exclude); err != nil {
 		return nil, fmt.Errorf("drift: %w", err)
 	}
-	changes, err := pgdb.DiffRealms(o.Target.Driver, live, want)
+	changes, err := pgdb.DiffRealms(ctx, o.Target.Driver, o.Env.Dev, live, want)
 	if err != nil {
 		return nil, fmt.Errorf("drift: diff: %w", err)
 	}
@@ -112,7 +112,7 @@ func fromEnt(ctx context.Context, o Options, live, migrated *schema.Realm, seen 
 			return nil, 0, fmt.Errorf("drift: inspect the target: %w", err)
 		}
 	}
-	changes, err := pgdb.DiffRealms(o.Target.Driver, live, want)
+	changes, err := pgdb.DiffRealms(ctx, o.Target.Driver, o.Env.Dev, live, want)
 	if err != nil {
 		return nil, 0, fmt.Errorf("drift: diff with %s: %w", desired.Title(o.SchemaDirs), err)
 	}

@@ -166,7 +166,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	r.Summary.Views = len(pgdb.Views(want))
 
 	if replayed {
-		cons, err := compare.Realms(conn.Driver, current, want, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, files))
+		cons, err := compare.Realms(ctx, conn.Driver, o.Env.Dev, current, want, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, files))
 		if err != nil {
 			return nil, fmt.Errorf("lint: %w", err)
 		}

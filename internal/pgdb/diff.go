@@ -1,6 +1,7 @@
 package pgdb
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 
@@ -10,8 +11,10 @@ import (
 // Diff is Atlas's schema diff as every comparison here needs it: CHECK
 // expressions are compared, not only their names, as Atlas's CLI does
 // (DiffNormalized). Both sides always come from PostgreSQL's catalogs (a
-// replay, a normalised Ent schema, a live database), so equal expressions
-// print equally.
+// replay, a normalised Ent schema, a live database), but equal expressions
+// do not always print equally there: PostgreSQL settles the checks, index
+// predicates and view definitions Atlas finds changed, on the dev database
+// dev lends (see settle). A nil dev compares them as printed.
 //
 // One difference is left out: a CHECK whose printed expression differs only
 // because a column it names changes type in the same diff. PostgreSQL
@@ -23,12 +26,12 @@ import (
 // and re-derives the expression itself when the column's type changes, so
 // reporting or planning the check too would be noise and churn. A real
 // change to such a check shows once the type change is migrated.
-func Diff(d schema.Differ, from, to *schema.Schema) ([]schema.Change, error) {
+func Diff(ctx context.Context, d schema.Differ, dev Dev, from, to *schema.Schema) ([]schema.Change, error) {
 	changes, err := d.SchemaDiff(from, to, schema.DiffNormalized())
 	if err != nil {
 		return nil, err
 	}
-	return clean(changes), nil
+	return settle(ctx, d, dev, clean(changes), newSide([]*schema.Schema{from}), newSide([]*schema.Schema{to}))
 }
 
 // DiffRealms is Diff over every schema of two realms (see Inspect). A view
@@ -39,7 +42,7 @@ func Diff(d schema.Differ, from, to *schema.Schema) ([]schema.Change, error) {
 // enum types), each reported and planned as such, and the schema itself
 // stays: CASCADE would also drop whatever else lives in it, such as an
 // extension's objects.
-func DiffRealms(d schema.Differ, from, to *schema.Realm) ([]schema.Change, error) {
+func DiffRealms(ctx context.Context, d schema.Differ, dev Dev, from, to *schema.Realm) ([]schema.Change, error) {
 	changes, err := d.RealmDiff(from, to, schema.DiffNormalized())
 	if err != nil {
 		return nil, err
@@ -71,7 +74,7 @@ func DiffRealms(d schema.Differ, from, to *schema.Realm) ([]schema.Change, error
 			out = append(out, &schema.DropObject{O: o})
 		}
 	}
-	return clean(out), nil
+	return settle(ctx, d, dev, clean(out), newSide(from.Schemas), newSide(to.Schemas))
 }
 
 func clean(changes []schema.Change) []schema.Change {

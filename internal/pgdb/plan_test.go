@@ -21,7 +21,7 @@ func migrateTo(t *testing.T, cur, want string) []string {
 	require.NoError(t, err)
 	to, err := w.Inspect(ctx)
 	require.NoError(t, err)
-	changes, err := DiffRealms(c.Driver, from, to)
+	changes, err := DiffRealms(ctx, c.Driver, nil, from, to)
 	require.NoError(t, err)
 	views, rest := SplitViews(changes)
 	vp := PlanViews(views, rest, from, to)
@@ -37,7 +37,7 @@ func migrateTo(t *testing.T, cur, want string) []string {
 	}
 	after, err := c.Inspect(ctx)
 	require.NoError(t, err)
-	again, err := DiffRealms(c.Driver, after, to)
+	again, err := DiffRealms(ctx, c.Driver, nil, after, to)
 	require.NoError(t, err)
 	require.Empty(t, again, "after the plan:\n%s", strings.Join(stmts, ";\n"))
 	return stmts

@@ -9,7 +9,7 @@ import (
 )
 
 // dev returns a connection to a fresh dev database holding sql.
-func dev(t *testing.T, sql string) *Conn {
+func dev(t testing.TB, sql string) *Conn {
 	t.Helper()
 	ctx := context.Background()
 	u, err := server.CreateDatabase(ctx)
@@ -141,7 +141,7 @@ func TestDiffRealmsKeepsSchemas(t *testing.T) {
 	c := dev(t, "CREATE TYPE status AS ENUM ('on', 'off'); CREATE TABLE orders (id bigint PRIMARY KEY, total int NOT NULL, state status NOT NULL DEFAULT 'on' CHECK (state <> 'off')); CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;")
 	want, err := c.Inspect(ctx)
 	require.NoError(t, err)
-	changes, err := DiffRealms(c.Driver, cur, want)
+	changes, err := DiffRealms(ctx, c.Driver, nil, cur, want)
 	require.NoError(t, err)
 	var got []string
 	for _, ch := range changes {

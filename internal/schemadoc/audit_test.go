@@ -1,6 +1,7 @@
 package schemadoc
 
 import (
+	"context"
 	"testing"
 
 	"ariga.io/atlas/sql/postgres"
@@ -21,7 +22,7 @@ func auditFixture() *schema.Schema {
 
 func audit(t *testing.T, have, want *schema.Schema) string {
 	t.Helper()
-	res, err := compare.Schemas(postgres.DefaultDiff, have, want, compare.EntVsMigrations, nil, nil)
+	res, err := compare.Schemas(context.Background(), postgres.DefaultDiff, nil, have, want, compare.EntVsMigrations, nil, nil)
 	require.NoError(t, err)
 	g := &gen.Graph{Nodes: []*gen.Type{{Name: "User"}, {Name: "Post"}}}
 	return string(Audit(Input{Graph: g, Desired: schema.NewRealm(want), Result: res, Against: AgainstMigrations}))
@@ -83,7 +84,7 @@ func realmFixture() *schema.Realm {
 func TestAuditViewsAndSchemas(t *testing.T) {
 	have, want := realmFixture(), realmFixture()
 	have.Schemas[0].Views[0].Def = " SELECT users.id\n   FROM users\n  WHERE (users.id > 1);"
-	res, err := compare.Realms(postgres.DefaultDiff, have, want, compare.EntVsMigrations, nil, nil)
+	res, err := compare.Realms(context.Background(), postgres.DefaultDiff, nil, have, want, compare.EntVsMigrations, nil, nil)
 	require.NoError(t, err)
 	g := &gen.Graph{Nodes: []*gen.Type{{Name: "User"}, {Name: "Post"}, {Name: "ActiveUser"}}}
 	doc := string(Audit(Input{Graph: g, Desired: want, Result: res, Against: AgainstMigrations}))

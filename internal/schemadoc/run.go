@@ -55,7 +55,7 @@ func RunAudit(ctx context.Context, o AuditOptions) (*Audited, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := compare.Realms(st.Conn.Driver, st.Current, st.Desired, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, o.Files))
+	res, err := compare.Realms(ctx, st.Conn.Driver, o.Env.Dev, st.Current, st.Desired, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, o.Files))
 	if err != nil {
 		return nil, fmt.Errorf("schemadoc: %w", err)
 	}
@@ -79,7 +79,7 @@ func auditLive(ctx context.Context, o AuditOptions) (*Audited, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := compare.Realms(o.Target.Driver, live, want, compare.EntVsDatabase, loc, nil)
+	res, err := compare.Realms(ctx, o.Target.Driver, o.Env.Dev, live, want, compare.EntVsDatabase, loc, nil)
 	if err != nil {
 		return nil, fmt.Errorf("schemadoc: %w", err)
 	}

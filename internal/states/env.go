@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ledgerforge/schemactl/internal/devdb"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/replaycache"
 )
 
@@ -200,4 +201,24 @@ func (e *Env) cacheWarning(err error) error {
 		return nil
 	}
 	return fmt.Errorf("replay cache not used: %w (run with --no-cache to silence this)", err)
+}
+
+// Dev lends a clean dev database of the pool to use (a pgdb.Dev): where a
+// comparison lets PostgreSQL settle expressions it prints differently on
+// each side. Only the few comparisons that need it call it.
+func (e *Env) Dev(ctx context.Context, use func(*pgdb.Conn) error) error {
+	pool, err := e.Pool(ctx)
+	if err != nil {
+		return err
+	}
+	db, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	conn, err := pgdb.ConnectDev(ctx, db.URL)
+	if err != nil {
+		return errors.Join(err, db.Release(context.WithoutCancel(ctx)))
+	}
+	err = use(conn)
+	return errors.Join(err, conn.Close(), db.Release(context.WithoutCancel(ctx)))
 }

@@ -252,3 +252,28 @@ func TestCacheSurvivesADamagedEntry(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, srv.Stop())
 }
+
+// Dev lends a clean database, on the embedded server or the one --dev-url
+// database, and gives it back: after a replay, and twice in a row (the
+// external database is not held; a held one would block the second call).
+func TestDevLendsACleanDatabase(t *testing.T) {
+	ctx := context.Background()
+	u, err := server.CreateDatabase(ctx)
+	require.NoError(t, err)
+	for _, o := range []Options{{NoCache: true}, {DevURL: u}} {
+		e := open(t, o)
+		_, conn, err := e.Current(ctx, list(file("1_a.sql", "CREATE TABLE a (id int);")))
+		require.NoError(t, err)
+		conn.Close()
+		for range 2 {
+			require.NoError(t, e.Dev(ctx, func(c *pgdb.Conn) error {
+				r, err := c.Inspect(ctx)
+				if err == nil {
+					require.Empty(t, pgdb.Tables(r))
+				}
+				return err
+			}))
+		}
+		require.NoError(t, e.Close())
+	}
+}
