@@ -42,7 +42,7 @@ func TestCompat(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup:               setupCompat,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"fixture":  func(ts *testscript.TestScript, neg bool, args []string) { cmdFixture(ts, neg, args, dir) },
+			"fixture":  func(ts *testscript.TestScript, neg bool, args []string) { cmdCompatModule(ts, neg, args, dir) },
 			"findings": cmdFindings,
 			"exits":    cmdExits,
 			"replace":  cmdReplace,
@@ -74,9 +74,9 @@ func setupCompat(env *testscript.Env) error {
 	return nil
 }
 
-// cmdFixture: fixture NAME copies the fixture module testdata/compat/NAME
+// cmdCompatModule: fixture NAME copies the fixture module testdata/compat/NAME
 // into the working directory (files the script brings itself win).
-func cmdFixture(ts *testscript.TestScript, neg bool, args []string, dir string) {
+func cmdCompatModule(ts *testscript.TestScript, neg bool, args []string, dir string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: fixture NAME")
 	}
