@@ -38,12 +38,13 @@ if [ -z "${SCHEMACTL:-}" ]; then
 	SCHEMACTL=$ROOT/bin/schemactl
 fi
 
-# name | migration directory | schema package(s), space-separated
+# name | migration directory (as the project's own tooling names it) |
+# schema package(s), space-separated
 PROJECTS='
 trenova|internal/ent/migrate/migrations|internal/ent/schema
 app-orch-catalog|internal/ent/migrate/migrations|internal/ent/schema
 comfy-registry|ent/migrate/migrations|ent/schema
-fijoy|ent/migrate/migrations|ent/schema
+fijoy|ent/migrate/migrations?format=golang-migrate|ent/schema
 sisyphus|internal/ent/migrate/migrations|internal/ent/schema
 obgs-backend|internal/ent/migrate/migrations|internal/ent/schema
 carbonable-portfolio|ent/migrate/migrations|ent/schema
@@ -82,4 +83,24 @@ echo "$PROJECTS" | while IFS='|' read -r name dir schemas; do
 	run "$name" lint-warm migrate lint --dir "file://$dir" "${to[@]}"
 	run "$name" diff-check migrate diff --check --dir "file://$dir" "${to[@]}"
 done
+# fijoy keeps a golang-migrate directory (up and down files), which
+# schemactl does not read yet: fijoy-atlas is the same project with its up
+# files copied into an Atlas directory and hashed, to check the Ent side.
+if [ -d "$SRC/fijoy" ]; then
+	rm -rf "$OUT/work/fijoy-atlas"
+	mkdir -p "$OUT/work"
+	cp -r "$SRC/fijoy" "$OUT/work/fijoy-atlas"
+	dir=$OUT/work/fijoy-atlas/atlasdir
+	mkdir "$dir"
+	for f in "$SRC"/fijoy/ent/migrate/migrations/*.up.sql; do
+		b=$(basename "$f" .up.sql)
+		cp "$f" "$dir/$b.sql"
+	done
+	(cd "$OUT/work/fijoy-atlas" && "$SCHEMACTL" migrate hash --dir file://atlasdir) || exit 2
+	SRC=$OUT/work
+	export SCHEMACTL_CACHE_DIR="$OUT/cache-fijoy-atlas"
+	rm -rf "$SCHEMACTL_CACHE_DIR"
+	run fijoy-atlas lint-cold migrate lint --dir file://atlasdir --to ent://ent/schema
+	run fijoy-atlas diff-check migrate diff --check --dir file://atlasdir --to ent://ent/schema
+fi
 echo "results in $OUT" >&2
