@@ -8,7 +8,8 @@
 #
 # SRC holds one checked-out project per directory, named as in the PROJECTS
 # table below (docs/compatibility.md says which repository and commit each
-# is; check them out with `git archive <commit> | tar -x -C SRC/<name>`).
+# is; check them out with `git archive <commit> | tar -x -C SRC/<name>`, or
+# file by file where a snapshot lacks a large generated file).
 # Projects missing from SRC are skipped. OUT (default: a new temporary
 # directory) receives, per project and command, the stdout, stderr and
 # `/usr/bin/time -v` output, and summary.tsv: project, command, exit
@@ -48,6 +49,7 @@ fijoy|ent/migrate/migrations?format=golang-migrate|ent/schema
 sisyphus|internal/ent/migrate/migrations|internal/ent/schema
 obgs-backend|internal/ent/migrate/migrations|internal/ent/schema
 carbonable-portfolio|ent/migrate/migrations|ent/schema
+openmeter|tools/migrate/migrations?format=golang-migrate|openmeter/ent/schema
 '
 
 printf 'project\tcommand\texit\tseconds\tpeak_rss_kib\n' >"$OUT/summary.tsv"
@@ -83,24 +85,32 @@ echo "$PROJECTS" | while IFS='|' read -r name dir schemas; do
 	run "$name" lint-warm migrate lint --dir "file://$dir" "${to[@]}"
 	run "$name" diff-check migrate diff --check --dir "file://$dir" "${to[@]}"
 done
-# fijoy keeps a golang-migrate directory (up and down files), which
-# schemactl does not read yet: fijoy-atlas is the same project with its up
-# files copied into an Atlas directory and hashed, to check the Ent side.
-if [ -d "$SRC/fijoy" ]; then
-	rm -rf "$OUT/work/fijoy-atlas"
-	mkdir -p "$OUT/work"
-	cp -r "$SRC/fijoy" "$OUT/work/fijoy-atlas"
-	dir=$OUT/work/fijoy-atlas/atlasdir
-	mkdir "$dir"
-	for f in "$SRC"/fijoy/ent/migrate/migrations/*.up.sql; do
-		b=$(basename "$f" .up.sql)
-		cp "$f" "$dir/$b.sql"
+# fijoy and openmeter keep golang-migrate directories (up and down files),
+# which schemactl does not read yet: NAME-atlas is the same project with
+# its up files copied into an Atlas directory and hashed, and its atlas.hcl
+# set aside (openmeter's uses locals), to check the Ent side.
+adapted() {
+	local name=$1 dir=$2 schema=$3 work=$OUT/work
+	[ -d "$SRC/$name" ] || return 0
+	rm -rf "$work/$name-atlas"
+	mkdir -p "$work"
+	cp -r "$SRC/$name" "$work/$name-atlas"
+	mv -f "$work/$name-atlas/atlas.hcl" "$work/$name-atlas/atlas.hcl.orig" 2>/dev/null
+	mkdir "$work/$name-atlas/atlasdir"
+	for f in "$SRC/$name/$dir"/*.up.sql; do
+		cp "$f" "$work/$name-atlas/atlasdir/$(basename "$f" .up.sql).sql"
 	done
-	(cd "$OUT/work/fijoy-atlas" && "$SCHEMACTL" migrate hash --dir file://atlasdir) || exit 2
-	SRC=$OUT/work
-	export SCHEMACTL_CACHE_DIR="$OUT/cache-fijoy-atlas"
+	(cd "$work/$name-atlas" && "$SCHEMACTL" migrate hash --dir file://atlasdir) || exit 2
+	export SCHEMACTL_CACHE_DIR="$OUT/cache-$name-atlas"
 	rm -rf "$SCHEMACTL_CACHE_DIR"
-	run fijoy-atlas lint-cold migrate lint --dir file://atlasdir --to ent://ent/schema
-	run fijoy-atlas diff-check migrate diff --check --dir file://atlasdir --to ent://ent/schema
+	SRC=$work run "$name-atlas" lint-cold migrate lint --dir file://atlasdir --to "ent://$schema"
+	SRC=$work run "$name-atlas" diff-check migrate diff --check --dir file://atlasdir --to "ent://$schema"
+}
+# openmeter's own atlas.hcl, as its developers run it.
+if [ -d "$SRC/openmeter" ]; then
+	export SCHEMACTL_CACHE_DIR="$OUT/cache-openmeter"
+	run openmeter lint-env migrate lint --env local
 fi
+adapted fijoy ent/migrate/migrations ent/schema
+adapted openmeter tools/migrate/migrations openmeter/ent/schema
 echo "results in $OUT" >&2

@@ -27,7 +27,8 @@ func (ActiveAccount) Fields() []ent.Field {
 }
 
 // AccountContactCount is a view built with Ent's SQL builder
-// (entsql.ViewFor), for PostgreSQL.
+// (entsql.ViewFor), for PostgreSQL, created by a hand-written statement
+// without a column list.
 type AccountContactCount struct{ ent.View }
 
 func (AccountContactCount) Annotations() []schema.Annotation {
@@ -43,10 +44,12 @@ func (AccountContactCount) Annotations() []schema.Annotation {
 	}
 }
 
+// Fields are matched to the view's columns by name, not by position: this
+// order is not the SELECT's.
 func (AccountContactCount) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int("id"),
 		field.String("email"),
 		field.Int64("contacts"),
+		field.Int("id"),
 	}
 }
