@@ -1,0 +1,2 @@
+-- Create enum type "policy_status"
+CREATE TYPE "policy_status" AS ENUM ('draft', 'active', 'retired');
