@@ -146,6 +146,12 @@ func (in inputs) schemaDirs() ([]string, error) {
 		if err != nil || u.Scheme != "ent" {
 			return nil, usageError{fmt.Errorf("%s: only ent://PATH (an Ent schema package) is supported", in.namedValue("src", to))}
 		}
+		if u.RawQuery != "" {
+			// Atlas's ent:// takes ?globalid=1; here the sql/globalid feature
+			// is read from the project's go:generate line, as Ent's generator
+			// runs it. An ignored parameter would be a silent lie.
+			return nil, usageError{fmt.Errorf("%s: ent:// takes no parameters (the sql/globalid feature is read from the project's go:generate line or entc.go)", in.namedValue("src", to))}
+		}
 		p := u.Host + u.Path
 		if p == "" {
 			return nil, usageError{fmt.Errorf("%s: no schema package path", in.namedValue("src", to))}

@@ -16,6 +16,7 @@ import (
 
 	"entgo.io/ent/entc/gen"
 
+	"github.com/ledgerforge/schemactl/internal/entgen"
 	"github.com/ledgerforge/schemactl/internal/entload"
 )
 
@@ -70,11 +71,15 @@ func Load(ctx context.Context, dirs []string, o Options) (*State, error) {
 	st := &State{}
 	owner := map[string]*Package{} // schema.table -> the package declaring it
 	for _, dir := range dirs {
-		lp, err := entload.Load(ctx, dir, entload.Options{ServerVersion: o.ServerVersion, Retry: o.Retry})
+		globalID, err := globalIDTarget(dir)
 		if err != nil {
 			return nil, err
 		}
-		g, err := newGraph(lp)
+		lp, err := entload.Load(ctx, dir, entload.Options{ServerVersion: o.ServerVersion, Retry: o.Retry, GlobalIDTarget: globalID})
+		if err != nil {
+			return nil, err
+		}
+		g, err := newGraph(lp, globalID)
 		if err != nil {
 			return nil, err
 		}
@@ -140,14 +145,34 @@ func qualified(schema, name string) string {
 	return schema + "." + name
 }
 
+// globalIDTarget is where the project generates dir's Ent code when its
+// go:generate line (or entc.go) turns on the sql/globalid feature, "" when
+// it does not: the feature gives every table an identity range, read from
+// the generated internal/globalid.go.
+func globalIDTarget(dir string) (string, error) {
+	g, err := entgen.Locate(dir)
+	if err != nil || g == nil || !g.GlobalID || g.Target == "" {
+		return "", nil // not found: generated code is the gate's to report
+	}
+	abs, err := filepath.Abs(g.Target)
+	if err != nil {
+		return "", fmt.Errorf("desired: %w", err)
+	}
+	return abs, nil
+}
+
 // newGraph builds the package's graph with schemactl's Ent, as
-// entc.LoadGraph would from the same spec.
-func newGraph(p *entload.Package) (*gen.Graph, error) {
+// entc.LoadGraph would from the same spec (with the sql/globalid feature
+// when globalID names the generated code).
+func newGraph(p *entload.Package, globalID string) (*gen.Graph, error) {
 	abs, err := filepath.Abs(p.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("desired: %w", err)
 	}
 	cfg := &gen.Config{Schema: p.PkgPath, Package: path.Dir(p.PkgPath), Target: filepath.Dir(abs)}
+	if globalID != "" {
+		cfg.Target, cfg.Features = globalID, []gen.Feature{gen.FeatureGlobalID}
+	}
 	g, err := gen.NewGraph(cfg, p.Schemas...)
 	if err != nil {
 		return nil, fmt.Errorf("desired: ent schema %s: %w", p.Dir, err)

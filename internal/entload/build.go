@@ -40,6 +40,7 @@ type loader struct {
 	toolchain string
 	version   int
 	goflags   string // GOFLAGS for the go commands, see modFlags
+	globalID  string // Options.GlobalIDTarget
 }
 
 // env is the environment of the go commands and the driver: the user's,
@@ -104,7 +105,7 @@ func (l *loader) run(ctx context.Context) *output {
 		}
 		return fail("build schemactl's Ent driver: " + err.Error())
 	}
-	cmd := l.command(ctx, bin, l.dir, strconv.Itoa(l.version))
+	cmd := l.command(ctx, bin, l.dir, strconv.Itoa(l.version), l.globalID)
 	cmd.Dir = tmp.Path
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -46,6 +46,11 @@ func (l *loader) key() (string, error) {
 	self, _ := buildid.Self() // "" when unreadable: the rest still keys
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s", cacheLayout, src, l.toolchain, driverHash, l.version, goEnv(), self)
+	if l.globalID != "" {
+		// The ranges the generator recorded decide the identities.
+		ranges, _ := os.ReadFile(filepath.Join(l.globalID, "internal", "globalid.go"))
+		fmt.Fprintf(h, "\x00globalid\x00%s\x00%x", l.globalID, sha256.Sum256(ranges))
+	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 

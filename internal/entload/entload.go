@@ -36,6 +36,11 @@ type Options struct {
 	// Retry ignores a cached failure and loads again; a cached success is
 	// still used (it depends on nothing but the inputs hashed).
 	Retry bool
+	// GlobalIDTarget, when set, is the directory the project generates its
+	// Ent code into with the sql/globalid feature on: each table's identity
+	// then starts at the range recorded in its internal/globalid.go, as
+	// Ent's generator computes it.
+	GlobalIDTarget string
 }
 
 // Package is one loaded Ent schema package.
@@ -146,7 +151,7 @@ func Load(ctx context.Context, dir string, o Options) (*Package, error) {
 	if err != nil {
 		return nil, &Error{Dir: dir, Package: m.pkgPath(abs), Msg: err.Error()}
 	}
-	l := &loader{dir: dir, abs: abs, mod: m, toolchain: tc, version: o.ServerVersion}
+	l := &loader{dir: dir, abs: abs, mod: m, toolchain: tc, version: o.ServerVersion, globalID: o.GlobalIDTarget}
 	key, keyErr := l.key()
 	if keyErr == nil {
 		if out, ok := readResult(key); ok && (out.Error == "" || !o.Retry) {

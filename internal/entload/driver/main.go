@@ -139,17 +139,17 @@ func run() (out *Output) {
 			}
 		}
 	}
-	if len(os.Args) != 3 {
-		out.Error = "usage: driver SCHEMA_DIR SERVER_VERSION_NUM"
+	if len(os.Args) != 4 {
+		out.Error = "usage: driver SCHEMA_DIR SERVER_VERSION_NUM GLOBALID_TARGET"
 		return out
 	}
-	if err := load1(out, os.Args[1], os.Args[2]); err != nil {
+	if err := load1(out, os.Args[1], os.Args[2], os.Args[3]); err != nil {
 		out.Error = err.Error()
 	}
 	return out
 }
 
-func load1(out *Output, dir, version string) error {
+func load1(out *Output, dir, version, globalID string) error {
 	out.PkgPath = schemaPkg
 	var schemas []*load.Schema
 	for _, c := range candidates {
@@ -176,8 +176,17 @@ func load1(out *Output, dir, version string) error {
 	if len(schemas) == 0 {
 		return fmt.Errorf("no Ent schema found in %s", dir)
 	}
-	// As entc.LoadGraph does.
-	g, err := gen.NewGraph(&gen.Config{Schema: schemaPkg, Package: path.Dir(schemaPkg)}, schemas...)
+	// As entc.LoadGraph does, with the sql/globalid feature when the
+	// project generates with it: it gives each table its identity range.
+	cfg := &gen.Config{Schema: schemaPkg, Package: path.Dir(schemaPkg)}
+	if globalID != "" {
+		f, ok := feature("sql/globalid")
+		if !ok {
+			return fmt.Errorf("the project generates with the sql/globalid feature, which its Ent version lacks")
+		}
+		cfg.Target, cfg.Features = globalID, []gen.Feature{f}
+	}
+	g, err := gen.NewGraph(cfg, schemas...)
 	if err != nil {
 		return err
 	}
@@ -412,4 +421,15 @@ func (r *rows) Next(dst []driver.Value) error {
 	copy(dst, r.vals[0])
 	r.vals = r.vals[1:]
 	return nil
+}
+
+// feature finds one of Ent's features by name; sql/globalid exists from
+// Ent v0.14 only.
+func feature(name string) (gen.Feature, bool) {
+	for _, f := range gen.AllFeatures {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return gen.Feature{}, false
 }

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/ledgerforge/schemactl/internal/entgen"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -36,7 +37,7 @@ const Code = "GEN101"
 // since then nothing can be compared; the note says which line was read
 // and what to change.
 func Check(schemaDir string, g *gen.Graph) (*report.Finding, string, error) {
-	found, err := Locate(schemaDir)
+	found, err := entgen.Locate(schemaDir)
 	if err != nil {
 		return nil, "", err
 	}
@@ -96,7 +97,7 @@ func snapshotBeside(schemaDir string) (string, []byte) {
 	if err != nil {
 		return "", nil
 	}
-	root, module := moduleOf(abs)
+	root, module := entgen.ModuleOf(abs)
 	r, err := filepath.Rel(root, abs)
 	if module == "" || err != nil {
 		return "", nil
@@ -117,7 +118,7 @@ func snapshotBeside(schemaDir string) (string, []byte) {
 
 // missing words the note for generated code without a snapshot: which
 // directive was read, and what to add to it.
-func missing(schemaDir, path string, g *Generation) string {
+func missing(schemaDir, path string, g *entgen.Generation) string {
 	const skipped = "generated code not checked: "
 	switch {
 	case g == nil:

@@ -1,4 +1,4 @@
-package generated
+package entgen
 
 import (
 	"go/ast"
@@ -60,6 +60,9 @@ func (l locator) entc(dir, file string, src []byte) (*Generation, error) {
 					if s, ok := stringLit(a); ok && s == "schema/snapshot" {
 						g.Snapshot = true
 					}
+					if s, ok := stringLit(a); ok && s == "sql/globalid" {
+						g.GlobalID = true
+					}
 				}
 			} else {
 				// entc.Extensions, or options built elsewhere, may add features.
@@ -108,6 +111,7 @@ func (l locator) readConfig(dir string, cfg *ast.CompositeLit, g *Generation) {
 			list, ok := kv.Value.(*ast.CompositeLit)
 			if !ok {
 				g.Snapshot = g.Snapshot || isSelector(kv.Value, "AllFeatures")
+				g.GlobalID = g.GlobalID || isSelector(kv.Value, "AllFeatures")
 				g.SnapshotKnown = g.SnapshotKnown && isSelector(kv.Value, "AllFeatures")
 				continue
 			}
@@ -115,6 +119,8 @@ func (l locator) readConfig(dir string, cfg *ast.CompositeLit, g *Generation) {
 				switch {
 				case isSelector(e, "FeatureSnapshot"):
 					g.Snapshot = true
+				case isSelector(e, "FeatureGlobalID"):
+					g.GlobalID = true
 				case !isSelector(e, ""):
 					g.SnapshotKnown = false
 				}

@@ -1,4 +1,4 @@
-package generated_test
+package entgen_test
 
 import (
 	"os"
@@ -8,7 +8,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ledgerforge/schemactl/internal/lint/generated"
+	"github.com/ledgerforge/schemactl/internal/entgen"
 )
 
 // project writes a txtar archive of files into a new working directory,
@@ -30,7 +30,7 @@ func project(t *testing.T, archive string) {
 func TestLocate(t *testing.T) {
 	for _, tc := range []struct {
 		name, files, schema string
-		want                *generated.Generation
+		want                *entgen.Generation
 	}{
 		{
 			name:   "ent's default: ent/generate.go, code beside the schema package",
@@ -41,7 +41,7 @@ package ent
 
 //go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --feature sql/upsert,schema/snapshot ./schema
 `,
-			want: &generated.Generation{Line: "ent/generate.go:3", Directive: "go run -mod=mod entgo.io/ent/cmd/ent generate --feature sql/upsert,schema/snapshot ./schema",
+			want: &entgen.Generation{Line: "ent/generate.go:3", Directive: "go run -mod=mod entgo.io/ent/cmd/ent generate --feature sql/upsert,schema/snapshot ./schema",
 				Dir: "ent", Target: "ent", Snapshot: true, SnapshotKnown: true},
 		},
 		{
@@ -53,7 +53,7 @@ package ent
 
 //go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --target ./generated --feature schema/snapshot ./schema
 `,
-			want: &generated.Generation{Line: "internal/ent/generate.go:3", Directive: "go run -mod=mod entgo.io/ent/cmd/ent generate --target ./generated --feature schema/snapshot ./schema",
+			want: &entgen.Generation{Line: "internal/ent/generate.go:3", Directive: "go run -mod=mod entgo.io/ent/cmd/ent generate --target ./generated --feature schema/snapshot ./schema",
 				Dir: "internal/ent", Target: "internal/ent/generated", Snapshot: true, SnapshotKnown: true},
 		},
 		{
@@ -65,7 +65,7 @@ package ent
 
 //go:generate go run -mod=mod entgo.io/ent/cmd/ent@v0.12.5 generate --target=./gen --feature sql/upsert --feature=sql/lock ./schema
 `,
-			want: &generated.Generation{Line: "ent/generate.go:3", Directive: "go run -mod=mod entgo.io/ent/cmd/ent@v0.12.5 generate --target=./gen --feature sql/upsert --feature=sql/lock ./schema",
+			want: &entgen.Generation{Line: "ent/generate.go:3", Directive: "go run -mod=mod entgo.io/ent/cmd/ent@v0.12.5 generate --target=./gen --feature sql/upsert --feature=sql/lock ./schema",
 				Dir: "ent", Target: "ent/gen", SnapshotKnown: true},
 		},
 		{
@@ -101,7 +101,7 @@ func main() {
 	}
 }
 `,
-			want: &generated.Generation{Line: "internal/ent/generate.go:3", Directive: "go run -mod=mod entc.go", Dir: "internal/ent",
+			want: &entgen.Generation{Line: "internal/ent/generate.go:3", Directive: "go run -mod=mod entc.go", Dir: "internal/ent",
 				Entc: "internal/ent/entc.go", Target: "internal/ent/generated", Package: "example.com/app/internal/ent/generated", Snapshot: true, SnapshotKnown: true},
 		},
 		{
@@ -127,7 +127,7 @@ func main() {
 	}
 }
 `,
-			want: &generated.Generation{Line: "ent/generate.go:3", Directive: "go run ./cmd/entc", Dir: "ent",
+			want: &entgen.Generation{Line: "ent/generate.go:3", Directive: "go run ./cmd/entc", Dir: "ent",
 				Entc: "ent/cmd/entc/main.go", Target: "ent/db", Package: "example.com/app/ent/db", Snapshot: true, SnapshotKnown: true},
 		},
 		{
@@ -150,8 +150,8 @@ func main() {
 	_ = entc.Generate("./schema", &gen.Config{Target: "./generated", Features: gen.AllFeatures})
 }
 `,
-			want: &generated.Generation{Line: "internal/ent/generate.go:3", Directive: "go run example.com/app/cmd/entc", Dir: "internal/ent",
-				Entc: "cmd/entc/main.go", Target: "internal/ent/generated", Snapshot: true, SnapshotKnown: true},
+			want: &entgen.Generation{Line: "internal/ent/generate.go:3", Directive: "go run example.com/app/cmd/entc", Dir: "internal/ent",
+				Entc: "cmd/entc/main.go", Target: "internal/ent/generated", Snapshot: true, SnapshotKnown: true, GlobalID: true}, // gen.AllFeatures holds sql/globalid
 		},
 		{
 			name:   "entc without the feature, default target",
@@ -175,7 +175,7 @@ func main() {
 	_ = entc.Generate("./schema", &gen.Config{Features: []gen.Feature{gen.FeatureUpsert}}, entc.Storage("sql"))
 }
 `,
-			want: &generated.Generation{Line: "ent/generate.go:3", Directive: "go run -mod=mod entc.go", Dir: "ent", Entc: "ent/entc.go", Target: "ent", SnapshotKnown: true},
+			want: &entgen.Generation{Line: "ent/generate.go:3", Directive: "go run -mod=mod entc.go", Dir: "ent", Entc: "ent/entc.go", Target: "ent", SnapshotKnown: true},
 		},
 		{
 			name:   "entc with an extension: its features are not in the source",
@@ -201,7 +201,7 @@ func main() {
 	_ = entc.Generate("./schema", &gen.Config{}, entc.Extensions(ex))
 }
 `,
-			want: &generated.Generation{Line: "ent/generate.go:3", Directive: "go run -mod=mod entc.go", Dir: "ent", Entc: "ent/entc.go", Target: "ent"},
+			want: &entgen.Generation{Line: "ent/generate.go:3", Directive: "go run -mod=mod entc.go", Dir: "ent", Entc: "ent/entc.go", Target: "ent"},
 		},
 		{
 			name:   "a go:generate at the module root, the schema by import path",
@@ -212,7 +212,7 @@ package app
 
 //go:generate go run entgo.io/ent/cmd/ent generate --target internal/ent/generated --feature schema/snapshot example.com/app/internal/ent/schema
 `,
-			want: &generated.Generation{Line: "generate.go:3", Directive: "go run entgo.io/ent/cmd/ent generate --target internal/ent/generated --feature schema/snapshot example.com/app/internal/ent/schema",
+			want: &entgen.Generation{Line: "generate.go:3", Directive: "go run entgo.io/ent/cmd/ent generate --target internal/ent/generated --feature schema/snapshot example.com/app/internal/ent/schema",
 				Dir: ".", Target: "internal/ent/generated", Snapshot: true, SnapshotKnown: true},
 		},
 		{
@@ -226,7 +226,7 @@ package db
 //go:generate entgen ./history
 //go:generate entgen "./schema"
 `,
-			want: &generated.Generation{Line: "db/generate.go:5", Directive: `entgen "./schema"`, Dir: "db", Target: "db", Snapshot: true, SnapshotKnown: true},
+			want: &entgen.Generation{Line: "db/generate.go:5", Directive: `entgen "./schema"`, Dir: "db", Target: "db", Snapshot: true, SnapshotKnown: true},
 		},
 		{
 			name:   "two lines for one package: the later one's code stays",
@@ -238,7 +238,7 @@ package store
 //go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --target ./gen ./schema
 //go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --target ./gen --feature sql/upsert --template ./templates --feature schema/snapshot ./schema
 `,
-			want: &generated.Generation{Line: "store/generate.go:4", Directive: "go run -mod=mod entgo.io/ent/cmd/ent generate --target ./gen --feature sql/upsert --template ./templates --feature schema/snapshot ./schema",
+			want: &entgen.Generation{Line: "store/generate.go:4", Directive: "go run -mod=mod entgo.io/ent/cmd/ent generate --target ./gen --feature sql/upsert --template ./templates --feature schema/snapshot ./schema",
 				Dir: "store", Target: "store/gen", Snapshot: true, SnapshotKnown: true},
 		},
 		{
@@ -256,7 +256,7 @@ package testdata
 
 //go:generate go run -mod=mod entgo.io/ent/cmd/ent generate ../app/database/schema
 `,
-			want: &generated.Generation{Line: "cmd/ent/generate.go:3", Directive: "go run -mod=mod entgo.io/ent/cmd/ent generate --target=../../internal/ent ../../app/database/schema --feature sql/versioned-migration",
+			want: &entgen.Generation{Line: "cmd/ent/generate.go:3", Directive: "go run -mod=mod entgo.io/ent/cmd/ent generate --target=../../internal/ent ../../app/database/schema --feature sql/versioned-migration",
 				Dir: "cmd/ent", Target: "internal/ent", SnapshotKnown: true},
 		},
 		{
@@ -281,9 +281,32 @@ package ent
 		t.Run(tc.name, func(t *testing.T) {
 			project(t, tc.files)
 			require.NoError(t, os.MkdirAll(tc.schema, 0o755))
-			got, err := generated.Locate(tc.schema)
+			got, err := entgen.Locate(tc.schema)
 			require.NoError(t, err)
 			require.Equal(t, tc.want, got)
+		})
+	}
+}
+
+// The sql/globalid feature changes the SQL (each table's identity range),
+// so the loader must know it: from the command's --feature flag, or from
+// entc.go's gen.Config.Features or entc.FeatureNames.
+func TestGlobalID(t *testing.T) {
+	for name, tc := range map[string]struct {
+		files string
+		want  bool
+	}{
+		"flag":          {"-- ent/generate.go --\npackage ent\n\n//go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --feature sql/globalid,schema/snapshot ./schema\n-- ent/schema/user.go --\npackage schema\n", true},
+		"no flag":       {"-- ent/generate.go --\npackage ent\n\n//go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --feature schema/snapshot ./schema\n-- ent/schema/user.go --\npackage schema\n", false},
+		"entc features": {"-- ent/generate.go --\npackage ent\n\n//go:generate go run -mod=mod entc.go\n-- ent/entc.go --\n//go:build ignore\n\npackage main\n\nimport (\n\t\"entgo.io/ent/entc\"\n\t\"entgo.io/ent/entc/gen\"\n)\n\nfunc main() {\n\t_ = entc.Generate(\"./schema\", &gen.Config{Features: []gen.Feature{gen.FeatureGlobalID}})\n}\n-- ent/schema/user.go --\npackage schema\n", true},
+		"entc names":    {"-- ent/generate.go --\npackage ent\n\n//go:generate go run -mod=mod entc.go\n-- ent/entc.go --\n//go:build ignore\n\npackage main\n\nimport (\n\t\"entgo.io/ent/entc\"\n\t\"entgo.io/ent/entc/gen\"\n)\n\nfunc main() {\n\t_ = entc.Generate(\"./schema\", &gen.Config{}, entc.FeatureNames(\"sql/globalid\"))\n}\n-- ent/schema/user.go --\npackage schema\n", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			project(t, tc.files)
+			g, err := entgen.Locate("ent/schema")
+			require.NoError(t, err)
+			require.NotNil(t, g)
+			require.Equal(t, tc.want, g.GlobalID)
 		})
 	}
 }

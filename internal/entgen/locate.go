@@ -1,4 +1,9 @@
-package generated
+// Package entgen reads how a project runs Ent's generator on a schema
+// package: its //go:generate line (the ent command's --target and
+// --feature flags) or the entc.go program it runs (its gen.Config). The
+// gate checks the generated code it finds there; the loader turns on the
+// features that change the SQL (sql/globalid).
+package entgen
 
 import (
 	"bufio"
@@ -36,6 +41,10 @@ type Generation struct {
 	// SnapshotKnown whether that could be told from the source (a feature
 	// list built at run time, or an extension's, cannot be).
 	Snapshot, SnapshotKnown bool
+	// GlobalID says whether the sql/globalid feature is on: each table's
+	// identity then starts at its own 1<<32 range, read from the generated
+	// internal/globalid.go, which changes the SQL.
+	GlobalID bool
 }
 
 // Locate finds the //go:generate line that runs Ent's generator on
@@ -53,7 +62,7 @@ func Locate(schemaDir string) (*Generation, error) {
 		return nil, fmt.Errorf("generated: %w", err)
 	}
 	dirs := []string{filepath.Dir(abs), abs}
-	root, module := moduleOf(abs)
+	root, module := ModuleOf(abs)
 	for d := filepath.Dir(filepath.Dir(abs)); root != "" && strings.HasPrefix(d+string(filepath.Separator), root+string(filepath.Separator)); d = filepath.Dir(d) {
 		dirs = append(dirs, d)
 		if d == root {
@@ -303,6 +312,7 @@ func (l locator) entGenerate(dir string, args []string) *Generation {
 		case "target":
 			g.Target = filepath.Join(dir, value)
 		case "feature":
+			g.GlobalID = g.GlobalID || slices.Contains(strings.Split(value, ","), "sql/globalid")
 			if slices.Contains(strings.Split(value, ","), "schema/snapshot") {
 				g.Snapshot = true
 			}
@@ -334,8 +344,8 @@ func (l locator) names(dir, path string) bool {
 	return err == nil && path == strings.TrimSuffix(l.module+"/"+filepath.ToSlash(r), "/.")
 }
 
-// moduleOf finds the module holding dir: its directory and path.
-func moduleOf(dir string) (string, string) {
+// ModuleOf finds the module holding dir: its directory and path.
+func ModuleOf(dir string) (string, string) {
 	for d := dir; ; d = filepath.Dir(d) {
 		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil {
 			return d, modfile.ModulePath(b)
