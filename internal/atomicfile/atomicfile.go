@@ -10,8 +10,22 @@ import (
 	"path/filepath"
 )
 
-// Write replaces path with data, with mode perm.
+// Write replaces path with data, with mode perm. A path that is not a
+// regular file (/dev/null, /dev/stdout, a pipe) is written to, not
+// replaced: renaming over a device would replace it with a file, and
+// under root that is /dev/null itself.
 func Write(path string, data []byte, perm fs.FileMode) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return f.Close()
+	}
 	tmp, err := WriteTemp(filepath.Dir(path), filepath.Base(path), data, perm)
 	if err != nil {
 		return err
