@@ -145,10 +145,10 @@ func qualified(schema, name string) string {
 	return schema + "." + name
 }
 
-// globalIDTarget is where the project generates dir's Ent code when its
-// go:generate line (or entc.go) turns on the sql/globalid feature, "" when
-// it does not: the feature gives every table an identity range, read from
-// the generated internal/globalid.go.
+// globalIDTarget is where the project generates dir's Ent code when the
+// generate line (or entc.go) turns on the sql/globalid feature, "" when it
+// does not: the feature gives every table an identity range, read from the
+// generated internal/globalid.go.
 func globalIDTarget(dir string) (string, error) {
 	g, err := entgen.Locate(dir)
 	if err != nil || g == nil || !g.GlobalID || g.Target == "" {
