@@ -27,6 +27,7 @@ import (
 // reporting or planning the check too would be noise and churn. A real
 // change to such a check shows once the type change is migrated.
 func Diff(ctx context.Context, d schema.Differ, dev Dev, from, to *schema.Schema) ([]schema.Change, error) {
+	matchSchemaLongNames(from, to)
 	changes, err := d.SchemaDiff(from, to, schema.DiffNormalized())
 	if err != nil {
 		return nil, err
@@ -43,6 +44,7 @@ func Diff(ctx context.Context, d schema.Differ, dev Dev, from, to *schema.Schema
 // stays: CASCADE would also drop whatever else lives in it, such as an
 // extension's objects.
 func DiffRealms(ctx context.Context, d schema.Differ, dev Dev, from, to *schema.Realm) ([]schema.Change, error) {
+	matchLongNames(from.Schemas, to.Schemas)
 	changes, err := d.RealmDiff(from, to, schema.DiffNormalized())
 	if err != nil {
 		return nil, err
