@@ -44,7 +44,7 @@ func Diff(ctx context.Context, d schema.Differ, dev Dev, from, to *schema.Schema
 // stays: CASCADE would also drop whatever else lives in it, such as an
 // extension's objects.
 func DiffRealms(ctx context.Context, d schema.Differ, dev Dev, from, to *schema.Realm) ([]schema.Change, error) {
-	matchLongNames(from.Schemas, to.Schemas)
+	matchLongNames(from, to)
 	changes, err := d.RealmDiff(from, to, schema.DiffNormalized())
 	if err != nil {
 		return nil, err

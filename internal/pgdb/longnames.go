@@ -20,9 +20,9 @@ var hashedName = regexp.MustCompile(`^(.{30})_[0-9a-f]{32}$`)
 // the same 30-byte prefix, and not under the hashed one: the comparison
 // then sees one object, and `migrate diff` keeps the directory's name
 // instead of writing DROP/ADD churn.
-func matchLongNames(from, to []*schema.Schema) {
-	for _, ts := range to {
-		if fs, ok := schemaNamed(from, ts.Name); ok {
+func matchLongNames(from, to *schema.Realm) {
+	for _, ts := range to.Schemas {
+		if fs, ok := from.Schema(ts.Name); ok {
 			matchSchemaLongNames(fs, ts)
 		}
 	}
@@ -36,9 +36,9 @@ func matchSchemaLongNames(fs, ts *schema.Schema) {
 			continue
 		}
 		for _, idx := range tt.Indexes {
-			if p, ok := hashedPrefix(idx.Name); ok && !hasIndex(ft, idx.Name) {
+			if p, ok := hashedPrefix(idx.Name); ok && !has(ft.Index(idx.Name)) {
 				for _, f := range ft.Indexes {
-					if cut(f.Name, p) && !hasIndex(tt, f.Name) && f.Unique == idx.Unique && sameParts(f.Parts, idx.Parts) {
+					if cut(f.Name, p) && !has(tt.Index(f.Name)) && f.Unique == idx.Unique && sameParts(f.Parts, idx.Parts) {
 						idx.Name = f.Name
 						break
 					}
@@ -46,9 +46,9 @@ func matchSchemaLongNames(fs, ts *schema.Schema) {
 			}
 		}
 		for _, fk := range tt.ForeignKeys {
-			if p, ok := hashedPrefix(fk.Symbol); ok && !hasFK(ft, fk.Symbol) {
+			if p, ok := hashedPrefix(fk.Symbol); ok && !has(ft.ForeignKey(fk.Symbol)) {
 				for _, f := range ft.ForeignKeys {
-					if cut(f.Symbol, p) && !hasFK(tt, f.Symbol) && sameFK(f, fk) {
+					if cut(f.Symbol, p) && !has(tt.ForeignKey(f.Symbol)) && sameFK(f, fk) {
 						fk.Symbol = f.Symbol
 						break
 					}
@@ -56,15 +56,6 @@ func matchSchemaLongNames(fs, ts *schema.Schema) {
 			}
 		}
 	}
-}
-
-func schemaNamed(ss []*schema.Schema, name string) (*schema.Schema, bool) {
-	for _, s := range ss {
-		if s.Name == name {
-			return s, true
-		}
-	}
-	return nil, false
 }
 
 func hashedPrefix(name string) (string, bool) {
@@ -79,14 +70,6 @@ func hashedPrefix(name string) (string, bool) {
 // prefix.
 func cut(name, prefix string) bool {
 	return len(name) == 63 && name[:30] == prefix && !hashedName.MatchString(name)
-}
-
-func hasIndex(t *schema.Table, name string) bool {
-	return slices.ContainsFunc(t.Indexes, func(i *schema.Index) bool { return i.Name == name })
-}
-
-func hasFK(t *schema.Table, name string) bool {
-	return slices.ContainsFunc(t.ForeignKeys, func(f *schema.ForeignKey) bool { return f.Symbol == name })
 }
 
 func sameParts(a, b []*schema.IndexPart) bool {
@@ -106,3 +89,6 @@ func sameFK(a, b *schema.ForeignKey) bool {
 	return a.RefTable != nil && b.RefTable != nil && a.RefTable.Name == b.RefTable.Name &&
 		slices.Equal(names(a.Columns), names(b.Columns)) && slices.Equal(names(a.RefColumns), names(b.RefColumns))
 }
+
+// has takes the found result of Atlas's lookups (Table.Index, ForeignKey).
+func has[T any](_ T, ok bool) bool { return ok }
