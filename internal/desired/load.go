@@ -40,6 +40,11 @@ type Package struct {
 	// load spec: for locating declarations, the ER diagram, the snapshot
 	// check. The SQL never comes from it.
 	Graph *gen.Graph
+	// Generation is how the project generates this package's Ent code
+	// (nil when no generate line names it), and LocateErr why it could not
+	// be read: the gate checks the generated code it names.
+	Generation *entgen.Generation
+	LocateErr  error
 }
 
 // State is the desired state of the schema packages, composed.
@@ -71,7 +76,8 @@ func Load(ctx context.Context, dirs []string, o Options) (*State, error) {
 	st := &State{}
 	owner := map[string]*Package{} // schema.table -> the package declaring it
 	for _, dir := range dirs {
-		globalID, err := globalIDTarget(dir)
+		generation, locateErr := entgen.Locate(dir)
+		globalID, err := globalIDTarget(generation)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +89,7 @@ func Load(ctx context.Context, dirs []string, o Options) (*State, error) {
 		if err != nil {
 			return nil, err
 		}
-		p := &Package{Package: lp, Graph: g}
+		p := &Package{Package: lp, Graph: g, Generation: generation, LocateErr: locateErr}
 		for _, t := range lp.Tables {
 			if err := claim(owner, p, t.Schema, t.Name, t.Type); err != nil {
 				return nil, err
@@ -145,13 +151,12 @@ func qualified(schema, name string) string {
 	return schema + "." + name
 }
 
-// globalIDTarget is where the project generates dir's Ent code when the
-// generate line (or entc.go) turns on the sql/globalid feature, "" when it
-// does not: the feature gives every table an identity range, read from the
-// generated internal/globalid.go.
-func globalIDTarget(dir string) (string, error) {
-	g, err := entgen.Locate(dir)
-	if err != nil || g == nil || !g.GlobalID || g.Target == "" {
+// globalIDTarget is where the project generates the Ent code when its
+// generate line (or entc.go), g, turns on the sql/globalid feature, "" when
+// it does not: the feature gives every table an identity range, read from
+// the generated internal/globalid.go.
+func globalIDTarget(g *entgen.Generation) (string, error) {
+	if g == nil || !g.GlobalID || g.Target == "" {
 		return "", nil // not found: generated code is the gate's to report
 	}
 	abs, err := filepath.Abs(g.Target)

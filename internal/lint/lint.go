@@ -120,7 +120,10 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		})
 		sources.Go(func() error {
 			for _, p := range loaded.Packages {
-				f, note, err := generated.Check(p.Dir, p.Graph)
+				if p.LocateErr != nil {
+					return p.LocateErr
+				}
+				f, note, err := generated.Check(p.Dir, p.Generation, p.Graph)
 				if err != nil {
 					return err
 				}

@@ -30,17 +30,14 @@ import (
 const Code = "GEN101"
 
 // Check compares the snapshot in the generated code with g. The generated
-// code is where the project's //go:generate line puts it (see Locate):
+// code is where found, the project's //go:generate line (entgen.Locate,
+// nil when no line names schemaDir), puts it:
 // --target or gen.Config.Target, else the schema package's parent, as Ent
 // defaults. It returns a note instead of a finding when the generated code
 // carries no snapshot (the feature is off, or nothing was generated),
 // since then nothing can be compared; the note says which line was read
 // and what to change.
-func Check(schemaDir string, g *gen.Graph) (*report.Finding, string, error) {
-	found, err := entgen.Locate(schemaDir)
-	if err != nil {
-		return nil, "", err
-	}
+func Check(schemaDir string, found *entgen.Generation, g *gen.Graph) (*report.Finding, string, error) {
 	target, remedy := filepath.Dir(schemaDir), goGenerate(filepath.Dir(schemaDir))
 	if found != nil {
 		if found.Target == "" {

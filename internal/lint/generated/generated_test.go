@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/entc/load"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ledgerforge/schemactl/internal/entgen"
 	"github.com/ledgerforge/schemactl/internal/lint/generated"
 	"github.com/ledgerforge/schemactl/internal/report"
 )
@@ -47,13 +48,13 @@ func TestCheckTarget(t *testing.T) {
 	project(t, internalEnt)
 	snapshot(t, "internal/ent/generated/internal/schema.go", "example.com/app/internal/ent/schema", "User")
 	g := &gen.Graph{Schemas: models("User")}
-	f, note, err := generated.Check("internal/ent/schema", g)
+	f, note, err := check("internal/ent/schema", g)
 	require.NoError(t, err)
 	require.Nil(t, f)
 	require.Empty(t, note)
 
 	g.Schemas = models("User", "Post")
-	f, note, err = generated.Check("internal/ent/schema", g)
+	f, note, err = check("internal/ent/schema", g)
 	require.NoError(t, err)
 	require.Empty(t, note)
 	require.Equal(t, &report.Finding{
@@ -72,7 +73,7 @@ func TestCheckWithoutDirective(t *testing.T) {
 	require.NoError(t, os.MkdirAll("internal/ent/schema", 0o755))
 	snapshot(t, "internal/ent/history/internal/schema.go", "example.com/app/internal/history/schema", "User", "Post")
 	snapshot(t, "internal/ent/generated/internal/schema.go", "example.com/app/internal/ent/schema", "User")
-	f, note, err := generated.Check("internal/ent/schema", &gen.Graph{Schemas: models("User", "Post")})
+	f, note, err := check("internal/ent/schema", &gen.Graph{Schemas: models("User", "Post")})
 	require.NoError(t, err)
 	require.Empty(t, note)
 	require.Equal(t, &report.Finding{
@@ -133,10 +134,19 @@ func main() { _ = entc.Generate("./schema", &gen.Config{Target: "./db"}) }
 		t.Run(tc.name, func(t *testing.T) {
 			project(t, tc.files)
 			require.NoError(t, os.MkdirAll(tc.schema, 0o755))
-			f, note, err := generated.Check(tc.schema, &gen.Graph{Schemas: models("User")})
+			f, note, err := check(tc.schema, &gen.Graph{Schemas: models("User")})
 			require.NoError(t, err)
 			require.Nil(t, f)
 			require.Equal(t, tc.note, note)
 		})
 	}
+}
+
+// check locates the generation as the loader does, then checks it.
+func check(schemaDir string, g *gen.Graph) (*report.Finding, string, error) {
+	found, err := entgen.Locate(schemaDir)
+	if err != nil {
+		return nil, "", err
+	}
+	return generated.Check(schemaDir, found, g)
 }
