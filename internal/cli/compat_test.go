@@ -11,7 +11,6 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/ledgerforge/schemactl/internal/cachedir"
 	"github.com/ledgerforge/schemactl/internal/report"
 )
 
@@ -54,17 +53,7 @@ func TestCompat(t *testing.T) {
 // setupCompat passes the Go toolchain's caches and the schemactl cache,
 // and makes the go command read-only on go.mod and go.sum.
 func setupCompat(env *testscript.Env) error {
-	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT", "GOPROXY", "GONOSUMDB", "GOTOOLCHAIN", cachedir.Env} {
-		if v := os.Getenv(k); v != "" {
-			env.Setenv(k, v)
-		}
-	}
-	home, _ := os.UserHomeDir()
-	for k, fallback := range map[string]string{"GOCACHE": filepath.Join(home, ".cache", "go-build"), "GOMODCACHE": filepath.Join(home, "go", "pkg", "mod")} {
-		if env.Getenv(k) == "" {
-			env.Setenv(k, fallback)
-		}
-	}
+	passGoEnv(env)
 	env.Setenv("GOFLAGS", "-mod=readonly")
 	goBin, err := goBinDir()
 	if err != nil {

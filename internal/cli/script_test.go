@@ -114,17 +114,7 @@ func setupModule(env *testscript.Env, root string) error {
 	if err := writeModule(root, env.WorkDir); err != nil {
 		return err
 	}
-	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT", "GOPROXY", "GONOSUMDB", "GOTOOLCHAIN", cachedir.Env} {
-		if v := os.Getenv(k); v != "" {
-			env.Setenv(k, v)
-		}
-	}
-	home, _ := os.UserHomeDir()
-	for k, fallback := range map[string]string{"GOCACHE": filepath.Join(home, ".cache", "go-build"), "GOMODCACHE": filepath.Join(home, "go", "pkg", "mod")} {
-		if env.Getenv(k) == "" {
-			env.Setenv(k, fallback)
-		}
-	}
+	passGoEnv(env)
 	env.Setenv("GOFLAGS", "-mod=mod")
 	// git for the --git-base scenarios: an identity, and no user config.
 	for k, v := range map[string]string{"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
@@ -444,4 +434,20 @@ func sqlNames(ts *testscript.TestScript, dir string) []string {
 		}
 	}
 	return names
+}
+
+// passGoEnv gives a script the go command's caches and settings (and
+// schemactl's cache dir), so that it builds offline from what is cached.
+func passGoEnv(env *testscript.Env) {
+	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT", "GOPROXY", "GONOSUMDB", "GOTOOLCHAIN", cachedir.Env} {
+		if v := os.Getenv(k); v != "" {
+			env.Setenv(k, v)
+		}
+	}
+	home, _ := os.UserHomeDir()
+	for k, fallback := range map[string]string{"GOCACHE": filepath.Join(home, ".cache", "go-build"), "GOMODCACHE": filepath.Join(home, "go", "pkg", "mod")} {
+		if env.Getenv(k) == "" {
+			env.Setenv(k, fallback)
+		}
+	}
 }
