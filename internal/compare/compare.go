@@ -148,15 +148,6 @@ func Realms(ctx context.Context, d schema.Differ, dev pgdb.Dev, have, want *sche
 	return Changes(changes, s, loc, mentions), nil
 }
 
-// Schemas diffs two schemas of the same name as Realms does.
-func Schemas(ctx context.Context, d schema.Differ, dev pgdb.Dev, have, want *schema.Schema, s Sides, loc Locator, mentions Mentions) (*Result, error) {
-	changes, err := pgdb.Diff(ctx, d, dev, have, want)
-	if err != nil {
-		return nil, fmt.Errorf("compare: diff %s with %s: %w", s.Have, s.Want, err)
-	}
-	return Changes(changes, s, loc, mentions), nil
-}
-
 // Changes classifies changes, the diff from Have to Want: what it adds is
 // missing from Have, what it drops exists only in Have. loc places what
 // Want declares; mentions, when set, places what only Have has (and what

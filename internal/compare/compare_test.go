@@ -406,7 +406,7 @@ func TestGateFindings(t *testing.T) {
 			if tt.want != nil {
 				tt.want(want)
 			}
-			res, err := compare.Schemas(context.Background(), postgres.DefaultDiff, nil, have, want, compare.EntVsMigrations, locator{}, mentions)
+			res, err := compare.Realms(context.Background(), postgres.DefaultDiff, nil, schema.NewRealm(have), schema.NewRealm(want), compare.EntVsMigrations, locator{}, mentions)
 			if tt.normalized {
 				changes, derr := postgres.DefaultDiff.SchemaDiff(have, want, schema.DiffNormalized())
 				res, err = compare.Changes(changes, compare.EntVsMigrations, locator{}, mentions), derr
@@ -426,7 +426,7 @@ func TestDriftSides(t *testing.T) {
 	table(have, "users").AddColumns(schema.NewNullStringColumn("fax", "text"))
 	table(have, "posts").ForeignKeys[0].OnDelete = schema.NoAction
 	table(want, "users").AddColumns(schema.NewNullStringColumn("nowhere", "text"))
-	res, err := compare.Schemas(context.Background(), postgres.DefaultDiff, nil, have, want, drift.MigrationsVsDatabase, nil, mentions)
+	res, err := compare.Realms(context.Background(), postgres.DefaultDiff, nil, schema.NewRealm(have), schema.NewRealm(want), drift.MigrationsVsDatabase, nil, mentions)
 	require.NoError(t, err)
 	require.Equal(t, []report.Finding{
 		{
@@ -448,7 +448,7 @@ func TestDriftSides(t *testing.T) {
 
 	// Against the Ent schemas (drift with every file applied, the audit
 	// with --url), codes stay ENT and nothing is placed in the migrations.
-	res, err = compare.Schemas(context.Background(), postgres.DefaultDiff, nil, have, fixture(), compare.EntVsDatabase, locator{}, nil)
+	res, err = compare.Realms(context.Background(), postgres.DefaultDiff, nil, schema.NewRealm(have), schema.NewRealm(fixture()), compare.EntVsDatabase, locator{}, nil)
 	require.NoError(t, err)
 	require.Equal(t, []report.Finding{
 		{
@@ -469,12 +469,12 @@ func TestDriftSides(t *testing.T) {
 func TestPlacementFallsBackToTheMigrations(t *testing.T) {
 	have, want := fixture(), fixture()
 	want.AddTables(schema.NewTable("unplaced").AddColumns(schema.NewIntColumn("id", "bigint")))
-	res, err := compare.Schemas(context.Background(), postgres.DefaultDiff, nil, have, want, compare.EntVsMigrations, locator{}, mentions)
+	res, err := compare.Realms(context.Background(), postgres.DefaultDiff, nil, schema.NewRealm(have), schema.NewRealm(want), compare.EntVsMigrations, locator{}, mentions)
 	require.NoError(t, err)
 	require.Len(t, res.Findings, 1)
 	require.Equal(t, inMigration, res.Findings[0].Fix)
 
-	res, err = compare.Schemas(context.Background(), postgres.DefaultDiff, nil, have, want, compare.EntVsMigrations, locator{}, nil)
+	res, err = compare.Realms(context.Background(), postgres.DefaultDiff, nil, schema.NewRealm(have), schema.NewRealm(want), compare.EntVsMigrations, locator{}, nil)
 	require.NoError(t, err)
 	require.Nil(t, res.Findings[0].Fix)
 }

@@ -8,7 +8,8 @@ import (
 	"ariga.io/atlas/sql/schema"
 )
 
-// Diff is Atlas's schema diff as every comparison here needs it: CHECK
+// DiffRealms is Atlas's diff of two realms (see Inspect), every schema of
+// them, as every comparison here needs it: CHECK
 // expressions are compared, not only their names, as Atlas's CLI does
 // (DiffNormalized). Both sides always come from PostgreSQL's catalogs (a
 // replay, a normalised Ent schema, a live database), but equal expressions
@@ -26,19 +27,11 @@ import (
 // and re-derives the expression itself when the column's type changes, so
 // reporting or planning the check too would be noise and churn. A real
 // change to such a check shows once the type change is migrated.
-func Diff(ctx context.Context, d schema.Differ, dev Dev, from, to *schema.Schema) ([]schema.Change, error) {
-	matchSchemaLongNames(from, to)
-	changes, err := d.SchemaDiff(from, to, schema.DiffNormalized())
-	if err != nil {
-		return nil, err
-	}
-	return settle(ctx, d, dev, clean(changes), newSide([]*schema.Schema{from}), newSide([]*schema.Schema{to}))
-}
-
-// DiffRealms is Diff over every schema of two realms (see Inspect). A view
-// to marks External (Ent declares it, another tool defines it) is not
-// compared. Atlas
-// gives a schema that only from has as one DROP SCHEMA … CASCADE; here it
+//
+// A view to marks External (Ent declares it, another tool defines it) is
+// not compared. Long index and foreign-key names match in Ent's hashed form
+// or PostgreSQL's cut one (see matchLongNames). Atlas gives a schema that
+// only from has as one DROP SCHEMA … CASCADE; here it
 // becomes the drops of what it holds that schemactl sees (tables, views,
 // enum types), each reported and planned as such, and the schema itself
 // stays: CASCADE would also drop whatever else lives in it, such as an

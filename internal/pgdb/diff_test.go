@@ -51,7 +51,7 @@ func TestDiffComparesCheckExpressions(t *testing.T) {
 		{"another column changes type", posts("character varying", "(words > 0)"), posts("text", "(words > 1)"), []string{"column", "check"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			changes, err := Diff(context.Background(), postgres.DefaultDiff, nil, tt.from, tt.to)
+			changes, err := DiffRealms(context.Background(), postgres.DefaultDiff, nil, schema.NewRealm(tt.from), schema.NewRealm(tt.to))
 			require.NoError(t, err)
 			require.ElementsMatch(t, tt.want, kinds(changes))
 		})

@@ -127,7 +127,7 @@ func schemaName(s *schema.Schema) string {
 	return s.Name
 }
 
-// settle drops from changes (a diff from one side to the other; see Diff)
+// settle drops from changes (a diff from one side to the other; see DiffRealms)
 // what PostgreSQL finds equal once both sides' expressions are printed to
 // their fixed points. Without a ModifyCheck, a ModifyIndex whose predicate
 // text differs or a ModifyView whose definition does, it costs nothing.

@@ -22,7 +22,7 @@ func auditFixture() *schema.Schema {
 
 func audit(t *testing.T, have, want *schema.Schema) string {
 	t.Helper()
-	res, err := compare.Schemas(context.Background(), postgres.DefaultDiff, nil, have, want, compare.EntVsMigrations, nil, nil)
+	res, err := compare.Realms(context.Background(), postgres.DefaultDiff, nil, schema.NewRealm(have), schema.NewRealm(want), compare.EntVsMigrations, nil, nil)
 	require.NoError(t, err)
 	g := &gen.Graph{Nodes: []*gen.Type{{Name: "User"}, {Name: "Post"}}}
 	return string(Audit(Input{Graph: g, Desired: schema.NewRealm(want), Result: res, Against: AgainstMigrations}))
