@@ -78,7 +78,6 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	var (
 		before, current *schema.Realm
 		want            *schema.Realm
-		conn            *pgdb.Conn
 		loaded          *desired.State
 		replayed        bool
 		replayErr       error
@@ -90,7 +89,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	k := firstAdded(files, o.Review)
 	g.Go(func() error {
 		var err error
-		before, current, conn, err = o.Env.CurrentSplit(ctx, files, k)
+		before, current, err = o.Env.CurrentSplit(ctx, files, k)
 		if err == nil {
 			replayed = true
 			return nil
@@ -140,9 +139,6 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		return err
 	})
 	_ = g.Wait()
-	if conn != nil {
-		defer conn.Close()
-	}
 	if replayErr != nil {
 		return nil, replayErr
 	}
@@ -169,7 +165,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	r.Summary.Views = len(pgdb.Views(want))
 
 	if replayed {
-		cons, err := compare.Realms(ctx, conn.Driver, o.Env.Dev, current, want, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, files))
+		cons, err := compare.Realms(ctx, o.Env.Differ(ctx), o.Env.Dev, current, want, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, files))
 		if err != nil {
 			return nil, fmt.Errorf("lint: %w", err)
 		}

@@ -2,7 +2,8 @@
 // the desired one (the Ent schemas, normalised on a dev database) and the
 // current one (the migration directory, replayed on another). The two are
 // independent, so they are computed side by side, and both are taken from
-// the replay cache when it holds them.
+// the replay cache when it holds them, or from the realm cache when it
+// holds their inspected schemas (realms.go).
 package states
 
 import (
@@ -45,17 +46,31 @@ func (s *States) Close() error {
 // Current replays files on a clean database. The connection is returned
 // open; the database itself is already released.
 func (e *Env) Current(ctx context.Context, files []migrate.File) (*schema.Realm, *pgdb.Conn, error) {
-	_, cur, conn, err := e.CurrentSplit(ctx, files, len(files))
+	_, cur, conn, err := e.currentSplit(ctx, files, len(files))
 	return cur, conn, err
 }
 
-// CurrentSplit replays files on a clean database and returns the schema
-// after the first k of them (what later files run against) and after all.
-// The database is inspected at most twice, never per statement. The
-// exclude patterns apply to the schema after all files, the one compared;
-// the one after k is what the database holds, for judging the later files
-// (with k equal to len(files) the two are the same schema).
-func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (before, current *schema.Realm, conn *pgdb.Conn, err error) {
+// CurrentSplit returns the schema after the first k of files (what later
+// files run against) and after all, as replayed on a clean database, or as
+// the realm cache holds it when k is all of them. The database is
+// inspected at most twice, never per statement. The exclude patterns apply
+// to the schema after all files, the one compared; the one after k is what
+// the database holds, for judging the later files (with k equal to
+// len(files) the two are the same schema). Compare them with Differ.
+func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (before, current *schema.Realm, err error) {
+	if k == len(files) {
+		if r, ok := e.cachedRealm(replayRealm, hashed(files).last()); ok {
+			return r, r, exclude.Schemas(r, e.exclude)
+		}
+	}
+	before, current, conn, err := e.currentSplit(ctx, files, k)
+	if conn != nil {
+		conn.Close()
+	}
+	return before, current, err
+}
+
+func (e *Env) currentSplit(ctx context.Context, files []migrate.File, k int) (before, current *schema.Realm, conn *pgdb.Conn, err error) {
 	f := hashed(files)
 	db, conn, cost, err := e.build(ctx, f, k)
 	if err != nil {
@@ -88,6 +103,7 @@ func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (be
 			return fail(err)
 		}
 	}
+	e.storeRealm(replayRealm, f.last(), current)
 	if err := exclude.Schemas(current, e.exclude); err != nil {
 		return fail(err)
 	}
@@ -221,14 +237,18 @@ func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, f hashed
 }
 
 // Normalised is the desired schema of the loaded packages, inspected from
-// a database their script built (now, or in the cached cluster), without
-// what the exclude patterns match.
+// a database their script built (now, or in the cached cluster) or read
+// from the realm cache, without what the exclude patterns match.
 func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm, error) {
+	key := st.DDL.Key()
+	if s, ok := e.cachedRealm(desiredRealm, key); ok {
+		desired.AddExternalViews(st.Graph, s)
+		return s, exclude.Schemas(s, e.exclude)
+	}
 	pool, err := e.Pool(ctx)
 	if err != nil {
 		return nil, err
 	}
-	key := st.DDL.Key()
 	if e.entry != nil && e.entry.Desired == key {
 		if conn := e.cachedDesired(ctx, pool); conn != nil {
 			s, err := conn.Inspect(ctx)
@@ -236,6 +256,7 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 			if err != nil {
 				return nil, err
 			}
+			e.storeRealm(desiredRealm, key, s)
 			desired.AddExternalViews(st.Graph, s)
 			return s, exclude.Schemas(s, e.exclude)
 		}
@@ -260,6 +281,7 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
 	e.offerDesired(db, key, cost)
+	e.storeRealm(desiredRealm, key, s)
 	desired.AddExternalViews(st.Graph, s)
 	if err := db.Release(ctx); err != nil {
 		return nil, err
