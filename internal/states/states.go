@@ -30,6 +30,7 @@ import (
 type States struct {
 	Desired, Current *schema.Realm
 	Graph            *gen.Graph
+	Loaded           *desired.State // the desired state's sources, loaded
 	Files            []migrate.File
 	Conn             *pgdb.Conn
 }
@@ -122,33 +123,35 @@ func (e *Env) Verify(ctx context.Context, files []migrate.File) error {
 	return db.Release(ctx)
 }
 
-// Desired loads the Ent schema packages and normalises their composed
-// state on a clean database, or takes it from the cached cluster when the
-// same script built it there. The graph holds every package's types.
-func (e *Env) Desired(ctx context.Context, schemaDirs ...string) (*schema.Realm, *gen.Graph, error) {
-	st, err := e.LoadDesired(ctx, schemaDirs)
+// Desired loads the desired-state sources (Ent schema packages, SQL
+// files, external programs) and normalises their composed state on a
+// clean database, or takes it from the cached cluster when the same
+// script built it there. The loaded state's graph holds every package's
+// types.
+func (e *Env) Desired(ctx context.Context, sources ...desired.Source) (*schema.Realm, *desired.State, error) {
+	st, err := e.LoadDesired(ctx, sources)
 	if err != nil {
 		return nil, nil, err
 	}
 	s, err := e.Normalised(ctx, st)
-	return s, st.Graph, err
+	return s, st, err
 }
 
-// LoadDesired loads the Ent schema packages with the project's own Ent,
-// for this dev server's version (internal/desired). With NoCache, a
-// package whose last load failed is loaded again rather than the failure
-// replayed.
-func (e *Env) LoadDesired(ctx context.Context, schemaDirs []string) (*desired.State, error) {
+// LoadDesired loads the desired-state sources: the Ent schema packages
+// with the project's own Ent, for this dev server's version, and the SQL
+// sources (internal/desired). With NoCache, a package whose last load
+// failed is loaded again rather than the failure replayed.
+func (e *Env) LoadDesired(ctx context.Context, sources []desired.Source) (*desired.State, error) {
 	v, err := e.serverVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return desired.Load(ctx, schemaDirs, desired.Options{ServerVersion: v, Retry: e.noCache})
+	return desired.Load(ctx, sources, desired.Options{ServerVersion: v, Retry: e.noCache})
 }
 
 // Load computes both states in parallel: the directory's files replayed,
-// and the Ent schema packages normalised.
-func (e *Env) Load(ctx context.Context, schemaDirs []string, files []migrate.File) (*States, error) {
+// and the desired state normalised.
+func (e *Env) Load(ctx context.Context, sources []desired.Source, files []migrate.File) (*States, error) {
 	st := &States{Files: files}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
@@ -156,7 +159,10 @@ func (e *Env) Load(ctx context.Context, schemaDirs []string, files []migrate.Fil
 		return err
 	})
 	g.Go(func() (err error) {
-		st.Desired, st.Graph, err = e.Desired(gctx, schemaDirs...)
+		st.Desired, st.Loaded, err = e.Desired(gctx, sources...)
+		if st.Loaded != nil {
+			st.Graph = st.Loaded.Graph
+		}
 		return err
 	})
 	if err := g.Wait(); err != nil {
@@ -220,9 +226,10 @@ func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, f hashed
 	return nil
 }
 
-// Normalised is the desired schema of the loaded packages, inspected from
+// Normalised is the desired schema of the loaded sources, inspected from
 // a database their script built (now, or in the cached cluster), without
-// what the exclude patterns match.
+// what the exclude patterns match. Without a SQL source, the state cannot
+// declare functions, triggers or extensions (pgdb.SetUndeclared).
 func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm, error) {
 	pool, err := e.Pool(ctx)
 	if err != nil {
@@ -237,6 +244,7 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 				return nil, err
 			}
 			desired.AddExternalViews(st.Graph, s)
+			pgdb.SetUndeclared(s, !st.DeclaresExtras())
 			return s, exclude.Schemas(s, e.exclude)
 		}
 	}
@@ -261,6 +269,7 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 	}
 	e.offerDesired(db, key, cost)
 	desired.AddExternalViews(st.Graph, s)
+	pgdb.SetUndeclared(s, !st.DeclaresExtras())
 	if err := db.Release(ctx); err != nil {
 		return nil, err
 	}
