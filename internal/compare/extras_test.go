@@ -77,7 +77,7 @@ CREATE EXTENSION pg_trgm;
 			Message: `function "twice"(integer) is missing: ` + declared, Fix: sql("function"), Remedy: missingEnt},
 		{Code: "ENT182", Category: report.Function, Object: `function "lower_email"()`, Ref: fn("lower_email()"),
 			Message: "function \"lower_email\"() differs: line 6 of its definition is `NEW.email = upper(NEW.email);` in the migrations, `NEW.email = lower(NEW.email);` in the desired state",
-			Fix: sql("function"), Remedy: differSQL},
+			Fix:     sql("function"), Remedy: differSQL},
 		{Code: "ENT183", Category: report.Function, Object: `function "twice"(bigint)`, Ref: fn("twice(bigint)"),
 			Message: `function "twice"(bigint) exists in the migrations, but ` + undecl, Fix: inMigration, Remedy: extraSQL},
 		{Code: "ENT184", Category: report.Trigger, Object: `trigger "users_lower" on "users"`, Ref: trig("users_lower"),
