@@ -1,9 +1,11 @@
-// Package desired builds the desired database state from one or more Ent
-// schema packages: each is loaded with the project's own Ent
-// (internal/entload), which computes its CREATE script; the scripts are
-// composed into one, with the schemas, the native enum types and the views
-// they need; and the graph schemactl locates findings with is built from
-// the load specs with schemactl's Ent.
+// Package desired builds the desired database state from its sources: Ent
+// schema packages, each loaded with the project's own Ent
+// (internal/entload), which computes its CREATE script, and SQL sources
+// (files, and programs whose output is SQL: Atlas's external_schema)
+// composed with them, in order, as Atlas's composite_schema composes them.
+// The scripts become one, with the schemas, the native enum types and the
+// views Ent needs; and the graph schemactl locates findings with is built
+// from the load specs with schemactl's Ent.
 package desired
 
 import (

@@ -1,5 +1,6 @@
 // Package states computes the two states every schemactl command compares:
-// the desired one (the Ent schemas, normalised on a dev database) and the
+// the desired one (the Ent schemas and the SQL composed with them,
+// normalised on a dev database) and the
 // current one (the migration directory, replayed on another). The two are
 // independent, so they are computed side by side, and both are taken from
 // the replay cache when it holds them.
