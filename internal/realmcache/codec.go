@@ -56,8 +56,9 @@ var known = func() map[string]reflect.Type {
 		&postgres.IndexColumnProperty{}, &postgres.IndexStorageParams{}, &postgres.IndexInclude{},
 		&postgres.IndexOpClass{}, &postgres.IndexNullsDistinct{}, &postgres.Concurrently{},
 		&postgres.NotValid{}, &postgres.NoInherit{}, &postgres.CheckColumns{}, &postgres.Cascade{},
-		// pgdb's own: a view's dependencies, an Ent view's placeholder
-		&pgdb.Reads{}, &pgdb.External{},
+		// pgdb's own: a view's dependencies, an Ent view's placeholder, the
+		// functions, triggers and extensions read from the catalogs
+		&pgdb.Reads{}, &pgdb.External{}, &pgdb.Extras{}, &pgdb.FuncInfo{}, &pgdb.TriggerInfo{},
 		// Not postgres.Partition: its unexported fields hold what Atlas
 		// inspected; a partitioned table is inspected every time.
 	} {

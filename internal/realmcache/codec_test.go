@@ -110,6 +110,10 @@ CREATE TABLE billing.invoices (
   CONSTRAINT invoices_person FOREIGN KEY (person_id) REFERENCES people (id) ON DELETE CASCADE ON UPDATE RESTRICT
 );
 CREATE VIEW happy_people AS SELECT id, name FROM people WHERE mood = 'happy';
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.seen = now(); RETURN NEW; END $$;
+CREATE FUNCTION touch(a int, b text DEFAULT 'x') RETURNS int LANGUAGE sql AS 'SELECT a';
+CREATE TRIGGER people_touch BEFORE UPDATE ON people FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE EXTENSION citext;
 CREATE VIEW billing.open_invoices AS SELECT i.id, p.name FROM billing.invoices i JOIN happy_people p ON p.id = i.person_id;
 `
 
@@ -138,6 +142,10 @@ func TestRoundTripKitchenSink(t *testing.T) {
 	}
 	require.True(t, ok)
 	require.Greater(t, len(people.Columns), 30, "the fixture's columns were inspected")
+	x := pgdb.ExtrasOf(r)
+	require.Len(t, x.Funcs, 2)
+	require.Len(t, x.Triggers, 1)
+	require.Len(t, x.Extensions, 1)
 	roundTrip(t, r)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ledgerforge/schemactl/internal/cachedir"
+	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/devdb/devdbtest"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
@@ -110,13 +111,13 @@ func TestCacheUnderConcurrentRuns(t *testing.T) {
 func TestCacheReusesTheNormalisedSchema(t *testing.T) {
 	ctx := context.Background()
 	e := open(t, Options{})
-	want, _, err := e.Desired(ctx, "../../ent/schema")
+	want, _, err := e.Desired(ctx, desired.EntSources("../../ent/schema")...)
 	require.NoError(t, err)
 	require.NoError(t, e.Close())
 	mark(t, nil, replaycache.DesiredDB)
 
 	e = open(t, Options{})
-	got, _, err := e.Desired(ctx, "../../ent/schema")
+	got, _, err := e.Desired(ctx, desired.EntSources("../../ent/schema")...)
 	require.NoError(t, err)
 	require.Contains(t, names(got), marker, "an unchanged schema comes from the cache")
 	require.NoError(t, e.Close())
@@ -124,7 +125,7 @@ func TestCacheReusesTheNormalisedSchema(t *testing.T) {
 	// An entry whose script differs (the schema changed) is not used.
 	restamp(t, nil, "a different script")
 	e = open(t, Options{})
-	got, _, err = e.Desired(ctx, "../../ent/schema")
+	got, _, err = e.Desired(ctx, desired.EntSources("../../ent/schema")...)
 	require.NoError(t, err)
 	require.Equal(t, names(want), names(got))
 	require.NoError(t, e.Close())
