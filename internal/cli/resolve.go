@@ -37,6 +37,7 @@ type inputs struct {
 	url     string      // the target database, from the env block
 	lint    config.Lint // the lint block that applies
 	exclude []string    // the env block's exclude patterns
+	diff    config.Diff // the diff block that applies
 	// from says where dir, to and devURL came from when the env block set
 	// them ("dir" -> `atlas.hcl:5,5-30: env "local" migration dir`), so a
 	// bad value is blamed on the line that holds it, not on a flag the user
@@ -83,7 +84,7 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	} else if err != nil {
 		return inputs{}, err
 	}
-	env := config.Env{Lint: cfg.Lint}
+	env := config.Env{Lint: cfg.Lint, Diff: cfg.Diff}
 	if g.env != "" {
 		e, err := cfg.Env(g.env)
 		if err != nil {
@@ -91,7 +92,7 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		}
 		env = *e
 	}
-	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, exclude: env.Exclude, from: map[string]string{}}
+	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, diff: env.Diff, exclude: env.Exclude, from: map[string]string{}}
 	// schemactl works on one schema, as Atlas with ?search_path=public:
 	// patterns are relative to it.
 	if err := exclude.CheckSchema(env.Exclude); err != nil {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/compare"
 	"github.com/ledgerforge/schemactl/internal/desired"
+	"github.com/ledgerforge/schemactl/internal/diffplan"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
 	"github.com/ledgerforge/schemactl/internal/lint/generated"
 	"github.com/ledgerforge/schemactl/internal/lint/integrity"
@@ -41,6 +43,11 @@ type Options struct {
 	Review *Review
 	// Docs, when set, are the committed documents to keep fresh.
 	Docs *Docs
+	// DiffPolicy is atlas.hcl's diff block: what it has `migrate diff`
+	// skip, the consistency check leaves out too (and says so in a note),
+	// or the gate would fail on every change the team chose to migrate by
+	// hand.
+	DiffPolicy diffplan.Policy
 }
 
 // Docs are where the ER diagram and the schema audit are committed; a file
@@ -169,10 +176,15 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	r.Summary.Views = len(pgdb.Views(want))
 
 	if replayed {
-		cons, err := compare.Realms(ctx, conn.Driver, o.Env.Dev, current, want, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, files))
+		changes, err := pgdb.DiffRealms(ctx, conn.Driver, o.Env.Dev, current, want)
 		if err != nil {
-			return nil, fmt.Errorf("lint: %w", err)
+			return nil, fmt.Errorf("lint: compare: diff %s with %s: %w", compare.EntVsMigrations.Have, compare.EntVsMigrations.Want, err)
 		}
+		changes, skipped := o.DiffPolicy.Filter(changes, want)
+		if len(skipped) > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("not compared, as atlas.hcl's diff policy skips them: %s", joinSkipped(skipped)))
+		}
+		cons := compare.Changes(changes, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, files))
 		r.Add(cons.Findings...)
 		if o.Docs != nil {
 			fs, err := staleDocs(*o.Docs, o.SchemaDirs, graph, want, cons)
@@ -196,6 +208,14 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	r.Notes = append(r.Notes, genNote...)
 	r.Sort()
 	return r, nil
+}
+
+func joinSkipped(skipped []diffplan.Skipped) string {
+	parts := make([]string, len(skipped))
+	for i, s := range skipped {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, "; ")
 }
 
 // staleDocs compares the committed documents with what `schemactl schema
