@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
@@ -112,7 +111,7 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 		if len(skipped) > 0 {
 			// Most likely a change the policy left out is one the rest
 			// needs (a schema for a new table, a column for a new key).
-			return fmt.Errorf("the planned migration does not apply without the changes atlas.hcl's diff policy skips (%s), nothing was written: %w", skippedList(skipped), err)
+			return fmt.Errorf("the planned migration does not apply without the changes atlas.hcl's diff policy skips (%s), nothing was written: %w", diffplan.List(skipped), err)
 		}
 		return fmt.Errorf("the planned migration does not apply, nothing was written (please report this): %w", err)
 	}
@@ -209,14 +208,6 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 // policy is the diff block that applies, as diffplan takes it.
 func (in inputs) policy() diffplan.Policy {
 	return diffplan.Policy{Skip: in.diff.Skip, ConcurrentAdd: in.diff.ConcurrentAdd, ConcurrentDrop: in.diff.ConcurrentDrop}
-}
-
-func skippedList(skipped []diffplan.Skipped) string {
-	parts := make([]string, len(skipped))
-	for i, s := range skipped {
-		parts[i] = s.String()
-	}
-	return strings.Join(parts, "; ")
 }
 
 // andMore says how many problems an error line leaves out.

@@ -35,6 +35,15 @@ type Skipped struct {
 
 func (s Skipped) String() string { return s.Kind + ": " + s.Object }
 
+// List names skipped changes on one line, for a message or a note.
+func List(skipped []Skipped) string {
+	parts := make([]string, len(skipped))
+	for i, s := range skipped {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
 // Filter leaves out of changes (a diff to desired, see pgdb.DiffRealms)
 // the kinds p skips, as Atlas's differ does with DiffSkipChanges: by the
 // change's type, at the top level and within a table's changes (a table

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
@@ -182,7 +181,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		}
 		changes, skipped := o.DiffPolicy.Filter(changes, want)
 		if len(skipped) > 0 {
-			r.Notes = append(r.Notes, fmt.Sprintf("not compared, as atlas.hcl's diff policy skips them: %s", joinSkipped(skipped)))
+			r.Notes = append(r.Notes, fmt.Sprintf("not compared, as atlas.hcl's diff policy skips them: %s", diffplan.List(skipped)))
 		}
 		cons := compare.Changes(changes, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, files))
 		r.Add(cons.Findings...)
@@ -208,14 +207,6 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	r.Notes = append(r.Notes, genNote...)
 	r.Sort()
 	return r, nil
-}
-
-func joinSkipped(skipped []diffplan.Skipped) string {
-	parts := make([]string, len(skipped))
-	for i, s := range skipped {
-		parts[i] = s.String()
-	}
-	return strings.Join(parts, "; ")
 }
 
 // staleDocs compares the committed documents with what `schemactl schema
