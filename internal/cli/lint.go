@@ -76,7 +76,7 @@ func runLint(cmd *cobra.Command, in inputs, format string, rv reviewFlags) error
 	}
 	defer closeEnv(cmd, env)
 	r, err := lint.Run(ctx, lint.Options{Sources: sources, Dir: dir, Files: files, Env: env, Review: review,
-		Docs: &lint.Docs{ERD: schemadoc.ERDPath, Audit: schemadoc.AuditPath}})
+		Docs: &lint.Docs{ERD: schemadoc.ERDPath, Audit: schemadoc.AuditPath}, DiffPolicy: in.policy()})
 	if err != nil && r != nil {
 		// The schema did not load: report what was checked without it, then
 		// the error (exit 2).

@@ -42,6 +42,7 @@ type inputs struct {
 	// project file's directory, where their programs run by default.
 	schemas   func(url string) (*config.DataSchema, bool, error)
 	configDir string
+	diff      config.Diff // the diff block that applies
 	// from says where dir, to and devURL came from when the env block set
 	// them ("dir" -> `atlas.hcl:5,5-30: env "local" migration dir`), so a
 	// bad value is blamed on the line that holds it, not on a flag the user
@@ -88,7 +89,7 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	} else if err != nil {
 		return inputs{}, err
 	}
-	env := config.Env{Lint: cfg.Lint}
+	env := config.Env{Lint: cfg.Lint, Diff: cfg.Diff}
 	if g.env != "" {
 		e, err := cfg.Env(g.env)
 		if err != nil {
@@ -96,7 +97,7 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		}
 		env = *e
 	}
-	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, exclude: env.Exclude, from: map[string]string{},
+	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, diff: env.Diff, exclude: env.Exclude, from: map[string]string{},
 		schemas: cfg.Schema, configDir: filepath.Dir(path)}
 	// schemactl works on one schema, as Atlas with ?search_path=public:
 	// patterns are relative to it.

@@ -37,6 +37,7 @@ type Env struct {
 	URL  string   // target database URL
 	Dir  string   // migration directory URL, e.g. file://migrations
 	Lint Lint     // the env's lint block, over the file's top-level one
+	Diff Diff     // the env's diff block, or the top-level one (see Diff)
 	// Exclude are the env's exclude patterns, Atlas's globs of the objects
 	// every comparison leaves out (see internal/exclude).
 	Exclude []string
@@ -58,6 +59,7 @@ type Lint struct {
 type File struct {
 	Path string
 	Lint Lint // the top-level lint block
+	Diff Diff // the top-level diff block
 	env  string
 	sel  *Env     // the env block --env selected, if any
 	have []string // the labels of the env blocks, for messages
@@ -100,6 +102,7 @@ func Load(path string, o Options) (*File, error) {
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "lint"},
 		{Type: "data", LabelNames: []string{"type", "name"}},
+		{Type: "diff"},
 	}})
 	// An env block may have no label when its name attribute is
 	// atlas.env (Atlas's dynamic env); the schema above requires one, so
@@ -114,8 +117,13 @@ func Load(path string, o Options) (*File, error) {
 	}
 	f.data = dataBlocks{blocks: top.Blocks, ctx: ctx}
 	for _, b := range top.Blocks {
-		if b.Type == "lint" {
+		switch b.Type {
+		case "lint":
 			if err := decodeLint(b.Body, ctx, &f.Lint); err != nil {
+				return nil, err
+			}
+		case "diff":
+			if f.Diff, err = decodeDiff(b, ctx); err != nil {
 				return nil, err
 			}
 		}
@@ -134,6 +142,7 @@ func Load(path string, o Options) (*File, error) {
 		}
 		first = b
 		env.Lint = f.Lint.merge(env.Lint)
+		env.Diff = env.Diff.extend(f.Diff)
 		f.sel = env
 	}
 	return f, nil
@@ -205,7 +214,7 @@ func (f *File) Env(name string) (*Env, error) {
 
 var envSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "name"}, {Name: "src"}, {Name: "dev"}, {Name: "url"}, {Name: "exclude"}},
-	Blocks:     []hcl.BlockHeaderSchema{{Type: "migration"}, {Type: "lint"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "migration"}, {Type: "lint"}, {Type: "diff"}},
 }
 
 // decodeEnv reads the env block selected as name. An unlabelled block's
@@ -242,8 +251,15 @@ func decodeEnv(name string, b *hcl.Block, ctx *hcl.EvalContext) (*Env, error) {
 		e.At["exclude"] = a.Range.String()
 	}
 	for _, b := range c.Blocks {
-		if b.Type == "lint" {
+		switch b.Type {
+		case "lint":
 			if err := decodeLint(b.Body, ctx, &e.Lint); err != nil {
+				return nil, err
+			}
+			continue
+		case "diff":
+			var err error
+			if e.Diff, err = decodeDiff(b, ctx); err != nil {
 				return nil, err
 			}
 			continue
