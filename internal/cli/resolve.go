@@ -30,13 +30,25 @@ const (
 // inputs are the resolved locations: a flag wins over the env block, which
 // wins over the default.
 type inputs struct {
-	dir     string
-	to      []string // --to, repeated or comma-separated, or the env's src list: composed
-	devURL  string
-	noCache bool        // --no-cache: flag only
-	url     string      // the target database, from the env block
-	lint    config.Lint // the lint block that applies
-	exclude []string    // the env block's exclude patterns
+	dir       string
+	dirFormat string   // the env's migration format, applied when dir has no ?format=
+	to        []string // --to, repeated or comma-separated, or the env's src list: composed
+	devURL    string
+	// devBaseline is the SQL of the docker block dev comes from
+	// (docker "postgres" "NAME" { baseline = … }).
+	devBaseline string
+	noCache     bool        // --no-cache: flag only
+	url         string      // the target database, from the env block
+	lint        config.Lint // the lint block that applies
+	diff        config.Diff // the diff block that applies
+	// exclude are the env block's exclude patterns and its migration
+	// block's, which Atlas also leaves out of every comparison.
+	exclude []string
+	// The env's migration block: the defaults of apply's --baseline,
+	// --lock-timeout and --revisions-schema.
+	baseline        string
+	lockTimeout     time.Duration
+	revisionsSchema string
 	// from says where dir, to and devURL came from when the env block set
 	// them ("dir" -> `atlas.hcl:5,5-30: env "local" migration dir`), so a
 	// bad value is blamed on the line that holds it, not on a flag the user
@@ -70,6 +82,9 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	path := strings.TrimPrefix(g.config, "file://")
 	explicit := cmd.Flags().Changed("config")
 	if explicit && g.env == "" {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return inputs{}, usageError{fmt.Errorf("--config %s: config file %q was not found", g.config, path)}
+		}
 		return inputs{}, usageError{fmt.Errorf("--config %s given without --env: name the env block to use", g.config)}
 	}
 	// atlas.hcl is optional until --env (or --config) asks for it.
@@ -83,7 +98,7 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	} else if err != nil {
 		return inputs{}, err
 	}
-	env := config.Env{Lint: cfg.Lint}
+	env := config.Env{Lint: cfg.Lint, Diff: cfg.Diff}
 	if g.env != "" {
 		e, err := cfg.Env(g.env)
 		if err != nil {
@@ -91,27 +106,46 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		}
 		env = *e
 	}
-	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, exclude: env.Exclude, from: map[string]string{}}
+	m := env.Migration
+	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, diff: env.Diff, from: map[string]string{},
+		dirFormat: m.Format, baseline: m.Baseline, lockTimeout: m.LockTimeout, revisionsSchema: m.RevisionsSchema}
 	// schemactl works on one schema, as Atlas with ?search_path=public:
 	// patterns are relative to it.
-	if err := exclude.CheckSchema(env.Exclude); err != nil {
-		return inputs{}, fmt.Errorf("%s: env %q exclude: %w", env.At["exclude"], env.Name, err)
+	for _, ex := range []struct {
+		patterns []string
+		at, name string
+	}{{env.Exclude, env.At["exclude"], "exclude"}, {m.Exclude, env.At["migration.exclude"], "migration exclude"}} {
+		if err := exclude.CheckSchema(ex.patterns); err != nil {
+			return inputs{}, fmt.Errorf("%s: env %q %s: %w", ex.at, env.Name, ex.name, err)
+		}
+		for _, p := range ex.patterns {
+			if !slices.Contains(in.exclude, p) {
+				in.exclude = append(in.exclude, p)
+			}
+		}
+	}
+	envAt := func(setting, value string) string {
+		block := "env " + strconv.Quote(env.Name) + " "
+		attr := setting
+		if m, ok := strings.CutPrefix(setting, "migration."); ok {
+			block, attr = block+"migration ", m
+		}
+		return fmt.Sprintf("%s: %s%s %q", env.At[setting], block, attr, value)
 	}
 	pick := func(setting, flag, fromEnv, def string) string {
 		switch {
 		case flag != "":
 			return flag
 		case fromEnv != "":
-			block := "env " + strconv.Quote(env.Name) + " "
-			if setting == "dir" {
-				block += "migration "
-			}
-			in.from[setting] = fmt.Sprintf("%s: %s%s %q", env.At[setting], block, setting, fromEnv)
+			in.from[strings.TrimPrefix(setting, "migration.")] = envAt(setting, fromEnv)
 			return fromEnv
 		}
 		return def
 	}
-	in.dir = pick("dir", flags.dir, env.Dir, defaultDir)
+	in.dir = pick("migration.dir", flags.dir, m.Dir, defaultDir)
+	if m.Format != "" {
+		in.from["format"] = envAt("migration.format", m.Format)
+	}
 	switch {
 	case len(flags.to) > 0:
 		in.to = flags.to
@@ -130,9 +164,18 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		in.to = []string{defaultTo}
 	}
 	in.devURL = pick("dev", flags.devURL, env.Dev, "")
+	if flags.devURL == "" && env.DevBaseline != "" {
+		in.devBaseline = env.DevBaseline
+		in.from["dev.baseline"] = env.At["dev.baseline"]
+	}
 	if env.URL != "" {
 		// Named without its value: messages add it, redacted.
 		in.from["url"] = fmt.Sprintf("%s: env %q url", env.At["url"], env.Name)
+	}
+	for _, s := range []string{"migration.baseline", "migration.revisions_schema", "migration.lock_timeout"} {
+		if env.At[s] != "" {
+			in.from[strings.TrimPrefix(s, "migration.")] = env.At[s]
+		}
 	}
 	return in, nil
 }
@@ -167,15 +210,38 @@ func (in inputs) schemaDirs() ([]string, error) {
 // toNames is the desired state for a message: the --to values or src.
 func (in inputs) toNames() string { return strings.Join(in.to, ", ") }
 
-// openDir opens the migration directory.
+// openDir opens the migration directory, in the env's migration format
+// unless the --dir URL names one (?format=), as Atlas's dirFormatBC.
 func (in inputs) openDir() (*migdir.Dir, error) {
-	d, err := migdir.Open(in.dir)
+	u, named := in.dir, in.named("dir")
+	if in.dirFormat != "" && !hasFormat(u) {
+		if !strings.HasPrefix(u, "file://") {
+			u = "file://" + url.PathEscape(u) // a bare path is literal
+		}
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		u += sep + "format=" + url.QueryEscape(in.dirFormat)
+		named = in.from["format"]
+	}
+	d, err := migdir.Open(u)
 	if errors.Is(err, migdir.ErrNoDir) {
 		return nil, fmt.Errorf("%s: %w (to start a new directory, create it first)", in.named("dir"), err)
 	} else if err != nil {
-		return nil, fmt.Errorf("%s: %w", in.named("dir"), err)
+		return nil, fmt.Errorf("%s: %w", named, err)
 	}
 	return d, nil
+}
+
+// hasFormat reports whether a --dir URL names its format.
+func hasFormat(dir string) bool {
+	_, q, ok := strings.Cut(dir, "?")
+	if !ok || !strings.HasPrefix(dir, "file://") {
+		return false
+	}
+	v, err := url.ParseQuery(q)
+	return err == nil && v.Has("format")
 }
 
 // StoreAfterEnv tunes the replay cache: a state is stored only when
@@ -188,6 +254,11 @@ func openEnv(cmd *cobra.Command, in inputs, prefix []migrate.File) (*states.Env,
 	devURL, err := devURL(in)
 	if err != nil {
 		return nil, err
+	}
+	if in.devBaseline != "" {
+		// Seam for the dev database's baseline (issue 13): until the dev
+		// database runs it, refuse rather than replay without it.
+		return nil, usageError{fmt.Errorf("%s: docker block baseline: running a baseline on the dev database is %w yet", in.from["dev.baseline"], config.ErrUnsupported)}
 	}
 	after := states.DefaultStoreAfter
 	if v := os.Getenv(StoreAfterEnv); v != "" {
