@@ -27,6 +27,20 @@ func load(t *testing.T, body, env string) (*Env, error) {
 	return loadOpts(t, Options{Env: env})
 }
 
+// loadErr loads body with env x selected 20 times (Go's map order changes
+// from run to run) and returns the error, which must be the same each time.
+func loadErr(t *testing.T, body string) error {
+	t.Helper()
+	project(t, "atlas.hcl", body)
+	_, first := loadOpts(t, Options{Env: "x"})
+	require.Error(t, first)
+	for range 19 {
+		_, err := loadOpts(t, Options{Env: "x"})
+		require.EqualError(t, err, first.Error(), "the same error every run")
+	}
+	return first
+}
+
 // loadOpts loads the atlas.hcl of the current project.
 func loadOpts(t *testing.T, o Options) (*Env, error) {
 	t.Helper()
@@ -209,4 +223,31 @@ env "local" {}
 	_, err = Load(write(t, "lint {\n  destructive { error = \"yes\" }\n}\n"), Options{})
 	require.ErrorContains(t, err, "atlas.hcl:2,")
 	require.ErrorContains(t, err, "lint destructive: error must be true or false")
+}
+
+// Atlas's schema { src } is the env's src when it has no src attribute.
+func TestSchemaBlockSrc(t *testing.T) {
+	body := `
+env "block" {
+  schema {
+    src = ["ent://a", "ent://b"]
+    repo {
+      name = "app"
+    }
+  }
+}
+env "both" {
+  src = "ent://attr"
+  schema {
+    src = "ent://block"
+  }
+}
+`
+	env, err := load(t, body, "block")
+	require.NoError(t, err)
+	require.Equal(t, []string{"ent://a", "ent://b"}, env.Src)
+	require.Equal(t, "atlas.hcl:4,5-33", env.At["src"])
+	env, err = load(t, body, "both")
+	require.NoError(t, err)
+	require.Equal(t, []string{"ent://attr"}, env.Src)
 }

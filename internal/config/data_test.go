@@ -78,7 +78,7 @@ func TestUnsupportedWhenUsed(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := load(t, tt.body, "x")
+			err := loadErr(t, tt.body)
 			require.EqualError(t, err, tt.want)
 			require.True(t, errors.Is(err, ErrUnsupported))
 		})
@@ -131,7 +131,7 @@ env "local" {
 		"bad part":      {"data \"composite_schema\" \"c\" {\n  schema \"s\" {\n    url = data.remote_dir.r.url\n  }\n}\ndata \"remote_dir\" \"r\" {}\nenv \"x\" {\n  src = data.composite_schema.c.url\n}\n", `atlas.hcl:3,11-32: data.remote_dir.r, declared at atlas.hcl:6,1-22: data source "remote_dir" (reads a migration directory from Atlas Cloud) is not supported by schemactl`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := load(t, tt.body, "x")
+			err := loadErr(t, tt.body)
 			require.EqualError(t, err, tt.want)
 		})
 	}

@@ -60,8 +60,7 @@ func TestDockerErrors(t *testing.T) {
 		"no block":      {"docker \"postgres\" \"d\" {\n  image = \"postgres:16\"\n}\nenv \"x\" {\n  dev = docker.postgres.e.url\n}\n", `atlas.hcl:5,24-26: Unsupported attribute: This object does not have an attribute named "e".`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := load(t, tt.body, "x")
-			require.Error(t, err)
+			err := loadErr(t, tt.body)
 			if name == "baseline file" {
 				require.ErrorContains(t, err, tt.want)
 				return

@@ -219,8 +219,7 @@ func TestEvalErrors(t *testing.T) {
 		"multi env err": {"env \"x\" {\n  url = var.a\n  dev = var.b\n}\n", `atlas.hcl:2,9-12: Unknown variable: There is no variable named "var".`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := load(t, tt.body, "x")
-			require.Error(t, err)
+			err := loadErr(t, tt.body)
 			if name == "file missing" {
 				require.ErrorContains(t, err, tt.want)
 				require.ErrorContains(t, err, "x.sql: no such file or directory.")

@@ -41,7 +41,7 @@ env "x" {
 		"dir list":       {"env \"x\" {\n  migration {\n    dir = [\"a\"]\n  }\n}\n", `atlas.hcl:3,5-16: dir must be a string`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := load(t, tt.body, "x")
+			err := loadErr(t, tt.body)
 			require.EqualError(t, err, tt.want)
 		})
 	}
