@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -39,66 +39,58 @@ type Diff struct {
 	At string
 }
 
-// extend is Atlas's Diff.Extend: an env without a diff block takes the
-// top-level one; an env's block without skip takes the top-level skip, but
-// not its concurrent_index.
-func (d Diff) extend(global Diff) Diff {
-	if d.At == "" {
-		return global
+// extend is Atlas's Diff.Extend, laying an env's block over the top-level
+// one d: an env without a diff block takes d; an env's block without skip
+// takes d's skip, but not its concurrent_index.
+func (d Diff) extend(env Diff) Diff {
+	if env.At == "" {
+		return d
 	}
-	if d.Skip == nil {
-		d.Skip = global.Skip
+	if env.Skip == nil {
+		env.Skip = d.Skip
 	}
-	return d
+	return env
 }
 
-// decodeDiff reads a diff block. Atlas keeps attributes it does not know
-// for the driver, which ignores them; a skip kind or concurrent_index
-// setting that is not Atlas's is refused here, since a typo would
-// otherwise plan the very change it was meant to skip.
-func decodeDiff(b *hcl.Block, ctx *hcl.EvalContext) (Diff, error) {
-	d := Diff{At: b.DefRange.String()}
-	c, _, diags := b.Body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "skip"}, {Type: "concurrent_index"}}})
-	if diags.HasErrors() {
-		return d, diagError(diags)
-	}
-	for _, sb := range c.Blocks {
-		attrs, diags := sb.Body.JustAttributes()
-		if diags.HasErrors() {
-			return d, diagError(diags)
+// diff evaluates a diff block. Atlas keeps attributes it does not know for
+// the driver, which ignores them; a skip kind or concurrent_index setting
+// that is not Atlas's is refused here, since a typo would otherwise plan
+// the very change it was meant to skip.
+func (e *evaluator) diff(b *hclsyntax.Block, d *Diff) error {
+	*d = Diff{At: b.DefRange().String()}
+	for _, sb := range b.Body.Blocks {
+		if sb.Type != "skip" && sb.Type != "concurrent_index" {
+			continue
 		}
 		known := SkipKinds
 		if sb.Type == "concurrent_index" {
 			known = []string{"add", "create", "drop"}
 		}
-		for name, a := range attrs {
-			if !slices.Contains(known, name) {
-				return d, fmt.Errorf("%s: diff %s: unknown setting %q (want one of %s)", a.NameRange, sb.Type, name, strings.Join(known, ", "))
+		if sb.Type == "skip" && d.Skip == nil {
+			d.Skip = map[string]bool{} // an empty skip block still replaces the top-level one
+		}
+		for _, a := range sortedAttrs(sb.Body) {
+			if !slices.Contains(known, a.Name) {
+				return fmt.Errorf("%s: diff %s: unknown setting %q (want one of %s)", a.NameRange, sb.Type, a.Name, strings.Join(known, ", "))
 			}
-			v, diags := a.Expr.Value(ctx)
-			if diags.HasErrors() {
-				return d, diagError(diags)
+			v, _, err := e.eval(a.Expr, nil)
+			if err != nil {
+				return err
 			}
 			if v.IsNull() || v.Type() != cty.Bool {
-				return d, fmt.Errorf("%s: diff %s: %s must be true or false", a.Range, sb.Type, name)
+				return fmt.Errorf("%s: diff %s: %s must be true or false", a.SrcRange, sb.Type, a.Name)
 			}
 			switch {
 			case sb.Type == "skip":
-				if d.Skip == nil {
-					d.Skip = map[string]bool{}
-				}
 				if v.True() {
-					d.Skip[name] = true
+					d.Skip[a.Name] = true
 				}
-			case name == "drop":
+			case a.Name == "drop":
 				d.ConcurrentDrop = v.True()
 			default:
 				d.ConcurrentAdd = d.ConcurrentAdd || v.True()
 			}
 		}
-		if sb.Type == "skip" && d.Skip == nil {
-			d.Skip = map[string]bool{} // an empty skip block still replaces the top-level one
-		}
 	}
-	return d, nil
+	return nil
 }
