@@ -20,6 +20,9 @@ type Evidence struct {
 
 // String names the file (and line) and the sign.
 func (e Evidence) String() string {
+	if e.File == "" {
+		return e.What
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d has %q", e.File, e.Line, e.What)
 	}
@@ -112,7 +115,7 @@ func Mismatch(fsys fs.FS, f Format) (*Evidence, error) {
 		}
 		own = len(ups) > 0
 	}
-	if own || len(signs) == 0 {
+	if own {
 		return nil, nil
 	}
 	for _, e := range signs {
@@ -120,5 +123,32 @@ func Mismatch(fsys fs.FS, f Format) (*Evidence, error) {
 			return &e, nil
 		}
 	}
-	return nil, nil
+	if f == Atlas {
+		return nil, nil
+	}
+	// Declared in a format none of its files is in: Atlas would read
+	// nothing (golang-migrate, Flyway, dbmate), or each goose file as one
+	// statement. Plain .sql files are Atlas's.
+	sqls, err := fs.Glob(fsys, "*.sql")
+	if err != nil || len(sqls) == 0 {
+		return nil, err
+	}
+	return &Evidence{Format: Atlas, What: "no file " + sign[f]}, nil
+}
+
+// sign is what marks a directory's files as the format's.
+var sign = map[Format]string{
+	GolangMigrate: "is named <version>_<name>.up.sql",
+	Goose:         "has a `-- +goose Up` annotation",
+	Flyway:        "is named V<version>__<description>.sql",
+	DBMate:        "has a `-- migrate:up` annotation",
+}
+
+// Article is the format's name with its article, for messages: "an Atlas",
+// "a goose".
+func (f Format) Article() string {
+	if f == Atlas {
+		return "an Atlas"
+	}
+	return "a " + string(f)
 }

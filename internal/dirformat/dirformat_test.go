@@ -233,6 +233,22 @@ func TestDetect(t *testing.T) {
 	e, err = dirformat.Mismatch(os.DirFS(fixture("goose")), dirformat.GolangMigrate)
 	require.NoError(t, err)
 	require.Equal(t, `20240101000001_users.sql:1 has "-- +goose Up"`, e.String())
+	// An Atlas directory declared as another format shows no sign of it.
+	for f, sign := range map[dirformat.Format]string{
+		dirformat.GolangMigrate: "no file is named <version>_<name>.up.sql",
+		dirformat.Goose:         "no file has a `-- +goose Up` annotation",
+		dirformat.Flyway:        "no file is named V<version>__<description>.sql",
+		dirformat.DBMate:        "no file has a `-- migrate:up` annotation",
+	} {
+		e, err = dirformat.Mismatch(fstest.MapFS{"1_a.sql": {Data: []byte("SELECT 1;\n")}}, f)
+		require.NoError(t, err)
+		require.Equal(t, &dirformat.Evidence{Format: dirformat.Atlas, What: sign}, e)
+		require.Equal(t, sign, e.String())
+		// An empty directory is any format's.
+		e, err = dirformat.Mismatch(fstest.MapFS{"README.md": {}}, f)
+		require.NoError(t, err)
+		require.Nil(t, e)
+	}
 	// An Atlas directory looks like nothing else.
 	e, err = dirformat.Mismatch(fstest.MapFS{"20240101000000_init.sql": {Data: []byte("-- migrate: later\nSELECT 1;\n")}}, dirformat.Atlas)
 	require.NoError(t, err)

@@ -141,3 +141,7 @@ func flywayDesc(p string) string {
 	}
 	return strings.TrimSuffix(parts[1], ".sql")
 }
+
+// CompareFlyway orders Flyway versions as Atlas orders the files: numbers
+// part by part, "." and "_" alike ("1.10" after "1.9").
+func CompareFlyway(v1, v2 string) int { return flywayCompare(v1, v2) }
