@@ -26,45 +26,15 @@ import (
 // views, which Atlas's open-source planner does not plan, are dropped
 // before the other statements and created after them (pgdb.PlanViews).
 func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time) ([]migdir.NewFile, error) {
-	if err := checkEnums(current, desired); err != nil {
-		return nil, err
-	}
-	changes, err := pgdb.DiffRealms(ctx, drv, dev, current, desired)
-	if err != nil {
-		return nil, fmt.Errorf("diffplan: diff: %w", err)
-	}
-	if len(changes) == 0 {
-		return nil, nil
-	}
-	views, changes := pgdb.SplitViews(changes)
-	// Before the conversions leave the change set: they retype columns a
-	// view may read.
-	vp := pgdb.PlanViews(views, changes, current, desired)
-	conversions := convertToEnums(changes)
-	changes = slices.DeleteFunc(changes, func(c schema.Change) bool {
-		mt, ok := c.(*schema.ModifyTable)
-		return ok && len(mt.Changes) == 0
-	})
-	groups, err := split(ctx, drv, changes, conversions, current, desired)
+	plans, _, err := plan(ctx, drv, dev, current, desired, name, false)
 	if err != nil {
 		return nil, err
 	}
 	version := migdir.NextVersion(existing, now)
 	var files []migdir.NewFile
-	for i, g := range groups {
-		n := name
-		if len(groups) > 1 && i == 0 {
-			n = strings.TrimPrefix(name+"_enum_values", "_")
-		}
-		plan, err := pgdb.Plan(ctx, drv, n, g, current, desired)
-		if err != nil {
-			return nil, fmt.Errorf("diffplan: plan: %w", err)
-		}
-		plan.Version = version
-		if i == len(groups)-1 {
-			plan.Changes = slices.Concat(vp.Drop, plan.Changes, conversions, vp.Create)
-		}
-		fs, err := migrate.DefaultFormatter.Format(plan)
+	for _, p := range plans {
+		p.Version = version
+		fs, err := migrate.DefaultFormatter.Format(p)
 		if err != nil {
 			return nil, fmt.Errorf("diffplan: format: %w", err)
 		}
@@ -74,6 +44,56 @@ func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desire
 		version = migdir.NextVersion([]migrate.File{migrate.NewLocalFile(version+".sql", nil)}, now)
 	}
 	return files, nil
+}
+
+// plan plans the changes from one realm to another, one plan per file (see
+// Plan). A reverse plan (a down migration) leaves out what PostgreSQL
+// cannot undo, enum values added, and says so in kept, one line per type;
+// a forward plan refuses such a change (checkEnums).
+func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schema.Realm, name string, reverse bool) (plans []*migrate.Plan, kept []string, err error) {
+	if !reverse {
+		if err := checkEnums(from, to); err != nil {
+			return nil, nil, err
+		}
+	}
+	changes, err := pgdb.DiffRealms(ctx, drv, dev, from, to)
+	if err != nil {
+		return nil, nil, fmt.Errorf("diffplan: diff: %w", err)
+	}
+	if reverse {
+		changes, kept = keepValues(changes)
+	}
+	if len(changes) == 0 {
+		return nil, kept, nil
+	}
+	views, changes := pgdb.SplitViews(changes)
+	// Before the conversions leave the change set: they retype columns a
+	// view may read.
+	vp := pgdb.PlanViews(views, changes, from, to)
+	conversions := convertToEnums(changes)
+	changes = slices.DeleteFunc(changes, func(c schema.Change) bool {
+		mt, ok := c.(*schema.ModifyTable)
+		return ok && len(mt.Changes) == 0
+	})
+	groups, err := split(ctx, drv, changes, conversions, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, g := range groups {
+		n := name
+		if len(groups) > 1 && i == 0 {
+			n = strings.TrimPrefix(name+"_enum_values", "_")
+		}
+		p, err := pgdb.Plan(ctx, drv, n, g, from, to)
+		if err != nil {
+			return nil, nil, fmt.Errorf("diffplan: plan: %w", err)
+		}
+		if i == len(groups)-1 {
+			p.Changes = slices.Concat(vp.Drop, p.Changes, conversions, vp.Create)
+		}
+		plans = append(plans, p)
+	}
+	return plans, kept, nil
 }
 
 // split separates enum value additions from the rest when the rest uses one
@@ -141,9 +161,13 @@ func convertToEnums(changes []schema.Change) []*migrate.Change {
 				// from ending it.
 				Comment: fmt.Sprintf("convert column %q of table %q to enum type %q", mc.To.Name, mt.T.Name, to.T),
 			})
-			// Anything else that changed on the column is still Atlas's to plan.
+			// Anything else that changed on the column is still Atlas's to
+			// plan. A copy of the column: the realm's stays as it is, for
+			// the plan the other way (a down migration).
 			mc.Change &^= schema.ChangeType | schema.ChangeDefault
-			mc.To.Type, mc.To.Default = mc.From.Type, mc.From.Default
+			unchanged := *mc.To
+			unchanged.Type, unchanged.Default = mc.From.Type, mc.From.Default
+			mc.To = &unchanged
 			return mc.Change == schema.NoChange
 		})
 	}
