@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/config"
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/migdir"
@@ -37,6 +38,12 @@ type inputs struct {
 	url     string      // the target database, from the env block
 	lint    config.Lint // the lint block that applies
 	exclude []string    // the env block's exclude patterns
+	// format is the directory's format from atlas.hcl, `migration { format
+	// }` ("" for Atlas's own); a ?format= in dir wins, as in Atlas. The
+	// config's plumbing is one line in resolve:
+	//
+	//	in.format = pick("format", "", env.Format, "")
+	format string
 	// from says where dir, to and devURL came from when the env block set
 	// them ("dir" -> `atlas.hcl:5,5-30: env "local" migration dir`), so a
 	// bad value is blamed on the line that holds it, not on a flag the user
@@ -103,7 +110,7 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 			return flag
 		case fromEnv != "":
 			block := "env " + strconv.Quote(env.Name) + " "
-			if setting == "dir" {
+			if setting == "dir" || setting == "format" {
 				block += "migration "
 			}
 			in.from[setting] = fmt.Sprintf("%s: %s%s %q", env.At[setting], block, setting, fromEnv)
@@ -167,9 +174,16 @@ func (in inputs) schemaDirs() ([]string, error) {
 // toNames is the desired state for a message: the --to values or src.
 func (in inputs) toNames() string { return strings.Join(in.to, ", ") }
 
-// openDir opens the migration directory.
+// openDir opens the migration directory in its format.
 func (in inputs) openDir() (*migdir.Dir, error) {
-	d, err := migdir.Open(in.dir)
+	if _, err := dirformat.Parse(in.format); err != nil {
+		at := in.from["format"]
+		if at == "" {
+			at = "migration format"
+		}
+		return nil, usageError{fmt.Errorf("%s: %w", at, err)}
+	}
+	d, err := migdir.OpenFormat(in.dir, in.format)
 	if errors.Is(err, migdir.ErrNoDir) {
 		return nil, fmt.Errorf("%s: %w (to start a new directory, create it first)", in.named("dir"), err)
 	} else if err != nil {
