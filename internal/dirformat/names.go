@@ -44,6 +44,18 @@ func ParseName(f Format, name string) (version, desc string, ok bool) {
 	return m[1], m[2], true
 }
 
+// Reads reports whether a file named name (a base name) is a migration
+// in format f: not golang-migrate's .down.sql nor Flyway's undo files.
+func Reads(f Format, name string) bool {
+	switch f {
+	case GolangMigrate:
+		return strings.HasSuffix(name, ".up.sql")
+	case Flyway:
+		return name != "" && strings.ContainsRune("VBR", rune(name[0])) && strings.HasSuffix(name, ".sql")
+	}
+	return strings.HasSuffix(name, ".sql")
+}
+
 // Wanted describes the names format f takes, for messages.
 func Wanted(f Format) string {
 	switch f {
