@@ -35,11 +35,19 @@ CREATE INDEX posts_user_id ON posts (user_id);`
 			func(fs map[string]string) string { return fs["V20300102030405__init.sql"] },
 			func(fs map[string]string) string { return fs["U20300102030405__init.sql"] }},
 		{dirformat.Goose, []string{"20300102030405_init.sql"},
-			func(fs map[string]string) string { return section(t, fs["20300102030405_init.sql"], "-- +goose Up\n", "\n-- +goose Down\n", 0) },
-			func(fs map[string]string) string { return section(t, fs["20300102030405_init.sql"], "-- +goose Up\n", "\n-- +goose Down\n", 1) }},
+			func(fs map[string]string) string {
+				return section(t, fs["20300102030405_init.sql"], "-- +goose Up\n", "\n-- +goose Down\n", 0)
+			},
+			func(fs map[string]string) string {
+				return section(t, fs["20300102030405_init.sql"], "-- +goose Up\n", "\n-- +goose Down\n", 1)
+			}},
 		{dirformat.DBMate, []string{"20300102030405_init.sql"},
-			func(fs map[string]string) string { return section(t, fs["20300102030405_init.sql"], "-- migrate:up\n", "\n-- migrate:down\n", 0) },
-			func(fs map[string]string) string { return section(t, fs["20300102030405_init.sql"], "-- migrate:up\n", "\n-- migrate:down\n", 1) }},
+			func(fs map[string]string) string {
+				return section(t, fs["20300102030405_init.sql"], "-- migrate:up\n", "\n-- migrate:down\n", 0)
+			},
+			func(fs map[string]string) string {
+				return section(t, fs["20300102030405_init.sql"], "-- migrate:up\n", "\n-- migrate:down\n", 1)
+			}},
 	} {
 		t.Run(string(tt.format), func(t *testing.T) {
 			cur, conn := inspect(t, "")
