@@ -277,3 +277,17 @@ func TestParse(t *testing.T) {
 	require.EqualError(t, err, `unknown format "golang_migrate" (supported: atlas, golang-migrate, goose, flyway, dbmate)`)
 	require.Equal(t, `--dir "file://db/migrations?format=goose" or migration { format = goose } in atlas.hcl`, dirformat.Goose.Declare("file://db/migrations"))
 }
+
+// dbmate: an up line that mentions "down" is SQL (sqltool drops it), and
+// transaction:false starts the up section (sqltool reads nothing).
+func TestDBMateSections(t *testing.T) {
+	files, err := dirformat.Files(fstest.MapFS{"1_x.sql": {Data: []byte("-- migrate:up transaction:false\nALTER TABLE t ADD COLUMN cooldown int;\n-- migrate:down\nALTER TABLE t DROP COLUMN cooldown;\n")}}, dirformat.DBMate)
+	require.NoError(t, err)
+	stmts, err := files[0].Stmts()
+	require.NoError(t, err)
+	require.Equal(t, []string{"ALTER TABLE t ADD COLUMN cooldown int;"}, stmts)
+	require.True(t, dirformat.NoTransaction(files[0]))
+	theirs, err := (&sqltool.DBMateFile{LocalFile: migrate.NewLocalFile("1_x.sql", files[0].Bytes())}).Stmts()
+	require.NoError(t, err)
+	require.Empty(t, theirs, "sqltool reads nothing from a transaction:false file")
+}

@@ -29,8 +29,6 @@ const fileScheme = "file://"
 // or another one Atlas reads (internal/dirformat).
 type Dir struct {
 	path   string
-	url    string // the --dir value, for saying how to declare a format
-	local  *migrate.LocalDir
 	format dirformat.Format
 	atlas  migrate.Dir // local in its format, as Atlas's executor takes it
 }
@@ -79,7 +77,7 @@ func OpenFormat(u, format string) (*Dir, error) {
 	if e != nil {
 		return nil, &FormatError{Path: p, URL: u, Read: f, Sign: *e}
 	}
-	return &Dir{path: p, url: u, local: local, format: f, atlas: dirformat.Dir(local, f)}, nil
+	return &Dir{path: p, format: f, atlas: dirformat.Dir(local, f)}, nil
 }
 
 // parseDirURL turns a --dir value into a file system path and the format
