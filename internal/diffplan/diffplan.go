@@ -24,7 +24,9 @@ import (
 // transaction), the enum additions go first, in a file of their own.
 // Objects outside public are qualified, a new schema is created first, and
 // views, which Atlas's open-source planner does not plan, are dropped
-// before the other statements and created after them (pgdb.PlanViews).
+// before the other statements and created after them (pgdb.PlanViews);
+// so are functions, triggers and extensions (pgdb.PlanExtras): extensions
+// created first, functions after the tables, triggers after the views.
 func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time) ([]migdir.NewFile, error) {
 	plans, _, err := plan(ctx, drv, dev, current, desired, name, false)
 	if err != nil {
@@ -67,9 +69,11 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		return nil, kept, nil
 	}
 	views, changes := pgdb.SplitViews(changes)
+	extras, changes := pgdb.SplitExtras(changes)
 	// Before the conversions leave the change set: they retype columns a
 	// view may read.
 	vp := pgdb.PlanViews(views, changes, from, to)
+	xp := pgdb.PlanExtras(extras, changes, from)
 	conversions := convertToEnums(changes)
 	changes = slices.DeleteFunc(changes, func(c schema.Change) bool {
 		mt, ok := c.(*schema.ModifyTable)
@@ -89,7 +93,7 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 			return nil, nil, fmt.Errorf("diffplan: plan: %w", err)
 		}
 		if i == len(groups)-1 {
-			p.Changes = slices.Concat(vp.Drop, p.Changes, conversions, vp.Create)
+			p.Changes = slices.Concat(xp.First, vp.Drop, p.Changes, conversions, xp.Funcs, vp.Create, xp.Last)
 		}
 		plans = append(plans, p)
 	}
