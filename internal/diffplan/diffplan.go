@@ -64,6 +64,12 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 	}
 	if reverse {
 		changes, kept = keepValues(changes)
+		if pgdb.ExtrasOf(from).Undeclared {
+			// The desired state declares no functions, triggers or
+			// extensions: the plan leaves the directory's alone, and so
+			// does the way back.
+			_, changes = pgdb.SplitExtras(changes)
+		}
 	}
 	if len(changes) == 0 {
 		return nil, kept, nil

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ledgerforge/schemactl/internal/dirformat"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
 
 var at = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -112,4 +113,19 @@ CREATE TABLE users (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'held'
 	require.Equal(t, `-- modify "users" table
 ALTER TABLE "users" ALTER COLUMN "status" SET DEFAULT 'new', DROP COLUMN "note";
 `, string(p.Files[3].Data))
+}
+
+// A function the directory creates and a desired state that declares no
+// functions (Ent alone): neither the up nor the down touches it.
+func TestPlanFormatUndeclaredFunction(t *testing.T) {
+	ctx := context.Background()
+	cur, conn := inspect(t, `CREATE TABLE t (id int);
+CREATE FUNCTION t_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM t $$;`)
+	want, _ := inspect(t, `CREATE TABLE t (id int, note text);`)
+	pgdb.SetUndeclared(want, true)
+	p, err := PlanFormat(ctx, conn.Driver, nil, cur, want, "note", nil, at, dirformat.GolangMigrate)
+	require.NoError(t, err)
+	require.Len(t, p.Files, 2)
+	require.Equal(t, "-- modify \"t\" table\nALTER TABLE \"t\" ADD COLUMN \"note\" text NULL;\n", string(p.Files[0].Data))
+	require.Equal(t, "-- modify \"t\" table\nALTER TABLE \"t\" DROP COLUMN \"note\";\n", string(p.Files[1].Data))
 }
