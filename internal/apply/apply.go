@@ -76,7 +76,7 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 	defer unlock()
 
 	store := revisions.New(conn.DB, o.RevisionsSchema)
-	sum, err := o.Dir.Local().Checksum()
+	sum, err := o.Dir.Migrate().Checksum()
 	if err != nil {
 		return nil, fmt.Errorf("apply: %w", err)
 	}
@@ -84,7 +84,7 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir := summed{o.Dir.Local(), sum}
+	dir := summed{o.Dir.Migrate(), sum}
 	// Atlas's Pending, on a store that writes nothing: with --baseline it
 	// writes the baseline revision, which waits until the checks below pass.
 	planner, err := migrate.NewExecutor(conn.Driver, dir, readOnly{store}, options(o)...)

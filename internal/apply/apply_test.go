@@ -92,7 +92,7 @@ func (e *env) rows() []row {
 	require.NoError(e.t, err)
 	d, err := migdir.Open(e.path)
 	require.NoError(e.t, err)
-	sum, err := d.Local().Checksum()
+	sum, err := d.Migrate().Checksum()
 	require.NoError(e.t, err)
 	byVersion := map[string]string{}
 	files, err := d.Files()

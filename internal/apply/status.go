@@ -40,7 +40,7 @@ func ReadStatus(ctx context.Context, conn *pgdb.Conn, dir *migdir.Dir, revisions
 	if n := len(revs); n > 0 && revs[n-1].Error != "" {
 		st.LastError, st.ErrorStmt = revs[n-1].Error, revs[n-1].ErrorStmt
 	}
-	ex, err := migrate.NewExecutor(conn.Driver, dir.Local(), readOnly{store}, migrate.WithOperatorVersion(Operator))
+	ex, err := migrate.NewExecutor(conn.Driver, dir.Migrate(), readOnly{store}, migrate.WithOperatorVersion(Operator))
 	if err != nil {
 		return nil, fmt.Errorf("status: %w", err)
 	}

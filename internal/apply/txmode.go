@@ -15,10 +15,6 @@ const (
 	TxNone = "none" // no transaction: statements commit one by one
 )
 
-// txModeDirective is the file directive that overrides --tx-mode for one
-// file: `-- atlas:txmode none` in the file's header.
-const txModeDirective = "txmode"
-
 // TxModeError is a txmode directive the apply cannot honour. Its text is the
 // Atlas CLI's.
 type TxModeError struct {
@@ -50,7 +46,7 @@ func txModes(files []migrate.File, global string) ([]string, error) {
 // modeFor is Atlas's tx.modeFor: the file's directive, if it has one, else
 // the global mode; under the global mode all, a file may not ask for less.
 func modeFor(f migrate.File, global string) (string, error) {
-	switch m, err := txmodeFor(f.Name(), migdir.HeaderDirectives(f.Bytes(), txModeDirective)); {
+	switch m, err := txmodeFor(f.Name(), migdir.TxModes(f)); {
 	case err != nil:
 		return "", err
 	case m == "", m == global:
@@ -66,7 +62,8 @@ func modeFor(f migrate.File, global string) (string, error) {
 // txmodeFor is Atlas's txmodeFor: the file's own txmode, "" when it has
 // none.
 // The header is read as LocalFile.Directive reads it, but also through CRLF
-// line endings and a BOM (migdir.HeaderDirectives).
+// line endings and a BOM, and a goose or dbmate file's own "no
+// transaction" counts as none (migdir.TxModes).
 func txmodeFor(name string, ds []string) (string, error) {
 	switch {
 	case len(ds) == 0:

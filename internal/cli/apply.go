@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/apply"
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/revisions"
@@ -178,7 +179,7 @@ func runApply(cmd *cobra.Command, conn *pgdb.Conn, o apply.Options) error {
 	}
 	if o.DryRun {
 		for _, f := range res.Pending {
-			fmt.Fprintf(out, "-- %s\n%s", f.Name(), strings.TrimRight(string(f.Bytes()), "\n")+"\n")
+			fmt.Fprintf(out, "-- %s\n%s", f.Name(), strings.TrimRight(runs(f), "\n")+"\n")
 		}
 		fmt.Fprintf(out, "Dry run: %d file(s) would be applied; nothing was changed\n", len(res.Pending))
 		return nil
@@ -186,8 +187,28 @@ func runApply(cmd *cobra.Command, conn *pgdb.Conn, o apply.Options) error {
 	for _, f := range res.Pending[:res.Applied] {
 		fmt.Fprintf(out, "Applied %s\n", f.Name())
 	}
-	fmt.Fprintf(out, "Migrated to version %s: %d file(s) in %s\n", res.Pending[res.Applied-1].Version(), res.Applied, time.Since(start).Round(time.Millisecond))
+	// A Flyway repeatable file has no version: name the last one that has.
+	version := ""
+	for _, f := range res.Pending[:res.Applied] {
+		if v := f.Version(); v != "" {
+			version = v
+		}
+	}
+	fmt.Fprintf(out, "Migrated to version %s: %d file(s) in %s\n", version, res.Applied, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// runs is what of a file runs: all of it, or a goose or dbmate file's up
+// statements.
+func runs(f migrate.File) string {
+	if dirformat.Whole(f) {
+		return string(f.Bytes())
+	}
+	stmts, err := f.Stmts()
+	if err != nil {
+		return err.Error()
+	}
+	return strings.Join(stmts, "\n")
 }
 
 func newStatusCmd(g *globals) *cobra.Command {

@@ -82,10 +82,11 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 		return err
 	}
 	defer st.Close()
-	files, skipped, err := diffplan.Plan(ctx, st.Conn.Driver, env.Dev, st.Current, st.Desired, name, st.Files, time.Now(), in.policy())
+	planned, err := diffplan.PlanFormat(ctx, st.Conn.Driver, env.Dev, st.Current, st.Desired, name, st.Files, time.Now(), dir.Format(), in.policy())
 	if err != nil {
 		return err
 	}
+	files, skipped := planned.Files, planned.Skipped
 	st.Close() // planned: Verify may now clone the database it read
 	out := cmd.OutOrStdout()
 	// Atlas says nothing of what its policy skipped; a change left out
@@ -103,9 +104,9 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 		}
 		return &FindingsError{fmt.Errorf("%s is not in sync with %s: run `schemactl migrate diff NAME` and commit the result", in.dir, in.toNames())}
 	}
-	all := slices.Clone(st.Files)
-	for _, f := range files {
-		all = append(all, migrate.NewLocalFile(f.Name, f.Data))
+	all, err := dir.FilesWith(files)
+	if err != nil {
+		return err
 	}
 	if err := env.Verify(ctx, all); err != nil {
 		if len(skipped) > 0 {
@@ -114,6 +115,15 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 			return fmt.Errorf("the planned migration does not apply without the changes atlas.hcl's diff policy skips (%s), nothing was written: %w", diffplan.List(skipped), err)
 		}
 		return fmt.Errorf("the planned migration does not apply, nothing was written (please report this): %w", err)
+	}
+	if len(planned.Downs) > 0 {
+		// The down migrations, newest first, must take the database back.
+		for _, d := range slices.Backward(planned.Downs) {
+			all = append(all, migrate.NewLocalFile(d.Name, d.Data))
+		}
+		if err := env.Verify(ctx, all); err != nil {
+			return fmt.Errorf("the planned down migration does not apply, nothing was written (please report this): %w", err)
+		}
 	}
 	if err := dir.WriteFiles(files); err != nil {
 		return err

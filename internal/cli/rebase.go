@@ -40,7 +40,7 @@ func newRebaseCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--git-base: %w", err)
 			}
-			renames, err := history.Rebase(dir, b, time.Now())
+			renames, err := history.Rebase(dir, b.In(dir.Format()), time.Now())
 			if err != nil {
 				return err
 			}

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/config"
 	"github.com/ledgerforge/schemactl/internal/desired"
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/migdir"
@@ -281,38 +281,23 @@ func (in inputs) composite(c config.CompositeSchema) (desired.Source, error) {
 // toNames is the desired state for a message: the --to values or src.
 func (in inputs) toNames() string { return strings.Join(in.to, ", ") }
 
-// openDir opens the migration directory, in the env's migration format
-// unless the --dir URL names one (?format=), as Atlas's dirFormatBC.
+// openDir opens the migration directory in its format: a ?format= in the
+// --dir URL wins over atlas.hcl's migration { format }, as in Atlas.
 func (in inputs) openDir() (*migdir.Dir, error) {
-	u, named := in.dir, in.named("dir")
-	if in.dirFormat != "" && !hasFormat(u) {
-		if !strings.HasPrefix(u, "file://") {
-			u = "file://" + url.PathEscape(u) // a bare path is literal
+	if _, err := dirformat.Parse(in.dirFormat); err != nil {
+		at := in.from["format"]
+		if at == "" {
+			at = "migration format"
 		}
-		sep := "?"
-		if strings.Contains(u, "?") {
-			sep = "&"
-		}
-		u += sep + "format=" + url.QueryEscape(in.dirFormat)
-		named = in.from["format"]
+		return nil, usageError{fmt.Errorf("%s: %w", at, err)}
 	}
-	d, err := migdir.Open(u)
+	d, err := migdir.OpenFormat(in.dir, in.dirFormat)
 	if errors.Is(err, migdir.ErrNoDir) {
 		return nil, fmt.Errorf("%s: %w (to start a new directory, create it first)", in.named("dir"), err)
 	} else if err != nil {
-		return nil, fmt.Errorf("%s: %w", named, err)
+		return nil, fmt.Errorf("%s: %w", in.named("dir"), err)
 	}
 	return d, nil
-}
-
-// hasFormat reports whether a --dir URL names its format.
-func hasFormat(dir string) bool {
-	_, q, ok := strings.Cut(dir, "?")
-	if !ok || !strings.HasPrefix(dir, "file://") {
-		return false
-	}
-	v, err := url.ParseQuery(q)
-	return err == nil && v.Has("format")
 }
 
 // StoreAfterEnv tunes the replay cache: a state is stored only when

@@ -48,6 +48,7 @@ func (rv reviewFlags) review(ctx context.Context, in inputs, dir *migdir.Dir) (*
 	if err != nil {
 		return nil, fmt.Errorf("--git-base: %w", err)
 	}
+	b = b.In(dir.Format())
 	rev.Added = b.Added(files)
 	rev.History = b.Check(dir, files)
 	return rev, nil

@@ -81,6 +81,8 @@ func TestScripts(t *testing.T) {
 			"cached":    cmdCached,
 			"fixture":   cmdFixture(root),
 			"entmodule": cmdEntModule,
+			"formatdir": cmdFormatDir(root),
+			"file":      cmdFile,
 		},
 	})
 }
@@ -189,6 +191,38 @@ func cmdFixture(root string) func(*testscript.TestScript, bool, []string) {
 			}
 			return os.WriteFile(dst, b, 0o644)
 		}))
+	}
+}
+
+// cmdFormatDir: formatdir NAME DEST copies the migration directory
+// testdata/dirformat/NAME (one per directory format, with the atlas.sum
+// the Atlas CLI wrote) to DEST.
+func cmdFormatDir(root string) func(*testscript.TestScript, bool, []string) {
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 2 {
+			ts.Fatalf("usage: formatdir NAME DEST")
+		}
+		ts.Check(os.CopyFS(ts.MkAbs(args[1]), os.DirFS(filepath.Join(root, "testdata", "dirformat", args[0]))))
+	}
+}
+
+// cmdFile: file GLOB PATTERN asserts that exactly one file matches GLOB
+// and that its content matches the regular expression PATTERN
+// (multi-line mode; ! inverts the match).
+func cmdFile(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: file GLOB PATTERN")
+	}
+	found, err := filepath.Glob(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if len(found) != 1 {
+		ts.Fatalf("want one file matching %s, have %v", args[0], found)
+	}
+	re, err := regexp.Compile("(?m)" + args[1])
+	ts.Check(err)
+	text := ts.ReadFile(found[0])
+	if re.MatchString(text) == neg {
+		ts.Fatalf("%s: match of %q is %v, want %v\n%s", found[0], args[1], !neg, neg, text)
 	}
 }
 

@@ -32,66 +32,88 @@ import (
 // not) and makes index changes concurrent, in files of their own that run
 // outside a transaction (see byTxMode).
 func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time, p Policy) ([]migdir.NewFile, []Skipped, error) {
-	if err := checkEnums(current, desired); err != nil {
+	plans, _, skipped, err := plan(ctx, drv, dev, current, desired, name, false, p)
+	if err != nil {
 		return nil, nil, err
 	}
-	changes, err := pgdb.DiffRealms(ctx, drv, dev, current, desired)
-	if err != nil {
-		return nil, nil, fmt.Errorf("diffplan: diff: %w", err)
+	version := migdir.NextVersion(existing, now)
+	var files []migdir.NewFile
+	for _, p := range plans {
+		p.Version = version
+		fs, err := migrate.DefaultFormatter.Format(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("diffplan: format: %w", err)
+		}
+		for _, f := range fs {
+			files = append(files, migdir.NewFile{Name: f.Name(), Data: f.Bytes()})
+		}
+		version = migdir.NextVersion([]migrate.File{migrate.NewLocalFile(version+".sql", nil)}, now)
 	}
-	changes, skipped := p.Filter(changes, desired)
-	files, err := planFiles(ctx, drv, current, desired, changes, name, existing, now, p)
-	return files, skipped, err
+	return files, skipped, nil
 }
 
-func planFiles(ctx context.Context, drv migrate.Driver, current, desired *schema.Realm, changes []schema.Change, name string, existing []migrate.File, now time.Time, p Policy) ([]migdir.NewFile, error) {
-	if len(changes) == 0 {
-		return nil, nil
+// plan plans the changes from one realm to another, one plan per file (see
+// Plan). A reverse plan (a down migration) leaves out what PostgreSQL
+// cannot undo, enum values added, and says so in kept, one line per type;
+// a forward plan refuses such a change (checkEnums). The policy's skips
+// apply both ways (a down does not undo what the up left out), its
+// concurrent indexes only forward: a down runs in one transaction.
+func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schema.Realm, name string, reverse bool, pol Policy) (plans []*migrate.Plan, kept []string, skipped []Skipped, err error) {
+	if !reverse {
+		if err := checkEnums(from, to); err != nil {
+			return nil, nil, nil, err
+		}
 	}
-	p.concurrently(changes)
+	changes, err := pgdb.DiffRealms(ctx, drv, dev, from, to)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("diffplan: diff: %w", err)
+	}
+	if reverse {
+		changes, _ = pol.reversed().Filter(changes, to)
+		changes, kept = keepValues(changes)
+		if pgdb.ExtrasOf(from).Undeclared {
+			// The desired state declares no functions, triggers or
+			// extensions: the plan leaves the directory's alone, and so
+			// does the way back.
+			_, changes = pgdb.SplitExtras(changes)
+		}
+	} else {
+		changes, skipped = pol.Filter(changes, to)
+		pol.concurrently(changes)
+	}
+	if len(changes) == 0 {
+		return nil, kept, skipped, nil
+	}
 	views, changes := pgdb.SplitViews(changes)
 	extras, changes := pgdb.SplitExtras(changes)
 	// Before the conversions leave the change set: they retype columns a
 	// view may read.
-	vp := pgdb.PlanViews(views, changes, current, desired)
-	xp := pgdb.PlanExtras(extras, changes, current)
+	vp := pgdb.PlanViews(views, changes, from, to)
+	xp := pgdb.PlanExtras(extras, changes, from)
 	conversions := convertToEnums(changes)
 	changes = slices.DeleteFunc(changes, func(c schema.Change) bool {
 		mt, ok := c.(*schema.ModifyTable)
 		return ok && len(mt.Changes) == 0
 	})
-	groups, err := split(ctx, drv, changes, conversions, current, desired)
+	groups, err := split(ctx, drv, changes, conversions, from, to)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	version := migdir.NextVersion(existing, now)
-	var files []migdir.NewFile
 	for i, g := range groups {
 		n := name
 		if len(groups) > 1 && i == 0 {
 			n = suffixed(name, "enum_values")
 		}
-		plan, err := pgdb.Plan(ctx, drv, n, g, current, desired)
+		p, err := pgdb.Plan(ctx, drv, n, g, from, to)
 		if err != nil {
-			return nil, fmt.Errorf("diffplan: plan: %w", err)
+			return nil, nil, nil, fmt.Errorf("diffplan: plan: %w", err)
 		}
-		plan.Version = version
 		if i == len(groups)-1 {
-			plan.Changes = slices.Concat(xp.First, vp.Drop, plan.Changes, conversions, xp.Funcs, vp.Create, xp.Last)
+			p.Changes = slices.Concat(xp.First, vp.Drop, p.Changes, conversions, xp.Funcs, vp.Create, xp.Last)
 		}
-		for _, part := range byTxMode(plan) {
-			part.Version = version
-			fs, err := migrate.DefaultFormatter.Format(part)
-			if err != nil {
-				return nil, fmt.Errorf("diffplan: format: %w", err)
-			}
-			for _, f := range fs {
-				files = append(files, migdir.NewFile{Name: f.Name(), Data: f.Bytes()})
-			}
-			version = migdir.NextVersion([]migrate.File{migrate.NewLocalFile(version+".sql", nil)}, now)
-		}
+		plans = append(plans, byTxMode(p)...)
 	}
-	return files, nil
+	return plans, kept, skipped, nil
 }
 
 // split separates enum value additions from the rest when the rest uses one
@@ -159,9 +181,13 @@ func convertToEnums(changes []schema.Change) []*migrate.Change {
 				// from ending it.
 				Comment: fmt.Sprintf("convert column %q of table %q to enum type %q", mc.To.Name, mt.T.Name, to.T),
 			})
-			// Anything else that changed on the column is still Atlas's to plan.
+			// Anything else that changed on the column is still Atlas's to
+			// plan. A copy of the column: the realm's stays as it is, for
+			// the plan the other way (a down migration).
 			mc.Change &^= schema.ChangeType | schema.ChangeDefault
-			mc.To.Type, mc.To.Default = mc.From.Type, mc.From.Default
+			unchanged := *mc.To
+			unchanged.Type, unchanged.Default = mc.From.Type, mc.From.Default
+			mc.To = &unchanged
 			return mc.Change == schema.NoChange
 		})
 	}

@@ -89,3 +89,29 @@ func quoteAll(vs []string) string {
 	}
 	return "(" + strings.Join(q, ", ") + ")"
 }
+
+// keepValues takes out of a reverse change set the enum value removals,
+// which PostgreSQL cannot run: a down migration leaves the values in
+// place. kept says so, one line per type.
+func keepValues(changes []schema.Change) (rest []schema.Change, kept []string) {
+	for _, c := range changes {
+		if m, ok := c.(*schema.ModifyObject); ok {
+			from, ok1 := m.From.(*schema.EnumType)
+			to, ok2 := m.To.(*schema.EnumType)
+			if ok1 && ok2 {
+				var removed []string
+				for _, v := range from.Values {
+					if !slices.Contains(to.Values, v) {
+						removed = append(removed, v)
+					}
+				}
+				if len(removed) > 0 {
+					kept = append(kept, fmt.Sprintf("enum type %q keeps the value(s) %s: PostgreSQL cannot drop enum values", enumKey(from), quoteAll(removed)))
+					continue
+				}
+			}
+		}
+		rest = append(rest, c)
+	}
+	return rest, kept
+}

@@ -256,6 +256,24 @@ func byTxMode(p *migrate.Plan) []*migrate.Plan {
 	return out
 }
 
+// reversed is the policy of a down migration: a kind of change the up
+// leaves out is one the down must not undo, so a skipped drop is a skipped
+// add on the way back, and the other way round.
+func (p Policy) reversed() Policy {
+	q := p
+	q.Skip = map[string]bool{}
+	for k, v := range p.Skip {
+		switch {
+		case strings.HasPrefix(k, "add_"):
+			k = "drop_" + strings.TrimPrefix(k, "add_")
+		case strings.HasPrefix(k, "drop_"):
+			k = "add_" + strings.TrimPrefix(k, "drop_")
+		}
+		q.Skip[k] = v
+	}
+	return q
+}
+
 // suffixed is a file name for one part of a split change: NAME_part, or
 // part alone for a nameless diff.
 func suffixed(name, part string) string { return strings.TrimPrefix(name+"_"+part, "_") }

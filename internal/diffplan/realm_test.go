@@ -34,7 +34,7 @@ func TestPlanConvertsUnderAViewInAnotherSchema(t *testing.T) {
 	ctx := context.Background()
 	cur, conn := inspect(t, `CREATE SCHEMA history; CREATE TABLE history.log (id bigint PRIMARY KEY, kind varchar NOT NULL DEFAULT 'insert');
 CREATE VIEW history.kinds AS SELECT id, kind FROM history.log;`)
-	want, wconn := inspect(t, `CREATE SCHEMA history; CREATE TYPE history.kind AS ENUM ('insert', 'delete');
+	want, _ := inspect(t, `CREATE SCHEMA history; CREATE TYPE history.kind AS ENUM ('insert', 'delete');
 CREATE TABLE history.log (id bigint PRIMARY KEY, kind history.kind NOT NULL DEFAULT 'insert');
 CREATE VIEW history.kinds AS SELECT id, kind FROM history.log;`)
 	files, _, err := Plan(ctx, conn.Driver, nil, cur, want, "kind", nil, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), Policy{})
@@ -56,9 +56,8 @@ CREATE VIEW "history"."kinds" ("id", "kind") AS SELECT log.id,
 	require.NoError(t, err)
 	after, err := conn.Inspect(ctx)
 	require.NoError(t, err)
-	// Plan takes the conversions out of the desired state: read it again.
-	want, err = wconn.Inspect(ctx)
-	require.NoError(t, err)
+	// Plan leaves the desired state as it was (a down migration is planned
+	// from it): nothing is left to plan.
 	again, _, err := Plan(ctx, conn.Driver, nil, after, want, "again", nil, time.Now(), Policy{})
 	require.NoError(t, err)
 	require.Empty(t, again)

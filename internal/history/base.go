@@ -17,6 +17,7 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/report"
 )
@@ -43,6 +44,31 @@ type Base struct {
 	// Newest is the newest version at the merge-base or on the ref ("" when
 	// none): the branch's added files must come after it.
 	Newest string
+	// format is the directory's format (In), Atlas's by default.
+	format dirformat.Format
+}
+
+// In is the base as a directory in format f reads it: only the files f
+// takes for migrations (not golang-migrate's .down.sql, not Flyway's undo
+// files), their versions as f names them. LoadBase reads Atlas's format.
+func (b *Base) In(f dirformat.Format) *Base {
+	if f == dirformat.Atlas || f == "" {
+		return b
+	}
+	out := &Base{Ref: b.Ref, Files: map[string][]byte{}, format: f}
+	for name, content := range b.Files {
+		if dirformat.Reads(f, name) {
+			out.Files[name] = content
+			out.newer(name)
+		}
+	}
+	for _, name := range b.Upstream {
+		if dirformat.Reads(f, name) {
+			out.Upstream = append(out.Upstream, name)
+			out.newer(name)
+		}
+	}
+	return out
 }
 
 // LoadBase reads the migration directory dirPath (relative or absolute,
@@ -121,7 +147,7 @@ func sqlFiles(paths []string) []string {
 
 // newer raises Newest to the version of the base's file name.
 func (b *Base) newer(name string) {
-	if v := version(name); b.Newest == "" || migdir.CompareVersions(v, b.Newest) > 0 {
+	if v := b.version(name); b.Newest == "" || migdir.CompareVersions(v, b.Newest) > 0 {
 		b.Newest = v
 	}
 }
@@ -133,7 +159,7 @@ func (b *Base) newer(name string) {
 func (b *Base) Added(files []migrate.File) []string {
 	var added []string
 	for _, f := range files {
-		if _, ok := b.Files[f.Name()]; !ok && !slices.Contains(b.Upstream, f.Name()) {
+		if _, ok := b.Files[path.Base(f.Name())]; !ok && !slices.Contains(b.Upstream, path.Base(f.Name())) {
 			added = append(added, f.Name())
 		}
 	}
@@ -152,7 +178,7 @@ func (b *Base) Check(dir *migdir.Dir, files []migrate.File) []report.Finding {
 	var out []report.Finding
 	present := make(map[string]bool, len(files))
 	for _, f := range files {
-		name := f.Name()
+		name := path.Base(f.Name()) // Flyway's may be in a subdirectory
 		present[name] = true
 		old, merged := b.Files[name]
 		switch {
@@ -190,7 +216,7 @@ func (b *Base) Check(dir *migdir.Dir, files []migrate.File) []report.Finding {
 func (b *Base) newestFile() string {
 	newest := ""
 	for _, name := range slices.Concat(slices.Collect(maps.Keys(b.Files)), b.Upstream) {
-		if migdir.CompareVersions(version(name), b.Newest) == 0 && name > newest {
+		if migdir.CompareVersions(b.version(name), b.Newest) == 0 && name > newest {
 			newest = name
 		}
 	}
@@ -200,5 +226,14 @@ func (b *Base) newestFile() string {
 	return newest
 }
 
-// version is a file name's version, as Atlas reads it.
+// version is a file name's version, as Atlas reads it in the base's format.
+func (b *Base) version(name string) string {
+	if b.format != dirformat.Atlas && b.format != "" {
+		v, _, _ := dirformat.ParseName(b.format, name)
+		return v
+	}
+	return version(name)
+}
+
+// version is a file name's version, as Atlas reads an Atlas-format file's.
 func version(name string) string { return migrate.NewLocalFile(name, nil).Version() }

@@ -12,6 +12,7 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 )
 
@@ -42,7 +43,19 @@ func Rebase(dir *migdir.Dir, b *Base, now time.Time) ([]Rename, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history: rebase: %w", err)
 	}
+	if dir.Format() == dirformat.Flyway {
+		return nil, fmt.Errorf("history: rebase: a Flyway directory is not rebased: give the added V files versions after %s by hand, then run `schemactl migrate hash`", b.Newest)
+	}
 	renames := plan(b, b.Added(files), now)
+	if dir.Format() == dirformat.GolangMigrate {
+		// A down file follows its up file.
+		for _, r := range slices.Clone(renames) {
+			down := strings.TrimSuffix(r.From, ".up.sql") + ".down.sql"
+			if _, err := os.Lstat(filepath.Join(dir.Path(), down)); err == nil {
+				renames = append(renames, Rename{From: down, To: strings.TrimSuffix(r.To, ".up.sql") + ".down.sql"})
+			}
+		}
+	}
 	// Renaming the last file first means no target is still the name of a
 	// file waiting for its own rename (see plan); a target that exists all
 	// the same is refused rather than overwritten.
@@ -80,7 +93,7 @@ func plan(b *Base, added []string, now time.Time) []Rename {
 	var renames []Rename
 	for _, name := range added {
 		to := name
-		if migdir.CompareVersions(version(name), floor) <= 0 {
+		if migdir.CompareVersions(b.version(name), floor) <= 0 {
 			v := migdir.NextVersion(taken, now)
 			to = v + ".sql"
 			if _, desc, ok := strings.Cut(name, "_"); ok {
@@ -89,7 +102,7 @@ func plan(b *Base, added []string, now time.Time) []Rename {
 			renames = append(renames, Rename{From: name, To: to})
 		}
 		taken = append(taken, migrate.NewLocalFile(to, nil))
-		floor = version(to)
+		floor = b.version(to)
 	}
 	return renames
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/ledgerforge/schemactl/internal/compare"
 	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/diffplan"
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
 	"github.com/ledgerforge/schemactl/internal/lint/generated"
 	"github.com/ledgerforge/schemactl/internal/lint/integrity"
@@ -266,11 +267,13 @@ func review(dir *migdir.Dir, files []migrate.File, rv *Review, before *schema.Re
 		if !slices.Contains(rv.Added, f.Name()) {
 			continue
 		}
-		p, err := sqlparse.Parse(f.Name(), f.Bytes())
+		// Only what runs is reviewed: a goose or dbmate file's up section.
+		p, err := sqlparse.Parse(f.Name(), dirformat.Up(f))
 		if err != nil {
 			notes = append(notes, fmt.Sprintf("%s not reviewed: %v", f.Name(), err))
 			continue
 		}
+		p.NoTx = p.NoTx || dirformat.NoTransaction(f)
 		parsed = append(parsed, p)
 	}
 	var public *schema.Schema

@@ -10,6 +10,8 @@ import (
 	"unicode"
 
 	"ariga.io/atlas/sql/migrate"
+
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 )
 
 // FileProblemKind classifies what is wrong with a migration file itself.
@@ -40,6 +42,9 @@ const (
 	// MisplacedDirective: a directive where Atlas does not read it, so it
 	// has no effect.
 	MisplacedDirective
+	// BadSection: a goose or dbmate file without its up annotation, or
+	// with an annotation out of place.
+	BadSection
 )
 
 // FileProblem is one problem, naming the file and, for directives, the line.
@@ -58,16 +63,12 @@ func (p FileProblem) String() string {
 	return p.File + ": " + p.Detail
 }
 
-// reName is Atlas's file name layout as `migrate diff` writes it:
-// <version>[_<name>].sql, the version all digits (a UTC timestamp,
-// 20060102150405, when Atlas or schemactl picks it).
-var reName = regexp.MustCompile(`^([0-9]+)(?:_(.*))?\.sql$`)
-
-// CheckFiles reports what Atlas's file format does not allow in the
-// directory's files (read by Files), each naming the file: names, order,
-// wrong-case extensions, a BOM, and directives. Other files (README.md,
-// .gitkeep, atlas.sum, subdirectories) are not migrations and are left
-// alone, as Atlas leaves them.
+// CheckFiles reports what the directory's format does not allow in its
+// files (read by Files), each naming the file: names, order, wrong-case
+// extensions, a BOM, directives, and a goose or dbmate file's annotations.
+// Other files (README.md, .gitkeep, atlas.sum, subdirectories, and the
+// files the format leaves out, such as golang-migrate's .down.sql) are
+// not migrations and are left alone, as Atlas leaves them.
 func (d *Dir) CheckFiles(files []migrate.File) ([]FileProblem, error) {
 	entries, err := os.ReadDir(d.path)
 	if err != nil {
@@ -76,45 +77,64 @@ func (d *Dir) CheckFiles(files []migrate.File) ([]FileProblem, error) {
 	var ps []FileProblem
 	for _, e := range entries {
 		n := e.Name()
-		if ext := filepath.Ext(n); strings.EqualFold(ext, ".sql") && ext != ".sql" && !e.IsDir() {
+		if e.IsDir() {
+			continue
+		}
+		if ext := filepath.Ext(n); strings.EqualFold(ext, ".sql") && ext != ".sql" {
 			ps = append(ps, FileProblem{Kind: WrongCase, File: n, Detail: fmt.Sprintf(
 				"ends in %q, not \".sql\": Atlas and schemactl skip it; rename it to %s", ext, strings.TrimSuffix(n, ext)+".sql")})
+		} else if why := dirformat.Skipped(d.format, n); ext == ".sql" && why != "" {
+			ps = append(ps, FileProblem{Kind: BadName, File: n, Detail: fmt.Sprintf(
+				"%s; rename it to %s (then run `schemactl migrate hash`), or move it out of the directory", why, dirformat.Example(d.format, "1", SafeName(strings.TrimSuffix(n, ".sql"))))})
 		}
 	}
-	ps = append(ps, checkNames(files)...)
+	ps = append(ps, checkNames(d.format, files)...)
 	for _, f := range files {
 		ps = append(ps, CheckFile(f.Name(), f.Bytes())...)
+		if line, detail := dirformat.Check(f); detail != "" {
+			ps = append(ps, FileProblem{Kind: BadSection, File: f.Name(), Line: line, Detail: detail})
+		}
 	}
 	return ps, nil
 }
 
 // checkNames reports bad names, then files whose version does not exceed
-// that of every file sorting before them.
-func checkNames(files []migrate.File) []FileProblem {
+// that of every file running before them. Flyway's versions are compared
+// as text, as Atlas's executor compares them (V10 after V9 would count as
+// applied once 9 is); the other formats' are all digits, compared as
+// numbers. A Flyway repeatable file has no version.
+func checkNames(format dirformat.Format, files []migrate.File) []FileProblem {
 	var (
 		ps           []FileProblem
 		newest, prev string
 	)
+	compare := CompareVersions
+	if format == dirformat.Flyway {
+		compare = strings.Compare
+	}
 	for _, f := range files {
 		n := f.Name()
-		m := reName.FindStringSubmatch(n)
+		v, name, ok := dirformat.ParseName(format, n)
 		switch {
-		case m == nil:
+		case !ok:
 			ps = append(ps, FileProblem{Kind: BadName, File: n, Detail: fmt.Sprintf(
-				"not a migration file name: want <version>_<name>.sql with an all-digit version, e.g. %s (rename it, then run `schemactl migrate hash`)", suggestName(n))})
+				"not a migration file name: want %s, e.g. %s (rename it, then run `schemactl migrate hash`)", dirformat.Wanted(format), suggestName(format, n))})
 			continue
-		case strings.IndexFunc(m[2], func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+		case strings.IndexFunc(name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
 			ps = append(ps, FileProblem{Kind: BadName, File: n, Detail: fmt.Sprintf(
-				"the name has blanks: rename it to %s, then run `schemactl migrate hash`", m[1]+"_"+SafeName(m[2])+".sql")})
+				"the name has blanks: rename it to %s, then run `schemactl migrate hash`", dirformat.Example(format, v, SafeName(name)))})
 		}
-		v := m[1]
-		if newest != "" && CompareVersions(v, newest) <= 0 {
+		if v == "" {
+			continue
+		}
+		if newest != "" && compare(v, newest) <= 0 {
 			what := "is lower than"
-			if CompareVersions(v, newest) == 0 {
+			if compare(v, newest) == 0 {
 				what = "is the same as"
 			}
 			ps = append(ps, FileProblem{Kind: OutOfOrder, File: n, Detail: fmt.Sprintf(
-				"version %s %s that of %s, which sorts before it: Atlas runs files in name order and records them by version; give every file a version of the same width (schemactl and Atlas write 14-digit UTC timestamps) so that name and version order agree", v, what, prev)})
+				"version %s %s that of %s, which %s before it: Atlas runs files in %s order and records them by version; give every file a version of the same width (schemactl and Atlas write 14-digit UTC timestamps) so that %s and version order agree",
+				v, what, prev, runsBefore(format), orderOf(format), orderOf(format))})
 			continue
 		}
 		newest, prev = v, n
@@ -122,11 +142,37 @@ func checkNames(files []migrate.File) []FileProblem {
 	return ps
 }
 
+// orderOf is what a format orders its files by, and runsBefore how a
+// message says a file comes first.
+func orderOf(f dirformat.Format) string {
+	if f == dirformat.Flyway {
+		return "Flyway version"
+	}
+	return "name"
+}
+
+func runsBefore(f dirformat.Format) string {
+	if f == dirformat.Flyway {
+		return "runs"
+	}
+	return "sorts"
+}
+
 // suggestName proposes a valid name for a bad one: a timestamp-like
 // version of zeros in front of the name, blanks replaced.
-func suggestName(n string) string {
-	base := strings.TrimSuffix(n, filepath.Ext(n))
-	return "20260101000000_" + SafeName(strings.TrimLeft(base, "0123456789_.-")) + ".sql"
+func suggestName(f dirformat.Format, n string) string {
+	base, cut := strings.TrimSuffix(filepath.Base(n), filepath.Ext(n)), "0123456789_.-"
+	switch f {
+	case dirformat.GolangMigrate:
+		base = strings.TrimSuffix(base, ".up")
+	case dirformat.Flyway:
+		cut += "VB"
+	}
+	name := SafeName(strings.TrimLeft(base, cut))
+	if name == "" {
+		name = "migration"
+	}
+	return dirformat.Example(f, "20260101000000", name)
 }
 
 // SafeName replaces each run of blanks in a migration name with one "_",

@@ -36,8 +36,9 @@ func TestOpen(t *testing.T) {
 		{name: "raw space", in: "file://my migrations", wantPath: "my migrations"},
 		{name: "bare relative path", in: "migrations", wantPath: "migrations"},
 		{name: "bare absolute path", in: mig, wantPath: mig},
-		{name: "other format", in: "file://migrations?format=golang-migrate", errText: []string{`"golang-migrate"`, "not supported"}},
-		{name: "unknown format", in: "file://migrations?format=sqitch", errText: []string{`"sqitch"`}},
+		{name: "other format", in: "file://migrations?format=golang-migrate", wantPath: "migrations"},
+		{name: "unsupported format", in: "file://migrations?format=liquibase", errText: []string{`"liquibase"`, "not supported"}},
+		{name: "unknown format", in: "file://migrations?format=sqitch", errText: []string{`unknown format "sqitch" (supported: atlas, golang-migrate, goose, flyway, dbmate)`}},
 		{name: "unknown parameter", in: "file://migrations?revisions=x", errText: []string{`"revisions"`}},
 		{name: "other scheme", in: "mem://migrations", errText: []string{`"mem"`}},
 		{name: "empty url path", in: "file://", errText: []string{"empty path"}},
@@ -64,7 +65,7 @@ func TestOpen(t *testing.T) {
 			}
 			require.NoError(t, err)
 			require.Equal(t, tt.wantPath, d.Path())
-			require.Equal(t, tt.wantPath, d.Local().Path())
+			require.Equal(t, tt.wantPath, d.Migrate().(interface{ Path() string }).Path())
 		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
+
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 )
 
 // Atlas's `-- atlas:NAME args` directives, read where Atlas reads them
@@ -145,10 +147,22 @@ func HeaderDirectives(content []byte, name string) []string {
 	return out
 }
 
-// TxMode returns the file's `-- atlas:txmode` value ("" when it has none);
-// with more than one, the first (CheckFiles reports the others).
+// TxModes returns the file's `-- atlas:txmode` values; a goose or dbmate
+// file that its own format runs outside a transaction (`-- +goose NO
+// TRANSACTION`, `-- migrate:up transaction:false`) and has no such
+// directive says "none".
+func TxModes(f migrate.File) []string {
+	ds := HeaderDirectives(f.Bytes(), DirectiveTxMode)
+	if len(ds) == 0 && dirformat.NoTransaction(f) {
+		ds = []string{"none"}
+	}
+	return ds
+}
+
+// TxMode returns the file's transaction mode (TxModes; "" when it has
+// none); with more than one, the first (CheckFiles reports the others).
 func TxMode(f migrate.File) string {
-	if ds := HeaderDirectives(f.Bytes(), DirectiveTxMode); len(ds) > 0 {
+	if ds := TxModes(f); len(ds) > 0 {
 		return ds[0]
 	}
 	return ""

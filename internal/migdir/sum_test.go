@@ -71,7 +71,7 @@ func TestHashGolden(t *testing.T) {
 			require.Equal(t, tt.want, got)
 			require.Equal(t, referenceSum(filterSQL(tt.files)), got, "independent re-implementation")
 			// Atlas itself accepts the result.
-			require.NoError(t, migrate.Validate(d.Local()))
+			require.NoError(t, migrate.Validate(d.Migrate()))
 			ps, err := d.CheckSum()
 			require.NoError(t, err)
 			require.Empty(t, ps)
@@ -90,7 +90,7 @@ func TestHashReplaces(t *testing.T) {
 	d := openHashed(t, fixture)
 	require.NoError(t, os.WriteFile(filepath.Join(d.Path(), "20260104000000_more.sql"), []byte("SELECT 2;\n"), 0o644))
 	require.NoError(t, d.Hash())
-	require.NoError(t, migrate.Validate(d.Local()))
+	require.NoError(t, migrate.Validate(d.Migrate()))
 
 	empty, err := Open(t.TempDir())
 	require.NoError(t, err)
@@ -195,7 +195,7 @@ func TestCheckSum(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, tt.want, got)
 			// Whenever we report a problem, Atlas agrees the dir is invalid.
-			require.Equal(t, len(tt.want) > 0, migrate.Validate(d.Local()) != nil)
+			require.Equal(t, len(tt.want) > 0, migrate.Validate(d.Migrate()) != nil)
 		})
 	}
 }

@@ -95,6 +95,9 @@ func isDigits(s string) bool {
 	return true
 }
 
+// Increment adds one to a decimal digit string ("9" -> "10").
+func Increment(s string) string { return increment(s) }
+
 // increment adds one to a decimal digit string, growing it on overflow
 // ("999" -> "1000").
 func increment(s string) string {

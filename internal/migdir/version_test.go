@@ -6,6 +6,8 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 )
 
 func TestNextVersion(t *testing.T) {
@@ -54,8 +56,8 @@ func TestNextVersion(t *testing.T) {
 			for _, f := range tt.files {
 				require.Positive(t, CompareVersions(got, f.Version()), "must be newer than %s", f.Version())
 			}
-			if len(tt.files) > 0 && len(checkNames(tt.files)) == 0 && tt.files[len(tt.files)-1].Name() < got+"_x.sql" {
-				require.Empty(t, checkNames(append(tt.files, migrate.NewLocalFile(got+"_x.sql", nil))), "the new file sorts last")
+			if len(tt.files) > 0 && len(checkNames(dirformat.Atlas, tt.files)) == 0 && tt.files[len(tt.files)-1].Name() < got+"_x.sql" {
+				require.Empty(t, checkNames(dirformat.Atlas, append(tt.files, migrate.NewLocalFile(got+"_x.sql", nil))), "the new file sorts last")
 			}
 		})
 	}

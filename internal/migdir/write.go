@@ -12,6 +12,7 @@ import (
 	"ariga.io/atlas/sql/migrate"
 
 	"github.com/ledgerforge/schemactl/internal/atomicfile"
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 )
 
 // fileMode is what migrate.LocalDir.WriteFile uses, so files written here
@@ -67,14 +68,13 @@ func (d *Dir) WriteFiles(files []NewFile) error {
 	if err != nil {
 		return err
 	}
-	all := slices.Clone(existing)
-	for _, f := range files {
-		all = append(all, migrate.NewLocalFile(f.Name, f.Data))
+	// The new sum covers what the format will read once the files are
+	// written (not a golang-migrate .down.sql), in the order it runs them.
+	all, err := d.FilesWith(files)
+	if err != nil {
+		return err
 	}
-	// Atlas hashes files in name order (LocalDir.Files sorts them), so the
-	// new sum must be computed in the order the directory will list them.
-	slices.SortFunc(all, func(a, b migrate.File) int { return strings.Compare(a.Name(), b.Name()) })
-	if err := checkNewNames(existing, all); err != nil {
+	if err := checkNewNames(d.format, existing, all); err != nil {
 		return err
 	}
 	sum, err := sumBytes(all)
@@ -82,6 +82,20 @@ func (d *Dir) WriteFiles(files []NewFile) error {
 		return fmt.Errorf("hash %s: %w", d.path, err)
 	}
 	return d.place(append(slices.Clone(files), NewFile{Name: migrate.HashFileName, Data: sum}))
+}
+
+// FilesWith returns the migrations the directory will have once files are
+// written, in the order Atlas runs them.
+func (d *Dir) FilesWith(files []NewFile) ([]migrate.File, error) {
+	add := make(map[string][]byte, len(files))
+	for _, f := range files {
+		add[f.Name] = f.Data
+	}
+	all, err := dirformat.Files(dirformat.With(os.DirFS(d.path), add), d.format)
+	if err != nil {
+		return nil, fmt.Errorf("migration directory %q: %w", d.path, err)
+	}
+	return all, nil
 }
 
 // validateNames rejects names that would escape the directory, would not be
@@ -102,25 +116,33 @@ func validateNames(files []NewFile) error {
 	return nil
 }
 
-// checkNewNames refuses new files that would break Atlas's naming rules:
-// a version that is not all digits, or a name that sorts before an existing
-// file, so that Atlas would run it before files that may already be applied
-// (or out of version order). Problems the directory already had are not
-// the new files' doing.
-func checkNewNames(existing, all []migrate.File) error {
-	if len(existing) > 0 {
-		last := existing[len(existing)-1].Name()
-		for _, f := range all {
-			if f.Name() < last && !slices.ContainsFunc(existing, func(e migrate.File) bool { return e.Name() == f.Name() }) {
-				return fmt.Errorf("%w: %s sorts before %s: Atlas runs files in name order, so a new file must sort last", ErrBadName, f.Name(), last)
-			}
+// checkNewNames refuses new files that would break the format's naming
+// rules: a version that is not all digits, or a file that runs before an
+// existing one, so that Atlas would run it before files that may already
+// be applied (or out of version order). Problems the directory already
+// had are not the new files' doing. A Flyway repeatable file runs after
+// every versioned one, new or not.
+func checkNewNames(format dirformat.Format, existing, all []migrate.File) error {
+	old := make(map[string]bool, len(existing))
+	for _, f := range existing {
+		old[f.Name()] = true
+	}
+	last := -1
+	for i, f := range all {
+		if old[f.Name()] && f.Version() != "" {
+			last = i
+		}
+	}
+	for _, f := range all[:last+1] {
+		if !old[f.Name()] {
+			return fmt.Errorf("%w: %s %s before %s: Atlas runs files in %s order, so a new file must come last", ErrBadName, f.Name(), runsBefore(format), all[last].Name(), orderOf(format))
 		}
 	}
 	had := map[string]bool{}
-	for _, p := range checkNames(existing) {
+	for _, p := range checkNames(format, existing) {
 		had[p.String()] = true
 	}
-	for _, p := range checkNames(all) {
+	for _, p := range checkNames(format, all) {
 		if !had[p.String()] {
 			return fmt.Errorf("%w: %s", ErrBadName, p)
 		}

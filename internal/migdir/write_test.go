@@ -56,7 +56,7 @@ func TestWriteFiles(t *testing.T) {
 			// Exactly the new files and the new sum, no temp files.
 			require.Equal(t, want, snapshot(t, d.Path()))
 			if len(tt.write) > 0 {
-				require.NoError(t, migrate.Validate(d.Local()))
+				require.NoError(t, migrate.Validate(d.Migrate()))
 			}
 			ps, err := d.CheckSum()
 			require.NoError(t, err)

@@ -12,6 +12,7 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
 
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/sqlscript"
@@ -61,13 +62,11 @@ func batch(ctx context.Context, db *sql.DB, f migrate.File) error {
 	return sqlscript.Batch(ctx, db, string(f.Bytes()))
 }
 
-// batchable: files outside a transaction, or with a custom delimiter that
-// only Atlas's lexer understands, run statement by statement.
+// batchable: files outside a transaction, with a custom delimiter that
+// only Atlas's lexer understands, or of which only a section runs (goose,
+// dbmate), run statement by statement.
 func batchable(f migrate.File) bool {
-	if _, ok := f.(*migrate.LocalFile); !ok {
-		return false
-	}
-	return !migdir.NoTx(f) && !migdir.HasDelimiter(f)
+	return dirformat.Whole(f) && !migdir.NoTx(f) && !migdir.HasDelimiter(f)
 }
 
 // fileByStatement applies a file one statement at a time.

@@ -9,6 +9,7 @@ import (
 	"ariga.io/atlas/sql/migrate"
 
 	"github.com/ledgerforge/schemactl/internal/devdb"
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/replaycache"
 )
@@ -152,12 +153,16 @@ func (e *Env) cachedDesired(ctx context.Context, pool *devdb.Pool) *pgdb.Conn {
 // RunningSums are atlas.sum's running hashes of files, one per file: each
 // covers the names and contents of the files up to it. Unlike atlas.sum,
 // a file marked `-- atlas:sum ignore` counts too: the cache must notice
-// any edit.
+// any edit. So does the format of a file of which only a section runs (a
+// goose file read as Atlas's would run its Down section too).
 func RunningSums(files []migrate.File) []string {
 	h := sha256.New()
 	out := make([]string, len(files))
 	for i, f := range files {
 		h.Write([]byte(f.Name()))
+		if !dirformat.Whole(f) {
+			h.Write([]byte("\x00" + string(dirformat.Of(f))))
+		}
 		h.Write(f.Bytes())
 		out[i] = base64.StdEncoding.EncodeToString(h.Sum(nil))
 	}

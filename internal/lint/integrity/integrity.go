@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/report"
 	"github.com/ledgerforge/schemactl/internal/sqlscript"
@@ -58,6 +59,7 @@ var fileCodes = map[migdir.FileProblemKind]string{
 	migdir.UnknownDirective:   "DIR201",
 	migdir.BadDirectiveValue:  "DIR202",
 	migdir.MisplacedDirective: "DIR203",
+	migdir.BadSection:         "DIR204",
 }
 
 var fileRemedies = map[migdir.FileProblemKind]string{
@@ -68,6 +70,7 @@ var fileRemedies = map[migdir.FileProblemKind]string{
 	migdir.UnknownDirective:   "fix the directive's name, or make the line a plain comment, then run `schemactl migrate hash`",
 	migdir.BadDirectiveValue:  "fix the directive's value, then run `schemactl migrate hash`",
 	migdir.MisplacedDirective: "move the directive where it counts (see docs/lint.md), then run `schemactl migrate hash`",
+	migdir.BadSection:         "mark the up section as the file's tool does (see docs/formats.md), then run `schemactl migrate hash`",
 }
 
 // Files returns one finding per problem of a migration file itself.
@@ -75,13 +78,17 @@ func Files(dir *migdir.Dir, problems []migdir.FileProblem) []report.Finding {
 	out := make([]report.Finding, 0, len(problems))
 	for _, p := range problems {
 		path := filepath.ToSlash(filepath.Join(dir.Path(), p.File))
+		remedy := fileRemedies[p.Kind]
+		if p.Kind == migdir.BadName && dir.Format() != dirformat.Atlas {
+			remedy = "rename the file to " + dirformat.Wanted(dir.Format()) + ", then run `schemactl migrate hash`"
+		}
 		out = append(out, report.Finding{
 			Code:     fileCodes[p.Kind],
 			Category: report.Integrity,
 			Object:   path,
 			Message:  p.String(),
 			Fix:      &report.Location{File: path, Line: p.Line},
-			Remedy:   fileRemedies[p.Kind],
+			Remedy:   remedy,
 		})
 	}
 	return out

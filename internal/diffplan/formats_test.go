@@ -1,0 +1,131 @@
+package diffplan
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"ariga.io/atlas/sql/migrate"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ledgerforge/schemactl/internal/dirformat"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
+)
+
+var at = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// A first migration in each format: the down drops what the up creates,
+// in an order PostgreSQL accepts, and leaves the database empty.
+func TestPlanFormatDowns(t *testing.T) {
+	ctx := context.Background()
+	const schema = `CREATE TYPE status AS ENUM ('new', 'done');
+CREATE TABLE users (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'new');
+CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id));
+CREATE INDEX posts_user_id ON posts (user_id);`
+	for _, tt := range []struct {
+		format dirformat.Format
+		names  []string
+		up     func(files map[string]string) string
+		down   func(files map[string]string) string
+	}{
+		{dirformat.GolangMigrate, []string{"20300102030405_init.up.sql", "20300102030405_init.down.sql"},
+			func(fs map[string]string) string { return fs["20300102030405_init.up.sql"] },
+			func(fs map[string]string) string { return fs["20300102030405_init.down.sql"] }},
+		{dirformat.Flyway, []string{"V20300102030405__init.sql", "U20300102030405__init.sql"},
+			func(fs map[string]string) string { return fs["V20300102030405__init.sql"] },
+			func(fs map[string]string) string { return fs["U20300102030405__init.sql"] }},
+		{dirformat.Goose, []string{"20300102030405_init.sql"},
+			func(fs map[string]string) string {
+				return section(t, fs["20300102030405_init.sql"], "-- +goose Up\n", "\n-- +goose Down\n", 0)
+			},
+			func(fs map[string]string) string {
+				return section(t, fs["20300102030405_init.sql"], "-- +goose Up\n", "\n-- +goose Down\n", 1)
+			}},
+		{dirformat.DBMate, []string{"20300102030405_init.sql"},
+			func(fs map[string]string) string {
+				return section(t, fs["20300102030405_init.sql"], "-- migrate:up\n", "\n-- migrate:down\n", 0)
+			},
+			func(fs map[string]string) string {
+				return section(t, fs["20300102030405_init.sql"], "-- migrate:up\n", "\n-- migrate:down\n", 1)
+			}},
+	} {
+		t.Run(string(tt.format), func(t *testing.T) {
+			cur, conn := inspect(t, "")
+			want, _ := inspect(t, schema)
+			p, err := PlanFormat(ctx, conn.Driver, nil, cur, want, "init", nil, at, tt.format, Policy{})
+			require.NoError(t, err)
+			files := map[string]string{}
+			var names []string
+			for _, f := range p.Files {
+				files[f.Name] = string(f.Data)
+				names = append(names, f.Name)
+			}
+			require.Equal(t, tt.names, names)
+			require.Len(t, p.Downs, 1)
+			require.Equal(t, tt.down(files), string(p.Downs[0].Data))
+			_, err = conn.DB.ExecContext(ctx, tt.up(files))
+			require.NoError(t, err)
+			after, err := conn.Inspect(ctx)
+			require.NoError(t, err)
+			again, _, err := Plan(ctx, conn.Driver, nil, after, want, "again", nil, at, Policy{})
+			require.NoError(t, err)
+			require.Empty(t, again)
+			_, err = conn.DB.ExecContext(ctx, tt.down(files))
+			require.NoError(t, err, tt.down(files))
+			back, err := conn.Inspect(ctx)
+			require.NoError(t, err)
+			again, _, err = Plan(ctx, conn.Driver, nil, back, cur, "again", nil, at, Policy{})
+			require.NoError(t, err)
+			require.Empty(t, again)
+		})
+	}
+}
+
+// section returns part i of content after prefix, split at sep.
+func section(t *testing.T, content, prefix, sep string, i int) string {
+	t.Helper()
+	rest, ok := strings.CutPrefix(content, prefix)
+	require.True(t, ok, content)
+	parts := strings.SplitN(rest, sep, 2)
+	require.Len(t, parts, 2, content)
+	return parts[i]
+}
+
+// Added enum values cannot be dropped: the down leaves them and says so.
+// When a change uses a value it adds, the values go first, in a file whose
+// down is only that note.
+func TestPlanFormatEnumValues(t *testing.T) {
+	ctx := context.Background()
+	cur, conn := inspect(t, `CREATE TYPE status AS ENUM ('new', 'done');
+CREATE TABLE users (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'new');`)
+	want, _ := inspect(t, `CREATE TYPE status AS ENUM ('new', 'held', 'done');
+CREATE TABLE users (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'held', note text);`)
+	p, err := PlanFormat(ctx, conn.Driver, nil, cur, want, "hold", []migrate.File{migrate.NewLocalFile("1_init.up.sql", nil)}, at, dirformat.GolangMigrate, Policy{})
+	require.NoError(t, err)
+	var names []string
+	for _, f := range p.Files {
+		names = append(names, f.Name)
+	}
+	require.Equal(t, []string{"20300102030405_hold_enum_values.up.sql", "20300102030405_hold_enum_values.down.sql", "20300102030406_hold.up.sql", "20300102030406_hold.down.sql"}, names)
+	require.Equal(t, "-- add value to enum type: \"status\"\nALTER TYPE \"status\" ADD VALUE 'held' AFTER 'new';\n", string(p.Files[0].Data))
+	require.Equal(t, "-- enum type \"status\" keeps the value(s) ('held'): PostgreSQL cannot drop enum values\n", string(p.Files[1].Data))
+	require.Equal(t, `-- modify "users" table
+ALTER TABLE "users" ALTER COLUMN "status" SET DEFAULT 'new', DROP COLUMN "note";
+`, string(p.Files[3].Data))
+}
+
+// A function the directory creates and a desired state that declares no
+// functions (Ent alone): neither the up nor the down touches it.
+func TestPlanFormatUndeclaredFunction(t *testing.T) {
+	ctx := context.Background()
+	cur, conn := inspect(t, `CREATE TABLE t (id int);
+CREATE FUNCTION t_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM t $$;`)
+	want, _ := inspect(t, `CREATE TABLE t (id int, note text);`)
+	pgdb.SetUndeclared(want, true)
+	p, err := PlanFormat(ctx, conn.Driver, nil, cur, want, "note", nil, at, dirformat.GolangMigrate, Policy{})
+	require.NoError(t, err)
+	require.Len(t, p.Files, 2)
+	require.Equal(t, "-- modify \"t\" table\nALTER TABLE \"t\" ADD COLUMN \"note\" text NULL;\n", string(p.Files[0].Data))
+	require.Equal(t, "-- modify \"t\" table\nALTER TABLE \"t\" DROP COLUMN \"note\";\n", string(p.Files[1].Data))
+}

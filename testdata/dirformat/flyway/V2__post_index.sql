@@ -1,0 +1,1 @@
+CREATE INDEX post_user_id_title ON posts (user_id, title);

@@ -1,0 +1,1 @@
+DROP INDEX post_user_id_title;
