@@ -214,7 +214,7 @@ func privateCache(b *testing.B, repo string) []string {
 	own := b.TempDir()
 	links, _ := filepath.Glob(filepath.Join(shared, "*"))
 	for _, l := range links {
-		if filepath.Base(l) == "replay-v1" {
+		if b := filepath.Base(l); b == "replay-v1" || b == "realm-v1" {
 			continue
 		}
 		if err := os.Symlink(l, filepath.Join(own, filepath.Base(l))); err != nil {
@@ -372,8 +372,9 @@ func copyDir(b *testing.B, src, dst string) {
 // history, with a warm Go build cache (the first, unmeasured run fills it):
 //
 //   - cold: schemactl's cache holds nothing of the project: no load, no
-//     built driver, no replayed state (the dev database template, made once
-//     per machine and PostgreSQL version, stays);
+//     built driver, no replayed state, no inspected schema (the dev
+//     database template, made once per machine and PostgreSQL version,
+//     stays);
 //   - warm: a second run.
 //
 // peak-tree-MiB is the highest sum of the resident memory of schemactl and
@@ -388,7 +389,7 @@ func BenchmarkGate400(b *testing.B) {
 		var peak, pg int64
 		for b.Loop() {
 			b.StopTimer()
-			for _, p := range []string{"replay-v1", "entload-v1"} {
+			for _, p := range []string{"replay-v1", "realm-v1", "entload-v1"} {
 				os.RemoveAll(filepath.Join(cacheRoot(env), p))
 			}
 			b.StartTimer()
