@@ -2,20 +2,32 @@ package devdb
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/sqlparse"
-	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
+
+// pgMessage renders a PostgreSQL error with its SQLSTATE, as sqlscript
+// does (which this package cannot import: its tests start dev databases).
+func pgMessage(err error) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return err.Error()
+	}
+	msg := fmt.Sprintf("%s: %s (SQLSTATE %s)", pe.Severity, pe.Message, pe.Code)
+	if pe.Detail != "" {
+		msg += "; " + pe.Detail
+	}
+	return msg
+}
 
 // BaselineError is a baseline statement that failed: the dev database
 // could not be prepared, so the command could not run (exit 2).
@@ -30,7 +42,7 @@ func (e *BaselineError) Error() string {
 	if e.Line > 0 {
 		at = fmt.Sprintf("%s:%d", e.From, e.Line)
 	}
-	return fmt.Sprintf("devdb: %s: %s", at, sqlscript.Message(e.Err))
+	return fmt.Sprintf("devdb: %s: %s", at, pgMessage(e.Err))
 }
 
 func (e *BaselineError) Unwrap() error { return e.Err }
@@ -46,43 +58,60 @@ func baselineError(o Options, line int, err error) error {
 	return &BaselineError{From: baselineFrom(o), Line: line, Err: err}
 }
 
-// runBaseline runs o.Baseline in the database at url, in one transaction;
-// a failing statement is named by its line in the baseline, and a missing
-// extension is an *ExtensionError.
+// runBaseline runs o.Baseline in the database at url, in one transaction
+// sent in one round trip; when that fails, it runs again statement by
+// statement, to name the failing one by its line in the baseline. A
+// missing extension is an *ExtensionError.
 func runBaseline(ctx context.Context, url string, o Options) error {
 	f, err := sqlparse.Parse(baselineFrom(o), []byte(o.Baseline))
 	if err != nil {
 		return baselineError(o, 0, err)
 	}
-	stmts := make([]sqlscript.Stmt, len(f.Stmts))
-	for i, s := range f.Stmts {
-		stmts[i] = sqlscript.Stmt{Text: s.Text, Line: s.Line}
-	}
-	db, err := openSQL(url)
+	conn, err := connect(ctx, url)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := sqlscript.Exec(ctx, db, stmts, true); err != nil {
-		var se *sqlscript.StmtError
-		if !errors.As(err, &se) {
-			return baselineError(o, 0, err)
+	defer conn.Close(ctx)
+	inTx := func(run func(pgx.Tx) error) error {
+		tx, err := conn.Begin(ctx)
+		if err != nil {
+			return err
 		}
-		se.File = baselineFrom(o)
-		if ee := AsExtensionError(ctx, db, se); ee != error(se) {
-			return ee
+		if err := run(tx); err != nil {
+			tx.Rollback(ctx)
+			return err
 		}
-		return baselineError(o, se.Line, se.Err)
+		return tx.Commit(ctx)
 	}
-	return nil
-}
-
-func openSQL(url string) (*sql.DB, error) {
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		return nil, fmt.Errorf("devdb: parse %s: %s", dsn.Redact(url), dsn.Redact(err.Error()))
+	err = inTx(func(tx pgx.Tx) error { _, err := tx.Exec(ctx, o.Baseline); return err })
+	if err == nil || ctx.Err() != nil {
+		return err
 	}
-	return stdlib.OpenDB(*cfg), nil
+	line := 0
+	err = inTx(func(tx pgx.Tx) error {
+		for _, s := range f.Stmts {
+			if _, err := tx.Exec(ctx, s.Text); err != nil {
+				line = s.Line
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		return nil // it passed the second time: nothing to name
+	}
+	major := func() int {
+		var v string
+		if conn.QueryRow(ctx, "SHOW server_version_num").Scan(&v) != nil {
+			return 0
+		}
+		n, _ := strconv.Atoi(v)
+		return n / 10000
+	}
+	if ee := AsExtensionError(baselineFrom(o), line, err, major); ee != err {
+		return ee
+	}
+	return baselineError(o, line, err)
 }
 
 // querier is a connection (*pgx.Conn).
@@ -304,25 +333,29 @@ func keep(ctx context.Context, q querier) (*keptObjects, error) {
 // schemas, then new extensions (whose members go with them). IF EXISTS,
 // as dropping one object may have dropped another already.
 var dropsQuery = `
-SELECT format('DROP SCHEMA %I CASCADE', n.nspname) FROM pg_namespace n
+SELECT 1, format('DROP SCHEMA %I CASCADE', n.nspname) FROM pg_namespace n
  WHERE n.nspname <> 'public' AND ` + userSchemas + ` AND n.oid <> ALL($1)
 UNION ALL
-SELECT format('DROP ROUTINE IF EXISTS %s CASCADE', p.oid::regprocedure) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+SELECT 2, format('DROP ROUTINE IF EXISTS %s CASCADE', p.oid::regprocedure) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE ` + userSchemas + ` AND p.oid <> ALL($5) AND NOT ` + member("pg_proc", "p.oid") + ` AND n.oid = ANY($1 || 'public'::regnamespace::oid)
 UNION ALL
-SELECT format('DROP %s IF EXISTS %s CASCADE', CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+SELECT 3, format('DROP %s IF EXISTS %s CASCADE', CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
          WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' WHEN 'c' THEN 'TYPE' ELSE 'TABLE' END, c.oid::regclass)
  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND ` + userSchemas + ` AND c.oid <> ALL($3)
    AND NOT ` + member("pg_class", "c.oid") + ` AND n.oid = ANY($1 || 'public'::regnamespace::oid)
+   -- a serial or identity column's sequence goes with its table
+   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                   AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
 UNION ALL
-SELECT format('DROP %s IF EXISTS %s CASCADE', CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.oid::regtype)
+SELECT 4, format('DROP %s IF EXISTS %s CASCADE', CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.oid::regtype)
  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
  WHERE t.typtype IN ('e', 'd', 'r', 'm') AND ` + userSchemas + ` AND t.oid <> ALL($4)
    AND NOT ` + member("pg_type", "t.oid") + ` AND n.oid = ANY($1 || 'public'::regnamespace::oid)
 UNION ALL
-SELECT format('DROP EXTENSION IF EXISTS %I CASCADE', e.extname) FROM pg_extension e
- WHERE e.extname <> 'plpgsql' AND e.oid <> ALL($2)`
+SELECT 5, format('DROP EXTENSION IF EXISTS %I CASCADE', e.extname) FROM pg_extension e
+ WHERE e.extname <> 'plpgsql' AND e.oid <> ALL($2)
+ORDER BY 1, 2`
 
 // wipe returns the external dev database to the state Open found (and
 // left) it in.
@@ -354,8 +387,16 @@ func wipe(ctx context.Context, u string, kept *keptObjects) error {
 		if err != nil {
 			return fmt.Errorf("devdb: wipe: %w", err)
 		}
-		if stmts, err = collect(rows); err != nil {
+		type drop struct {
+			Rank int
+			Stmt string
+		}
+		drops, err := pgx.CollectRows(rows, pgx.RowToStructByPos[drop])
+		if err != nil {
 			return fmt.Errorf("devdb: wipe: %w", err)
+		}
+		for _, d := range drops {
+			stmts = append(stmts, d.Stmt)
 		}
 	}
 	if len(stmts) == 0 {

@@ -20,8 +20,19 @@ type Docker struct {
 
 // ErrDockerImage means a docker:// dev URL names something the embedded
 // dev database cannot stand in for: another database system, PostGIS's or
-// pgvector's image, a custom image, or a tag without a version.
+// pgvector's image, a custom image, or a tag without a version. The error
+// is a *DockerError saying which.
 var ErrDockerImage = errors.New("not a PostgreSQL image the embedded dev database can run")
+
+// DockerError says why a docker:// dev URL cannot run here.
+type DockerError struct{ Reason string }
+
+func (e *DockerError) Error() string        { return e.Reason }
+func (e *DockerError) Is(target error) bool { return target == ErrDockerImage }
+
+func dockerErr(format string, args ...any) error {
+	return &DockerError{Reason: fmt.Sprintf(format, args...)}
+}
 
 // ParseDocker reads a docker:// (or docker+driver://) dev URL as Atlas
 // does (cmd/atlas/internal/docker.FromURL): the path's last part is the
@@ -39,15 +50,15 @@ func ParseDocker(raw string) (d Docker, ok bool, err error) {
 	if scheme != "docker" {
 		// docker+postgres://org/image:tag: an image built with what the
 		// project needs, which is not here.
-		return Docker{}, true, fmt.Errorf("%w: custom images are not run (no Docker here); use docker://postgres/<version> with a baseline that creates what the image adds", ErrDockerImage)
+		return Docker{}, true, dockerErr("custom images are not run (no Docker here); use docker://postgres/<version> with a baseline that creates what the image adds")
 	}
 	switch u.Host {
 	case "postgres":
 	case "postgis", "pgvector":
-		return Docker{}, true, fmt.Errorf("%w: the embedded dev database is plain PostgreSQL; use docker://postgres/<version> with the extension installed on this machine (e.g. `apt-get install %s`) and `CREATE EXTENSION` in the migrations or the baseline",
-			ErrDockerImage, debianPackage(map[string]string{"postgis": "postgis", "pgvector": "vector"}[u.Host], 0))
+		return Docker{}, true, dockerErr("the embedded dev database is plain PostgreSQL: use docker://postgres/<version> with the extension installed on this machine (e.g. `apt-get install %s`) and `CREATE EXTENSION` in the migrations or the baseline",
+			debianPackage(map[string]string{"postgis": "postgis", "pgvector": "vector"}[u.Host], 0))
 	default:
-		return Docker{}, true, fmt.Errorf("%w: only PostgreSQL dev databases are supported", ErrDockerImage)
+		return Docker{}, true, dockerErr("only PostgreSQL dev databases are supported")
 	}
 	parts := strings.Split(strings.TrimPrefix(u.Path, "/"), "/")
 	if len(parts) == 1 && parts[0] == "" {
@@ -55,7 +66,7 @@ func ParseDocker(raw string) (d Docker, ok bool, err error) {
 	}
 	switch {
 	case len(parts) > 2:
-		return Docker{}, true, fmt.Errorf("%w: want docker://postgres/<version>[/<database>]", ErrDockerImage)
+		return Docker{}, true, dockerErr("want docker://postgres/<version>[/<database>]")
 	case len(parts) == 2:
 		d.Database = parts[1]
 	}
@@ -80,7 +91,7 @@ func tagMajor(tag string) (int, error) {
 	}
 	n, err := strconv.Atoi(digits)
 	if err != nil || n == 0 {
-		return 0, fmt.Errorf("%w: tag %q names no PostgreSQL major version (want e.g. 15, 15.4, 15-alpine or latest)", ErrDockerImage, tag)
+		return 0, dockerErr("tag %q names no PostgreSQL major version (want e.g. 15, 15.4, 15-alpine or latest)", tag)
 	}
 	return n, nil
 }

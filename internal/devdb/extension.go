@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
-
-	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
 
 // ExtensionError means a CREATE EXTENSION failed because the dev
@@ -56,25 +54,29 @@ func MissingExtension(err error) (string, bool) {
 	return "", false
 }
 
-// AsExtensionError turns a statement that failed on a missing extension
-// into an *ExtensionError, asking db for its version; other errors come
+// AsExtensionError turns err, the failure of the statement at file:line,
+// into an *ExtensionError when it is about a missing extension, with the
+// server's major version from major (asked only then); other errors come
 // back as they are.
-func AsExtensionError(ctx context.Context, db *sql.DB, err error) error {
-	var se *sqlscript.StmtError
-	if !errors.As(err, &se) {
-		return err
-	}
-	name, ok := MissingExtension(se.Err)
+func AsExtensionError(file string, line int, err error, major func() int) error {
+	name, ok := MissingExtension(err)
 	if !ok {
 		return err
 	}
-	major := 0
-	var v string
-	if db.QueryRowContext(ctx, "SHOW server_version_num").Scan(&v) == nil {
+	return &ExtensionError{File: file, Line: line, Name: name, Major: major()}
+}
+
+// MajorOf asks db for its server's major version (0 when it cannot tell),
+// for AsExtensionError.
+func MajorOf(ctx context.Context, db *sql.DB) func() int {
+	return func() int {
+		var v string
+		if db.QueryRowContext(ctx, "SHOW server_version_num").Scan(&v) != nil {
+			return 0
+		}
 		n, _ := strconv.Atoi(v)
-		major = n / 10000
+		return n / 10000
 	}
-	return &ExtensionError{File: se.File, Line: se.Line, Name: name, Major: major}
 }
 
 // extensionPackages are the Debian (PGDG) packages of the extensions asked
