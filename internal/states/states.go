@@ -88,6 +88,10 @@ func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (be
 			return fail(err)
 		}
 	}
+	pgdb.Subtract(before, e.base)
+	if current != before {
+		pgdb.Subtract(current, e.base)
+	}
 	if err := exclude.Schemas(current, e.exclude); err != nil {
 		return fail(err)
 	}
@@ -222,13 +226,27 @@ func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, f hashed
 
 // Normalised is the desired schema of the loaded packages, inspected from
 // a database their script built (now, or in the cached cluster), without
-// what the exclude patterns match.
+// what the exclude patterns match and what the baseline holds. The
+// database holds the baseline and the extensions the directory creates
+// before the script runs (see extensions.go).
 func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm, error) {
+	exts, err := e.extensions()
+	if err != nil {
+		return nil, err
+	}
 	pool, err := e.Pool(ctx)
 	if err != nil {
 		return nil, err
 	}
 	key := st.DDL.Key()
+	if k := exts.key(); k != "" {
+		key = k + "+" + key
+	}
+	done := func(s *schema.Realm) (*schema.Realm, error) {
+		desired.AddExternalViews(st.Graph, s)
+		pgdb.Subtract(s, e.base)
+		return s, exclude.Schemas(s, e.exclude)
+	}
 	if e.entry != nil && e.entry.Desired == key {
 		if conn := e.cachedDesired(ctx, pool); conn != nil {
 			s, err := conn.Inspect(ctx)
@@ -236,8 +254,7 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 			if err != nil {
 				return nil, err
 			}
-			desired.AddExternalViews(st.Graph, s)
-			return s, exclude.Schemas(s, e.exclude)
+			return done(s)
 		}
 	}
 	db, err := pool.Acquire(ctx)
@@ -250,7 +267,10 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 	}
 	defer conn.Close()
 	start := time.Now()
-	if err := st.DDL.Exec(ctx, conn); err != nil {
+	if err := exts.create(ctx, conn); err != nil {
+		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
+	}
+	if err := st.Apply(ctx, conn); err != nil {
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
 	killpoint.Here("states.normalise")
@@ -260,9 +280,8 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
 	e.offerDesired(db, key, cost)
-	desired.AddExternalViews(st.Graph, s)
 	if err := db.Release(ctx); err != nil {
 		return nil, err
 	}
-	return s, exclude.Schemas(s, e.exclude)
+	return done(s)
 }
