@@ -54,7 +54,7 @@ Exit status: 0 clean, 1 findings, 2 the gate could not run.`,
 
 func runLint(cmd *cobra.Command, in inputs, format string, rv reviewFlags) error {
 	ctx := cmd.Context()
-	sdirs, err := in.schemaDirs()
+	sources, err := in.sources()
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func runLint(cmd *cobra.Command, in inputs, format string, rv reviewFlags) error
 		return err
 	}
 	defer closeEnv(cmd, env)
-	r, err := lint.Run(ctx, lint.Options{SchemaDirs: sdirs, Dir: dir, Files: files, Env: env, Review: review,
+	r, err := lint.Run(ctx, lint.Options{Sources: sources, Dir: dir, Files: files, Env: env, Review: review,
 		Docs: &lint.Docs{ERD: schemadoc.ERDPath, Audit: schemadoc.AuditPath}})
 	if err != nil && r != nil {
 		// The schema did not load: report what was checked without it, then

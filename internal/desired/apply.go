@@ -50,10 +50,11 @@ func (s *State) Apply(ctx context.Context, conn *pgdb.Conn) error {
 // applyError turns the script's failing statement err into an *ApplyError.
 func (s *State) applyError(err error) error {
 	var se *sqlscript.StmtError
-	if !errors.As(err, &se) {
-		return fmt.Errorf("desired: the Ent schema does not apply on PostgreSQL: %w", err)
+	if !errors.As(err, &se) || se.File != "" {
+		return err // not a statement of Ent's: a SQL source's, named by its file
 	}
-	at := report.Location{File: Title(s.Dirs())}
+	title := strings.Join(s.Dirs(), ", ")
+	at := report.Location{File: title}
 	if table, column := failingColumn(se); table != "" {
 		if loc, err := entsrc.New(s.Dirs(), s.Graph); err == nil {
 			var ok bool
@@ -62,7 +63,7 @@ func (s *State) applyError(err error) error {
 			}
 			if !ok {
 				if at, ok = loc.Table(table); !ok {
-					at = report.Location{File: Title(s.Dirs()), Element: "table " + table}
+					at = report.Location{File: title, Element: "table " + table}
 				}
 			}
 		}

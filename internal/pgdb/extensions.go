@@ -65,11 +65,24 @@ func objectName(o schema.Object) string {
 
 // Subtract removes from r, in place, what base holds too: the dev database
 // baseline's objects (base is the baseline database, inspected), which
-// exist on every side and which the project does not manage. A schema of
-// base left empty goes too.
+// exist on every side and which the project does not manage: tables,
+// views, enum types, and the functions, triggers and extensions of their
+// Extras. A schema of base left empty goes too.
 func Subtract(r, base *schema.Realm) {
 	if base == nil {
 		return
+	}
+	// The functions, triggers and extensions read from the catalogs.
+	if bx, rx := ExtrasOf(base), ExtrasOf(r); len(bx.Funcs)+len(bx.Triggers)+len(bx.Extensions) > 0 {
+		rx.Funcs = slices.DeleteFunc(rx.Funcs, func(f *schema.Func) bool {
+			return slices.ContainsFunc(bx.Funcs, func(b *schema.Func) bool { return FuncKey(b) == FuncKey(f) })
+		})
+		rx.Triggers = slices.DeleteFunc(rx.Triggers, func(t *schema.Trigger) bool {
+			return slices.ContainsFunc(bx.Triggers, func(b *schema.Trigger) bool { return TriggerKey(b) == TriggerKey(t) })
+		})
+		rx.Extensions = slices.DeleteFunc(rx.Extensions, func(e *Extension) bool {
+			return slices.ContainsFunc(bx.Extensions, func(b *Extension) bool { return b.Name == e.Name })
+		})
 	}
 	r.Schemas = slices.DeleteFunc(r.Schemas, func(s *schema.Schema) bool {
 		b, ok := base.Schema(s.Name)

@@ -48,9 +48,10 @@ func (c *Conn) Inspect(ctx context.Context) (*schema.Realm, error) {
 	return c.InspectScope(ctx, Scope{})
 }
 
-// InspectScope reads the schemas of scope: tables, enum types, and views
-// (which Atlas's open-source inspection does not return; see views.go),
-// without what extensions own (see extensions.go).
+// InspectScope reads the schemas of scope: tables, enum types, and views,
+// functions, triggers and extensions (which Atlas's open-source inspection
+// does not return; see views.go and extras.go), without what extensions
+// own (see extensions.go).
 func (c *Conn) InspectScope(ctx context.Context, scope Scope) (*schema.Realm, error) {
 	names, err := c.schemas(ctx, scope.Schemas)
 	if err != nil {
@@ -68,6 +69,9 @@ func (c *Conn) InspectScope(ctx context.Context, scope Scope) (*schema.Realm, er
 		return nil, err
 	}
 	if err := c.withoutExtensionOwned(ctx, r, names); err != nil {
+		return nil, err
+	}
+	if err := c.inspectExtras(ctx, r, names); err != nil {
 		return nil, err
 	}
 	for _, x := range scope.Exclude {

@@ -47,7 +47,7 @@ CREATE TABLE "sessions" ("user_id" bigint REFERENCES auth.users);`))
 		e := open(t, o)
 		cur, conn, err := e.Current(ctx, files)
 		require.NoError(t, err)
-		want, _, err := e.Desired(ctx, citextSchema)
+		want, _, err := e.Desired(ctx, desired.EntSources(citextSchema)...)
 		require.NoError(t, err)
 		for _, r := range []*schema.Realm{cur, want} {
 			require.Equal(t, []string{"public"}, schemaNames(r), "auth is the baseline's")
@@ -80,7 +80,7 @@ func TestBaselineKeysTheCache(t *testing.T) {
 	e := open(t, with)
 	_, err := e.Replay(ctx, list(f))
 	require.NoError(t, err)
-	_, _, err = e.Desired(ctx, citextSchema)
+	_, _, err = e.Desired(ctx, desired.EntSources(citextSchema)...)
 	require.NoError(t, err)
 	require.NoError(t, e.Close())
 
@@ -89,7 +89,7 @@ func TestBaselineKeysTheCache(t *testing.T) {
 	require.Equal(t, 1, e.entry.Files)
 	require.NotEmpty(t, e.entry.Desired)
 	require.NotEmpty(t, e.entry.Baseline)
-	_, _, err = e.Desired(ctx, citextSchema)
+	_, _, err = e.Desired(ctx, desired.EntSources(citextSchema)...)
 	require.NoError(t, err)
 	require.NoError(t, e.Close())
 
@@ -100,8 +100,14 @@ func TestBaselineKeysTheCache(t *testing.T) {
 	require.NoError(t, e.Close())
 	e = open(t, Options{Prefix: list(f)})
 	require.Nil(t, e.entry, "nor does none")
-	_, err = e.Replay(ctx, list(f))
+	// Nor the realm cache, which holds the state inspected with it.
+	_, _, err = e.CurrentSplit(ctx, list(f), 1)
 	require.ErrorContains(t, err, `type "citext" does not exist`)
+	require.NoError(t, e.Close())
+	e = open(t, with)
+	_, cur, err := e.CurrentSplit(ctx, list(f), 1)
+	require.NoError(t, err)
+	require.Equal(t, []string{"notes"}, names(cur))
 	require.NoError(t, e.Close())
 }
 
@@ -126,7 +132,7 @@ CREATE UNIQUE INDEX "accounts_email_key" ON "accounts" ("email");`),
 	e := open(t, Options{NoCache: true, Files: files})
 	cur, conn, err := e.Current(ctx, files)
 	require.NoError(t, err)
-	want, _, err := e.Desired(ctx, citextSchema)
+	want, _, err := e.Desired(ctx, desired.EntSources(citextSchema)...)
 	require.NoError(t, err)
 	changes, err := pgdb.DiffRealms(ctx, conn.Driver, e.Dev, cur, want)
 	require.NoError(t, err)
@@ -135,7 +141,7 @@ CREATE UNIQUE INDEX "accounts_email_key" ON "accounts" ("email");`),
 	require.NoError(t, e.Close())
 
 	e = open(t, Options{NoCache: true})
-	_, _, err = e.Desired(ctx, citextSchema)
+	_, _, err = e.Desired(ctx, desired.EntSources(citextSchema)...)
 	var ae *desired.ApplyError
 	require.ErrorAs(t, err, &ae)
 	require.Equal(t, `field "email"`, ae.At.Element)
@@ -143,7 +149,7 @@ CREATE UNIQUE INDEX "accounts_email_key" ON "accounts" ("email");`),
 
 	// One the server lacks is named with its file and line.
 	e = open(t, Options{NoCache: true, Files: list(file("1_geo.sql", "\nCREATE EXTENSION postgis SCHEMA gis;"))})
-	_, _, err = e.Desired(ctx, citextSchema)
+	_, _, err = e.Desired(ctx, desired.EntSources(citextSchema)...)
 	var ee *devdb.ExtensionError
 	require.ErrorAs(t, err, &ee)
 	require.Equal(t, devdb.ExtensionError{File: "1_geo.sql", Line: 2, Name: "postgis", Major: server.Bin.Major}, *ee)

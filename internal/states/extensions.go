@@ -20,11 +20,12 @@ import (
 
 // Ent cannot declare an extension, yet a field may use its type
 // (SchemaType citext). Atlas's answer is the dev database's baseline; the
-// other common one is a migration that creates the extension. So the Ent
-// schemas are normalised on a database holding both: the baseline, and the
-// extensions the directory's files create (created first, each as the file
-// wrote it, but IF NOT EXISTS). Both sides then hold the same extensions,
-// and the comparison checks the rest.
+// other common one is a migration that creates the extension. So Ent
+// schemas alone are normalised on a database holding both: the baseline,
+// and the extensions the directory's files create (created first, each as
+// the file wrote it, but IF NOT EXISTS). Both sides then hold the same
+// extensions. A desired state with a SQL source (composite_schema) declares
+// its extensions itself, and they are compared: nothing is copied then.
 
 // extensionStmt creates one extension a migration file creates.
 type extensionStmt struct {
