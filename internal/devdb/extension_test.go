@@ -227,7 +227,7 @@ func TestFindMajor(t *testing.T) {
 	t.Setenv(cachedir.Env, t.TempDir())
 	b, err := FindMajor(other)
 	require.NoError(t, err)
-	require.Equal(t, Binaries{Dir: filepath.Join(lib, strconv.Itoa(other), "bin"), Major: other}, b)
+	require.Equal(t, Binaries{Dir: filepath.Join(lib, strconv.Itoa(other), "bin"), Major: other, Version: strconv.Itoa(other) + ".9"}, b)
 	b, err = FindMajor(0)
 	require.NoError(t, err)
 	require.Equal(t, real.Major, b.Major, "0: the newest")
