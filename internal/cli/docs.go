@@ -70,7 +70,7 @@ func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	env, err := openEnv(cmd, in, files)
+	env, err := openEnv(cmd, in, files, files)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -114,7 +114,7 @@ when it no longer matches.`,
 			if err != nil {
 				return err
 			}
-			env, err := openEnv(cmd, in, nil)
+			env, err := openEnv(cmd, in, nil, nil)
 			if err != nil {
 				return err
 			}

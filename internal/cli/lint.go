@@ -70,7 +70,7 @@ func runLint(cmd *cobra.Command, in inputs, format string, rv reviewFlags) error
 	if err != nil {
 		return err
 	}
-	env, err := openEnv(cmd, in, lint.History(files, review))
+	env, err := openEnv(cmd, in, files, lint.History(files, review))
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 	} else if len(problems) > 0 {
 		return &FindingsError{fmt.Errorf("%s%s", problems[0], andMore(len(problems)))}
 	}
-	env, err := openEnv(cmd, in, old)
+	env, err := openEnv(cmd, in, old, old)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 		}
 		return errSilent
 	}
-	env, err := openEnv(cmd, in, files)
+	env, err := openEnv(cmd, in, files, files)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/config"
 	"github.com/ledgerforge/schemactl/internal/desired"
+	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/exclude"
@@ -305,16 +306,13 @@ func (in inputs) openDir() (*migdir.Dir, error) {
 const StoreAfterEnv = "SCHEMACTL_CACHE_STORE_AFTER"
 
 // openEnv starts the dev databases, from the replay cache's entry for
-// prefix (the files worth caching once replayed) unless --no-cache.
-func openEnv(cmd *cobra.Command, in inputs, prefix []migrate.File) (*states.Env, error) {
-	devURL, err := devURL(in)
+// prefix (the files worth caching once replayed) unless --no-cache. files
+// are the directory's files (nil without one): the extensions they create
+// are created for the Ent schemas too.
+func openEnv(cmd *cobra.Command, in inputs, files, prefix []migrate.File) (*states.Env, error) {
+	devURL, major, err := devURL(in)
 	if err != nil {
 		return nil, err
-	}
-	if in.devBaseline != "" {
-		// Seam for the dev database's baseline (issue 13): until the dev
-		// database runs it, refuse rather than replay without it.
-		return nil, usageError{fmt.Errorf("%s: docker block baseline: running a baseline on the dev database is %w yet", in.from["dev.baseline"], config.ErrUnsupported)}
 	}
 	after := states.DefaultStoreAfter
 	if v := os.Getenv(StoreAfterEnv); v != "" {
@@ -322,13 +320,28 @@ func openEnv(cmd *cobra.Command, in inputs, prefix []migrate.File) (*states.Env,
 			return nil, usageError{fmt.Errorf("%s=%q: want a duration such as 30ms or 0s", StoreAfterEnv, v)}
 		}
 	}
-	e, err := states.Open(cmd.Context(), states.Options{DevURL: devURL, NoCache: in.noCache, Prefix: prefix, StoreAfter: after, Exclude: in.exclude})
-	if err != nil && devURL == "" {
+	e, err := states.Open(cmd.Context(), states.Options{DevURL: devURL, NoCache: in.noCache, Prefix: prefix, StoreAfter: after, Exclude: in.exclude,
+		Major: major, Baseline: in.devBaseline, BaselineFrom: in.baselineFrom(), Files: files})
+	var ve *devdb.VersionError
+	switch {
+	case errors.As(err, &ve):
+		// docker://postgres/<major> asked for a version this machine lacks.
+		return nil, fmt.Errorf("%s: %w", dsn.Redact(in.namedValue("dev", in.devURL)), err)
+	case err != nil && devURL == "":
 		return nil, err // the embedded server's (e.g. missing binaries), not --dev-url's
-	} else if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("%s: %w", dsn.Redact(in.named("dev")), err)
 	}
 	return e, nil
+}
+
+// baselineFrom names the dev database baseline in messages: its line in
+// atlas.hcl when the config says where.
+func (in inputs) baselineFrom() string {
+	if at := in.from["dev.baseline"]; at != "" {
+		return at + ": dev database baseline"
+	}
+	return ""
 }
 
 // closeEnv stops the dev databases; a cache problem is only a warning.
@@ -339,16 +352,21 @@ func closeEnv(cmd *cobra.Command, e *states.Env) {
 }
 
 // devURL checks --dev-url. An empty URL, or Atlas's docker://postgres/...
-// (there is no Docker here), means the embedded database.
-func devURL(in inputs) (string, error) {
+// (there is no Docker here), means the embedded database, of the tag's
+// major version (0: the newest installed).
+func devURL(in inputs) (string, int, error) {
 	devURL := in.devURL
-	switch {
-	case devURL == "" || strings.HasPrefix(devURL, "docker://postgres"):
-		devURL = ""
-	case strings.HasPrefix(devURL, "docker://"):
-		return "", usageError{fmt.Errorf("%s: only PostgreSQL dev databases are supported", dsn.Redact(in.namedValue("dev", devURL)))}
-	case !strings.HasPrefix(devURL, "postgres://") && !strings.HasPrefix(devURL, "postgresql://"):
-		return "", usageError{fmt.Errorf("%s: want a postgres:// or docker://postgres/ URL", dsn.Redact(in.namedValue("dev", devURL)))}
+	if devURL == "" {
+		return "", 0, nil
 	}
-	return devURL, nil
+	if d, ok, err := devdb.ParseDocker(devURL); ok {
+		if err != nil {
+			return "", 0, usageError{fmt.Errorf("%s: %w", dsn.Redact(in.namedValue("dev", devURL)), err)}
+		}
+		return "", d.Major, nil
+	}
+	if !strings.HasPrefix(devURL, "postgres://") && !strings.HasPrefix(devURL, "postgresql://") {
+		return "", 0, usageError{fmt.Errorf("%s: want a postgres:// or docker://postgres/ URL", dsn.Redact(in.namedValue("dev", devURL)))}
+	}
+	return devURL, 0, nil
 }

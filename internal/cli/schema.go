@@ -79,7 +79,7 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 			if err != nil {
 				return err
 			}
-			env, err := openEnv(cmd, in, files)
+			env, err := openEnv(cmd, in, files, files)
 			if err != nil {
 				return err
 			}

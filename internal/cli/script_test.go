@@ -135,6 +135,9 @@ func setupModule(env *testscript.Env, root string) error {
 		}
 	}
 	env.Setenv("NOPG_PATH", strings.Join(noPG, string(os.PathListSeparator)))
+	// PGMAJOR is the installed server's major version: a docker://postgres/
+	// dev URL asks for it.
+	env.Setenv("PGMAJOR", strconv.Itoa(server.Bin.Major))
 	env.Setenv("PATH", goBin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"ariga.io/atlas/sql/postgres"
@@ -237,4 +238,30 @@ func TestNativeEnumAgreesWithAtlas(t *testing.T) {
 	typ, err := postgres.ParseType("userstatus")
 	require.NoError(t, err)
 	require.IsType(t, &postgres.UserDefinedType{}, typ)
+}
+
+// A field whose type the dev database lacks (citext, without the
+// extension) fails naming the field where it is declared, not a statement
+// of a file that does not exist; with the extension, the script applies.
+func TestApplyErrorNamesTheField(t *testing.T) {
+	st, err := load(t, "v14/ent/citext")
+	require.NoError(t, err)
+	ctx := context.Background()
+	u, err := server.CreateDatabase(ctx)
+	require.NoError(t, err)
+	conn, err := pgdb.ConnectDev(ctx, u)
+	require.NoError(t, err)
+	defer conn.Close()
+	err = st.Apply(ctx, conn)
+	var ae *ApplyError
+	require.ErrorAs(t, err, &ae)
+	require.True(t, strings.HasSuffix(ae.At.File, "/testdata/entload/v14/ent/citext/account.go"), ae.At.File)
+	require.Equal(t, 18, ae.At.Line)
+	require.Equal(t, `field "email"`, ae.At.Element)
+	require.Equal(t, "desired: "+ae.At.File+`:18: field "email": the Ent schema does not apply on PostgreSQL: ERROR: type "citext" does not exist (SQLSTATE 42704); `+
+		"if an extension provides it, create the extension in a migration or in the dev database's baseline (atlas.hcl's docker block)", err.Error())
+
+	_, err = conn.DB.ExecContext(ctx, "CREATE EXTENSION citext")
+	require.NoError(t, err)
+	require.NoError(t, st.Apply(ctx, conn))
 }

@@ -63,6 +63,80 @@ func FindBinaries() (Binaries, error) {
 	return Binaries{}, &BinariesError{Missing: missing, Searched: []string{"PATH", filepath.Join(defaultLibDir, "<version>", "bin")}}
 }
 
+// FindMajor finds the installation of PostgreSQL major version major (a
+// dev URL's docker://postgres/<major>), where FindBinaries would look; 0
+// means any, the one FindBinaries finds. The version is the one postgres
+// --version reports, not the directory's name.
+func FindMajor(major int) (Binaries, error) {
+	if major == 0 {
+		return FindBinaries()
+	}
+	var installed []Binaries
+	for _, dir := range candidates() {
+		b, err := withVersion(dir)
+		if err != nil || slices.ContainsFunc(installed, func(i Binaries) bool { return i.Dir == b.Dir }) {
+			continue
+		}
+		if b.Major == major {
+			return b, nil
+		}
+		installed = append(installed, b)
+	}
+	if len(installed) == 0 {
+		return FindBinaries() // its error says what is missing and how to install it
+	}
+	return Binaries{}, &VersionError{Want: major, Installed: installed}
+}
+
+// candidates are the bin directories holding both programs where
+// FindBinaries looks, in its order.
+func candidates() []string {
+	var dirs []string
+	add := func(dir string) {
+		if dir != "" && !slices.Contains(dirs, dir) && isExec(filepath.Join(dir, "initdb")) && isExec(filepath.Join(dir, "postgres")) {
+			dirs = append(dirs, dir)
+		}
+	}
+	inRoot := func(root string) {
+		entries, _ := os.ReadDir(root)
+		for _, e := range entries {
+			add(filepath.Join(root, e.Name(), "bin"))
+		}
+	}
+	if root := os.Getenv(LibDirEnv); root != "" {
+		inRoot(root)
+		return dirs
+	}
+	if p, err := exec.LookPath("initdb"); err == nil {
+		if _, err := exec.LookPath("postgres"); err == nil {
+			if real, err := filepath.EvalSymlinks(p); err == nil {
+				p = real
+			}
+			add(filepath.Dir(p))
+		}
+	}
+	inRoot(defaultLibDir)
+	return dirs
+}
+
+// VersionError says that the PostgreSQL major version asked for is not
+// installed, and which are.
+type VersionError struct {
+	Want      int
+	Installed []Binaries
+}
+
+func (e *VersionError) Error() string {
+	var have []string
+	installed := slices.Clone(e.Installed)
+	slices.SortStableFunc(installed, func(a, b Binaries) int { return b.Major - a.Major }) // newest first
+	for _, b := range installed {
+		have = append(have, fmt.Sprintf("%d (%s)", b.Major, b.Dir))
+	}
+	return fmt.Sprintf("devdb: PostgreSQL %d is not installed (installed: %s); install its server with `apt-get install postgresql-%d`, or ask for an installed version",
+		e.Want, strings.Join(have, ", "), e.Want)
+}
+
 // newest is the bin directory of the newest installation under root
 // holding both programs, or "".
 func newest(root string) string {

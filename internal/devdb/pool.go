@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,38 +11,121 @@ import (
 )
 
 // Pool hands out clean dev databases: fresh ones on the embedded server, or
-// the one --dev-url database, checked empty and wiped after each use.
+// the one --dev-url database, checked empty and wiped after each use. With
+// a baseline, every database it hands out holds the baseline's objects.
 type Pool struct {
 	server   *Server
 	external string
 	sem      chan struct{} // serialises uses of the single external database
+	template string        // what the embedded server's databases are copies of
+	kept     *keptObjects  // what the external database held when opened
 }
+
+// Options say which dev database to open.
+type Options struct {
+	DevURL  string // an external database; empty: the embedded server
+	Major   int    // the embedded server's PostgreSQL major version; 0: the newest installed
+	Archive string // start the embedded server from this cluster archive (see StartFrom)
+	// Baseline is SQL run in every dev database before it is handed out
+	// (Atlas's docker block baseline): the extensions, schemas and
+	// objects the project relies on without managing them.
+	Baseline string
+	// BaselineFrom names where the baseline comes from, for messages
+	// (e.g. atlas.hcl's line); empty: "the dev database baseline".
+	BaselineFrom string
+}
+
+// BaselineDB is the embedded server's database that holds the baseline,
+// the template of every database handed out.
+const BaselineDB = "baseline"
 
 // Open starts the embedded server when devURL is empty, or connects to
 // devURL and refuses it unless it is empty.
-func Open(ctx context.Context, devURL string) (*Pool, error) { return OpenFrom(ctx, devURL, "") }
+func Open(ctx context.Context, devURL string) (*Pool, error) {
+	return OpenWith(ctx, Options{DevURL: devURL})
+}
 
 // OpenFrom is Open with the embedded server started from the cluster
 // archive (see StartFrom).
 func OpenFrom(ctx context.Context, devURL, archive string) (*Pool, error) {
-	if devURL == "" {
-		s, err := StartFrom(ctx, archive)
+	return OpenWith(ctx, Options{DevURL: devURL, Archive: archive})
+}
+
+// OpenWith opens the dev databases o describes: the embedded server of
+// o.Major, or o.DevURL, which must hold nothing but extensions (and what
+// they own) and the baseline's objects. The baseline is run once: in the
+// embedded server's template database, or in the external database when
+// it does not hold the baseline's objects yet.
+func OpenWith(ctx context.Context, o Options) (*Pool, error) {
+	if o.DevURL == "" {
+		bin, err := FindMajor(o.Major)
 		if err != nil {
 			return nil, err
 		}
-		return &Pool{server: s}, nil
+		s, err := StartWith(ctx, bin, o.Archive)
+		if err != nil {
+			return nil, err
+		}
+		p := &Pool{server: s, template: "template0"}
+		if o.Baseline != "" {
+			if err := p.makeBaseline(ctx, o); err != nil {
+				s.Stop()
+				return nil, err
+			}
+		}
+		return p, nil
 	}
-	conn, err := connect(ctx, devURL)
+	conn, err := connect(ctx, o.DevURL)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close(ctx)
-	if obj, err := firstObject(ctx, conn); err != nil {
-		return nil, fmt.Errorf("devdb: inspect %s: %w", dsn.Redact(devURL), err)
-	} else if obj != "" {
-		return nil, fmt.Errorf("%w: %s has %s; schemactl wipes what it creates in a dev database, so point --dev-url at an empty one", ErrNotEmpty, dsn.Redact(devURL), obj)
+	names, err := baselineNames(o.Baseline)
+	if err != nil {
+		return nil, baselineError(o, 0, err)
 	}
-	return &Pool{external: devURL, sem: make(chan struct{}, 1)}, nil
+	objs, err := objectsIn(ctx, conn)
+	if err != nil {
+		return nil, fmt.Errorf("devdb: inspect %s: %w", dsn.Redact(o.DevURL), err)
+	}
+	held := false // the database holds the baseline's objects already
+	for _, obj := range objs {
+		if obj.ext && !names.has(obj) {
+			continue
+		}
+		if !names.has(obj) {
+			return nil, fmt.Errorf("%w: %s has %s; schemactl wipes what it creates in a dev database, so point --dev-url at an empty one (extensions, and the baseline's objects, may stay)", ErrNotEmpty, dsn.Redact(o.DevURL), obj)
+		}
+		held = true
+	}
+	if o.Baseline != "" && !held {
+		if err := runBaseline(ctx, o.DevURL, o); err != nil {
+			return nil, err
+		}
+	}
+	kept, err := keep(ctx, conn)
+	if err != nil {
+		return nil, fmt.Errorf("devdb: inspect %s: %w", dsn.Redact(o.DevURL), err)
+	}
+	return &Pool{external: o.DevURL, sem: make(chan struct{}, 1), kept: kept}, nil
+}
+
+// makeBaseline creates the embedded server's baseline database, which
+// every database handed out copies.
+func (p *Pool) makeBaseline(ctx context.Context, o Options) error {
+	conn, err := pgx.Connect(ctx, p.server.URL(AdminDB))
+	if err != nil {
+		return fmt.Errorf("devdb: %w", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+BaselineDB+" TEMPLATE template0 STRATEGY FILE_COPY"); err != nil {
+		return fmt.Errorf("devdb: create the baseline database: %w", err)
+	}
+	if err := runBaseline(ctx, p.server.URL(BaselineDB), o); err != nil {
+		return err
+	}
+	p.template = BaselineDB
+	return nil
 }
 
 // Embedded reports whether the pool runs its own server.
@@ -66,7 +148,7 @@ func (d *DB) Release(ctx context.Context) error { return d.release(ctx) }
 // new one, so callers may work in parallel.
 func (p *Pool) Acquire(ctx context.Context) (*DB, error) {
 	if p.server != nil {
-		return p.Clone(ctx, "template0")
+		return p.Clone(ctx, p.template)
 	}
 	select {
 	case p.sem <- struct{}{}:
@@ -75,7 +157,7 @@ func (p *Pool) Acquire(ctx context.Context) (*DB, error) {
 	}
 	return &DB{URL: p.external, release: func(ctx context.Context) error {
 		defer func() { <-p.sem }()
-		return wipe(ctx, p.external)
+		return wipe(ctx, p.external, p.kept)
 	}}, nil
 }
 
@@ -114,54 +196,4 @@ func connect(ctx context.Context, u string) (*pgx.Conn, error) {
 		return nil, fmt.Errorf("%w: %s: %s", ErrUnreachable, dsn.Redact(u), dsn.Line(err))
 	}
 	return conn, nil
-}
-
-// userObjects lists what makes a database non-empty: any schema but public,
-// and any relation, type or routine outside the system schemas.
-const userObjects = `
-SELECT 'schema "' || nspname || '"' FROM pg_namespace
- WHERE nspname NOT IN ('public', 'information_schema') AND nspname NOT LIKE 'pg\_%'
-UNION ALL
-SELECT 'relation "' || n.nspname || '.' || c.relname || '"' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname = 'public'
-UNION ALL
-SELECT 'type "' || n.nspname || '.' || t.typname || '"' FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
- WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r', 'm')
-UNION ALL
-SELECT 'function "' || n.nspname || '.' || p.proname || '"' FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
- WHERE n.nspname = 'public'
-LIMIT 1`
-
-func firstObject(ctx context.Context, conn *pgx.Conn) (string, error) {
-	var obj string
-	err := conn.QueryRow(ctx, userObjects).Scan(&obj)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil
-	}
-	return obj, err
-}
-
-// wipe returns the external dev database to the empty state Open checked.
-func wipe(ctx context.Context, u string) error {
-	conn, err := connect(ctx, u)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, `SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('public', 'information_schema') AND nspname NOT LIKE 'pg\_%'`)
-	if err != nil {
-		return fmt.Errorf("devdb: wipe: %w", err)
-	}
-	schemas, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return fmt.Errorf("devdb: wipe: %w", err)
-	}
-	stmts := []string{"DROP SCHEMA public CASCADE", "CREATE SCHEMA public"}
-	for _, s := range schemas {
-		stmts = append(stmts, "DROP SCHEMA "+pgx.Identifier{s}.Sanitize()+" CASCADE")
-	}
-	if _, err := conn.Exec(ctx, strings.Join(stmts, "; ")); err != nil {
-		return fmt.Errorf("devdb: wipe: %w", err)
-	}
-	return nil
 }

@@ -59,6 +59,11 @@ func StartFrom(ctx context.Context, archive string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return StartWith(ctx, bin, archive)
+}
+
+// StartWith is StartFrom on the installation bin (see FindMajor).
+func StartWith(ctx context.Context, bin Binaries, archive string) (*Server, error) {
 	o, err := serverOwner()
 	if err != nil {
 		return nil, err

@@ -67,6 +67,9 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("drift: inspect the target: %w", err)
 	}
+	// The dev database baseline's objects are the environment's, on every
+	// side: not the project's to report.
+	o.Env.WithoutBaseline(live)
 	if err := exclude.Schemas(live, o.Exclude); err != nil {
 		return nil, fmt.Errorf("drift: %w", err)
 	}
@@ -113,6 +116,7 @@ func fromEnt(ctx context.Context, o Options, live, migrated *schema.Realm, seen 
 		if live, err = o.Target.InspectTarget(ctx, o.Schema, o.RevisionsSchema, migrated, want); err != nil {
 			return nil, 0, fmt.Errorf("drift: inspect the target: %w", err)
 		}
+		o.Env.WithoutBaseline(live)
 	}
 	changes, err := pgdb.DiffRealms(ctx, o.Target.Driver, o.Env.Dev, live, want)
 	if err != nil {

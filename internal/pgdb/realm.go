@@ -50,7 +50,8 @@ func (c *Conn) Inspect(ctx context.Context) (*schema.Realm, error) {
 
 // InspectScope reads the schemas of scope: tables, enum types, and views,
 // functions, triggers and extensions (which Atlas's open-source inspection
-// does not return; see views.go and extras.go).
+// does not return; see views.go and extras.go), without what extensions
+// own (see extensions.go).
 func (c *Conn) InspectScope(ctx context.Context, scope Scope) (*schema.Realm, error) {
 	names, err := c.schemas(ctx, scope.Schemas)
 	if err != nil {
@@ -65,6 +66,9 @@ func (c *Conn) InspectScope(ctx context.Context, scope Scope) (*schema.Realm, er
 		return nil, fmt.Errorf("pgdb: inspect schemas %q: %w", names, err)
 	}
 	if err := c.inspectViews(ctx, r, names); err != nil {
+		return nil, err
+	}
+	if err := c.withoutExtensionOwned(ctx, r, names); err != nil {
 		return nil, err
 	}
 	if err := c.inspectExtras(ctx, r, names); err != nil {

@@ -12,6 +12,7 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
 
+	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
@@ -87,6 +88,11 @@ func fileByStatement(ctx context.Context, db *sql.DB, f migrate.File) error {
 			se.File = f.Name()
 			if se.Line == 1 && migdir.HasBOM(f.Bytes()) {
 				se.Note = bomNote
+			}
+			// An extension the server lacks is the machine's problem, not
+			// the file's: one line saying how to install it.
+			if ee := devdb.AsExtensionError(se.File, se.Line, se.Err, devdb.MajorOf(ctx, db)); ee != se.Err {
+				return ee
 			}
 		}
 		return err

@@ -51,16 +51,26 @@ type Meta struct {
 	Last    string `json:"last"`    // the last of them, for people reading the cache
 	Sum     string `json:"sum"`     // atlas.sum's running hash of the last of them
 	Desired string `json:"desired"` // key of the normalised Ent schema in DesiredDB, or ""
+	// Baseline is the key of the dev database baseline every database of
+	// the cluster was built on ("" for none): an entry serves only runs
+	// with the same baseline.
+	Baseline string `json:"baseline,omitempty"`
 }
 
-// Store is the cache for one PostgreSQL major version.
+// Store is the cache for one PostgreSQL major version and baseline.
 type Store struct {
-	dir  string
-	tool string
+	dir      string
+	tool     string
+	baseline string // Meta.Baseline of the entries it finds and stores
 }
 
-// Open returns the store for PostgreSQL major version major.
-func Open(major int) (*Store, error) {
+// Open returns the store for PostgreSQL major version major, without a
+// baseline.
+func Open(major int) (*Store, error) { return OpenFor(major, "") }
+
+// OpenFor returns the store for PostgreSQL major version major and the
+// dev database baseline whose key (BaselineKey) is baseline.
+func OpenFor(major int, baseline string) (*Store, error) {
 	root, err := cachedir.Dir()
 	if err != nil {
 		return nil, fmt.Errorf("replay cache: %w", err)
@@ -75,7 +85,16 @@ func Open(major int) (*Store, error) {
 	}
 	// Entries being written or removed by runs that were killed.
 	lockdir.Sweep(dir, tmpPrefix, nil)
-	return &Store{dir: dir, tool: tool}, nil
+	return &Store{dir: dir, tool: tool, baseline: baseline}, nil
+}
+
+// BaselineKey is the key of a baseline script: "" for none.
+func BaselineKey(sql string) string {
+	if sql == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(sql))
+	return hex.EncodeToString(h[:])
 }
 
 // tmpPrefix names the store's scratch directories: an entry being written,
@@ -110,7 +129,7 @@ func (s *Store) Find(sums []string) (*Entry, error) {
 	}
 	var best *Entry
 	for _, m := range s.entries() {
-		if m.Tool != s.tool || m.Files > len(sums) || (m.Files > 0 && sums[m.Files-1] != m.Sum) {
+		if m.Tool != s.tool || m.Baseline != s.baseline || m.Files > len(sums) || (m.Files > 0 && sums[m.Files-1] != m.Sum) {
 			continue
 		}
 		if best == nil || m.Files > best.Files {
@@ -131,7 +150,7 @@ func (s *Store) Find(sums []string) (*Entry, error) {
 // for the same prefix; the least recently used entries beyond MaxEntries
 // are evicted.
 func (s *Store) Put(m Meta, snapshot func(cluster string) error) error {
-	m.Tool = s.tool
+	m.Tool, m.Baseline = s.tool, s.baseline
 	tmp, err := lockdir.New(s.dir, tmpPrefix, 0o755)
 	if err != nil {
 		return fmt.Errorf("replay cache: %w", err)
@@ -151,7 +170,7 @@ func (s *Store) Put(m Meta, snapshot func(cluster string) error) error {
 		return err
 	}
 	var trash []*lockdir.Dir
-	final := filepath.Join(s.dir, entryName(m.Sum))
+	final := filepath.Join(s.dir, entryName(m.Sum+m.Baseline))
 	if _, err := os.Stat(final); err == nil {
 		t, err := s.retire(final)
 		if err != nil {

@@ -268,3 +268,27 @@ func TestConcurrentRuns(t *testing.T) {
 		require.False(t, strings.HasPrefix(n, "."), "scratch left: %v", l)
 	}
 }
+
+// TestBaselineKeyed: an entry built on one dev database baseline never
+// serves a run with another (or none), and the two live side by side.
+func TestBaselineKeyed(t *testing.T) {
+	plain := open(t)
+	ext, err := OpenFor(15, BaselineKey("CREATE EXTENSION citext;"))
+	require.NoError(t, err)
+	require.Equal(t, plain.Dir(), ext.Dir())
+	put(t, plain, []string{"h1", "h2"}, "")
+	n, _ := find(t, ext, "h1", "h2")
+	require.Equal(t, -1, n, "built without the baseline")
+	put(t, ext, []string{"h1"}, "d")
+	n, archive := find(t, ext, "h1", "h2")
+	require.Equal(t, 1, n)
+	require.Equal(t, "h1|d", archive)
+	n, archive = find(t, plain, "h1", "h2")
+	require.Equal(t, 2, n)
+	require.Equal(t, "h1,h2|", archive)
+	put(t, plain, []string{"h1"}, "")
+	n, archive = find(t, ext, "h1")
+	require.Equal(t, "h1|d", archive, "the same prefix without the baseline replaced nothing")
+	require.Equal(t, 1, n)
+	require.Empty(t, BaselineKey(""))
+}

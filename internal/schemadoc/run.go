@@ -75,6 +75,7 @@ func auditLive(ctx context.Context, o AuditOptions) (*Audited, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schemadoc: inspect %s: %w", o.TargetName, err)
 	}
+	o.Env.WithoutBaseline(live)
 	if err := exclude.Schemas(live, o.Exclude); err != nil {
 		return nil, fmt.Errorf("schemadoc: %w", err)
 	}

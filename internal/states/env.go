@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ledgerforge/schemactl/internal/devdb"
@@ -33,6 +34,19 @@ type Options struct {
 	// they match is left out of every state the Env returns for comparing,
 	// the desired one and the replayed one alike.
 	Exclude []string
+	// Major is the embedded server's PostgreSQL major version (a dev URL's
+	// docker://postgres/<major>); 0: the newest installed.
+	Major int
+	// Baseline is SQL run in every dev database before it is used (the
+	// replay, the Ent schemas), as in Atlas's docker block; BaselineFrom
+	// names where it comes from, for messages. What it creates is the
+	// project's environment, not its schema: it is left out of every state
+	// the Env returns (WithoutBaseline).
+	Baseline, BaselineFrom string
+	// Files are the migration directory's files, all of them. Ent cannot
+	// declare an extension: those the files create are created for the Ent
+	// schemas too, before their script (see extensions.go).
+	Files []migrate.File
 }
 
 // DefaultStoreAfter keeps a new migration file or two from costing a
@@ -67,6 +81,12 @@ type Env struct {
 
 	exclude []string // Options.Exclude
 
+	opts Options
+	base *schema.Realm // the baseline database, inspected; nil without a baseline
+	// extensions creates, for the Ent schemas, the extensions Options.Files
+	// create (parsed once, when first needed).
+	extensions func() (desiredExtensions, error)
+
 	mu      sync.Mutex
 	held    state  // what the cluster's ReplayDB holds now
 	taken   bool   // ReplayDB was handed out to be used in place
@@ -79,8 +99,9 @@ type Env struct {
 // server; a cache that cannot be read is a warning (see Close), never an
 // error.
 func Open(ctx context.Context, o Options) (*Env, error) {
-	e := &Env{ctx: ctx, devURL: o.DevURL, noCache: o.NoCache, after: o.StoreAfter, exclude: o.Exclude, prefix: hashed(o.Prefix), ready: make(chan struct{})}
-	e.version = sync.OnceValues(func() (int, error) { return serverVersion(ctx, o.DevURL) })
+	e := &Env{ctx: ctx, devURL: o.DevURL, noCache: o.NoCache, after: o.StoreAfter, exclude: o.Exclude, prefix: hashed(o.Prefix), ready: make(chan struct{}), opts: o}
+	e.version = sync.OnceValues(func() (int, error) { return serverVersion(ctx, o.DevURL, o.Major) })
+	e.extensions = sync.OnceValues(func() (desiredExtensions, error) { return extensionsOf(o.Files) })
 	if o.DevURL != "" {
 		e.start(ctx, o)
 		if e.startErr != nil {
@@ -90,7 +111,7 @@ func Open(ctx context.Context, o Options) (*Env, error) {
 	}
 	// The embedded server takes 70 ms to start: the caller reads its
 	// sources meanwhile. A missing server is still reported here.
-	b, err := devdb.FindBinaries()
+	b, err := devdb.FindMajor(o.Major)
 	if err != nil {
 		return nil, err
 	}
@@ -121,14 +142,22 @@ func (e *Env) start(ctx context.Context, o Options) {
 	if found != nil {
 		cluster = found.Cluster
 	}
-	pool, err := devdb.OpenFrom(ctx, o.DevURL, cluster)
+	dev := devdb.Options{DevURL: o.DevURL, Major: o.Major, Archive: cluster, Baseline: o.Baseline, BaselineFrom: o.BaselineFrom}
+	pool, err := devdb.OpenWith(ctx, dev)
 	found.Release()
-	if err != nil && found != nil && ctx.Err() == nil {
+	if err != nil && found != nil && ctx.Err() == nil && !baselineFailed(err) {
 		// A damaged entry must not stop the command: start afresh, and
 		// drop it so that the next run does not choose it again.
 		e.warn = errors.Join(fmt.Errorf("entry %s unusable, removed: %w", found.Last, err), e.store.Discard(found))
 		found = nil
-		pool, err = devdb.OpenFrom(ctx, o.DevURL, "")
+		dev.Archive = ""
+		pool, err = devdb.OpenWith(ctx, dev)
+	}
+	if err == nil && o.Baseline != "" {
+		if e.base, err = inspectBaseline(ctx, pool); err != nil {
+			pool.Close()
+			pool = nil
+		}
 	}
 	if found != nil {
 		e.entry = &found.Meta
@@ -150,9 +179,9 @@ func (e *Env) serverVersion(ctx context.Context) (int, error) {
 	return e.version()
 }
 
-func serverVersion(ctx context.Context, devURL string) (int, error) {
+func serverVersion(ctx context.Context, devURL string, major int) (int, error) {
 	if devURL == "" {
-		b, err := devdb.FindBinaries()
+		b, err := devdb.FindMajor(major)
 		if err != nil {
 			return 0, err
 		}
@@ -174,6 +203,42 @@ func serverVersion(ctx context.Context, devURL string) (int, error) {
 	return n / 10000 * 10000, nil
 }
 
+// baselineFailed: the baseline, not a cache entry, stopped the start.
+func baselineFailed(err error) bool {
+	var be *devdb.BaselineError
+	var ee *devdb.ExtensionError
+	return errors.As(err, &be) || errors.As(err, &ee)
+}
+
+// inspectBaseline reads what the baseline made of a clean database.
+func inspectBaseline(ctx context.Context, pool *devdb.Pool) (*schema.Realm, error) {
+	db, err := pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := pgdb.ConnectDev(ctx, db.URL)
+	if err != nil {
+		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
+	}
+	r, err := conn.Inspect(ctx)
+	return r, errors.Join(err, conn.Close(), db.Release(context.WithoutCancel(ctx)))
+}
+
+// WithoutBaseline removes from r, in place, the dev database baseline's
+// objects (see Options.Baseline), and returns it: for a live database
+// compared with the Env's states, which leave them out already.
+func (e *Env) WithoutBaseline(r *schema.Realm) *schema.Realm {
+	if e.opts.Baseline == "" {
+		return r
+	}
+	if e.begin != nil {
+		e.begin() // the baseline is inspected on the server
+	}
+	<-e.ready
+	pgdb.Subtract(r, e.base)
+	return r
+}
+
 // Pool waits for the dev databases to be ready.
 func (e *Env) Pool(ctx context.Context) (*devdb.Pool, error) {
 	if e.begin != nil {
@@ -188,11 +253,11 @@ func (e *Env) Pool(ctx context.Context) (*devdb.Pool, error) {
 }
 
 func (e *Env) openCache() (*replaycache.Entry, error) {
-	b, err := devdb.FindBinaries()
+	b, err := devdb.FindMajor(e.opts.Major)
 	if err != nil {
 		return nil, nil // Open reports the missing server
 	}
-	if e.store, err = replaycache.Open(b.Major); err != nil {
+	if e.store, err = replaycache.OpenFor(b.Major, replaycache.BaselineKey(e.opts.Baseline)); err != nil {
 		return nil, err
 	}
 	found, err := e.store.Find(e.prefix.sums)

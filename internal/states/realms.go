@@ -8,6 +8,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/realmcache"
+	"github.com/ledgerforge/schemactl/internal/replaycache"
 )
 
 // The kinds of state whose inspected realm the realm cache keeps.
@@ -17,9 +18,14 @@ const (
 )
 
 // realmKey is the cache key of a state's realm: the server's exact version
-// (its catalog prints the expressions) with the state's own key.
+// (its catalog prints the expressions) with the state's own key, and the
+// dev database baseline it was built on (and whose objects it leaves out).
 func (e *Env) realmKey(kind, state string) string {
-	return e.realms.Key(kind, e.serverBuild+"\x00"+state)
+	k := e.serverBuild + "\x00" + state
+	if b := replaycache.BaselineKey(e.opts.Baseline); b != "" {
+		k += "\x00baseline " + b
+	}
+	return e.realms.Key(kind, k)
 }
 
 // cachedRealm is the realm the cache holds for a state, without exclude

@@ -105,6 +105,10 @@ func (e *Env) currentSplit(ctx context.Context, files []migrate.File, k int) (be
 			return fail(err)
 		}
 	}
+	pgdb.Subtract(before, e.base)
+	if current != before {
+		pgdb.Subtract(current, e.base)
+	}
 	e.storeRealm(replayRealm, f.last(), current)
 	if err := exclude.Schemas(current, e.exclude); err != nil {
 		return fail(err)
@@ -245,15 +249,34 @@ func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, f hashed
 
 // Normalised is the desired schema of the loaded sources, inspected from
 // a database their script built (now, or in the cached cluster) or read
-// from the realm cache, without what the exclude patterns match. Without a
-// SQL source, the state cannot declare functions, triggers or extensions
-// (pgdb.SetUndeclared).
+// from the realm cache, without what the exclude patterns match and what
+// the baseline holds. The database holds the baseline and the extensions
+// the directory creates before the script runs (see extensions.go).
+// Without a SQL source, the state cannot declare functions, triggers or
+// extensions (pgdb.SetUndeclared).
 func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm, error) {
+	exts, err := e.extensions()
+	if err != nil {
+		return nil, err
+	}
+	if st.DeclaresExtras() {
+		// A SQL source declares the extensions itself: they are compared,
+		// not copied from the directory.
+		exts = nil
+	}
 	key := st.DDL.Key()
-	if s, ok := e.cachedRealm(desiredRealm, key); ok {
+	if k := exts.key(); k != "" {
+		key = k + "+" + key
+	}
+	// done finishes a realm as inspected (and, without the baseline, as
+	// the realm cache keeps it).
+	done := func(s *schema.Realm) (*schema.Realm, error) {
 		desired.AddExternalViews(st.Graph, s)
 		pgdb.SetUndeclared(s, !st.DeclaresExtras())
 		return s, exclude.Schemas(s, e.exclude)
+	}
+	if s, ok := e.cachedRealm(desiredRealm, key); ok {
+		return done(s)
 	}
 	pool, err := e.Pool(ctx)
 	if err != nil {
@@ -266,10 +289,9 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 			if err != nil {
 				return nil, err
 			}
+			pgdb.Subtract(s, e.base)
 			e.storeRealm(desiredRealm, key, s)
-			desired.AddExternalViews(st.Graph, s)
-			pgdb.SetUndeclared(s, !st.DeclaresExtras())
-			return s, exclude.Schemas(s, e.exclude)
+			return done(s)
 		}
 	}
 	db, err := pool.Acquire(ctx)
@@ -282,7 +304,10 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 	}
 	defer conn.Close()
 	start := time.Now()
-	if err := st.DDL.Exec(ctx, conn); err != nil {
+	if err := exts.create(ctx, conn); err != nil {
+		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
+	}
+	if err := st.Apply(ctx, conn); err != nil {
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
 	killpoint.Here("states.normalise")
@@ -292,11 +317,10 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
 	e.offerDesired(db, key, cost)
+	pgdb.Subtract(s, e.base)
 	e.storeRealm(desiredRealm, key, s)
-	desired.AddExternalViews(st.Graph, s)
-	pgdb.SetUndeclared(s, !st.DeclaresExtras())
 	if err := db.Release(ctx); err != nil {
 		return nil, err
 	}
-	return s, exclude.Schemas(s, e.exclude)
+	return done(s)
 }
