@@ -32,6 +32,7 @@ const (
 type inputs struct {
 	dir     string
 	to      []string // --to, repeated or comma-separated, or the env's src list: composed
+	toSet   bool     // to came from --to or src, not the default
 	devURL  string
 	noCache bool        // --no-cache: flag only
 	url     string      // the target database, from the env block
@@ -114,9 +115,9 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	in.dir = pick("dir", flags.dir, env.Dir, defaultDir)
 	switch {
 	case len(flags.to) > 0:
-		in.to = flags.to
+		in.to, in.toSet = flags.to, true
 	case len(env.Src) > 0:
-		in.to = env.Src
+		in.to, in.toSet = env.Src, true
 		value := strconv.Quote(env.Src[0])
 		if len(env.Src) > 1 {
 			q := make([]string, len(env.Src))

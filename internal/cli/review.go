@@ -50,6 +50,14 @@ func (rv reviewFlags) review(ctx context.Context, in inputs, dir *migdir.Dir) (*
 	}
 	rev.Added = b.Added(files)
 	rev.History = b.Check(dir, files)
+	// Atlas's non_linear analyzer governs files added out of order.
+	if isErr, ok := in.lint.Errors["non_linear"]; ok {
+		for i := range rev.History {
+			if rev.History[i].Code == "SC403" && !isErr {
+				rev.History[i].Severity = report.Warning
+			}
+		}
+	}
 	return rev, nil
 }
 

@@ -215,7 +215,7 @@ func TestOneFindingPerStatement(t *testing.T) {
 	// The lock named is PostgreSQL's: a foreign key alone stops writes only.
 	fs = run(t, nil, "ALTER TABLE users ADD CONSTRAINT a FOREIGN KEY (amount) REFERENCES orgs (id) NOT VALID, ADD CONSTRAINT b FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;")
 	require.Equal(t, []string{"SC306"}, codes(fs))
-	require.Equal(t, `the statement takes a SHARE ROW EXCLUSIVE lock on "users" and "orgs", which stops writes while it waits and runs, and no lock_timeout is set before it`, fs[0].Message)
+	require.Equal(t, `the statement takes a SHARE ROW EXCLUSIVE lock on "users" (writes wait) and a SHARE ROW EXCLUSIVE lock on "orgs" (writes wait) while it waits and runs, and no lock_timeout is set before it`, fs[0].Message)
 }
 
 // Atlas's defaults: destructive changes are errors, every other analyzer

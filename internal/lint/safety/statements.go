@@ -224,14 +224,22 @@ func (a *analysis) needLockTimeout() {
 	if a.lockTimeout {
 		return
 	}
+	var blocking []string
+	var tables []item
 	for _, l := range Locks(a.stmt.Node, a) {
-		if !a.existing(l.Table) || l.Mode.Blocks() == "" {
-			continue
+		if a.existing(l.Table) && l.Mode.Blocks() != "" {
+			blocking = append(blocking, fmt.Sprintf("%s lock on %q (%s wait)", article(l.Mode), l.Table, l.Mode.Blocks()))
+			tables = append(tables, item{"table", q(l.Table)})
 		}
-		a.report("SC306", l.Mode.String(), item{"", q(l.Table)},
-			say("the statement takes %s lock on {o}, which stops %s while it waits and runs, and no lock_timeout is set before it", article(l.Mode), l.Mode.Blocks()))
-		a.lockTimeout = true // once per file is enough
 	}
+	if len(blocking) == 0 {
+		return
+	}
+	msg := say("the statement takes %s while it waits and runs, and no lock_timeout is set before it", list(itemsOf(blocking)))
+	for _, t := range tables {
+		a.report("SC306", "", t, msg)
+	}
+	a.lockTimeout = true // once per file is enough
 }
 
 // article is "an ACCESS EXCLUSIVE", "a SHARE".
