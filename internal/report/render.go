@@ -73,15 +73,20 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 {{- range .Findings}}{{template "finding" (args $ . "" true)}}{{end}}
 
 {{end -}}
-{{- range .Report.ReviewFiles .Verbose}}{{bold $.Color (print "Review: " .File)}}
+{{- range .Report.ReviewFiles .Verbose}}{{if .Gap}}
+{{end}}{{bold $.Color (print "Review: " .File)}}
+{{- if .Shown}}
 {{- range .Shown}}{{template "finding" (args $ . (lineTag .) false)}}{{end}}
 {{- with .Folded}}
   {{yellow $.Color "+"}} {{.}}{{end}}
 
-{{end -}}
+{{else}}: {{yellow $.Color .Folded}}
+{{if .Last}}
+{{end}}{{end}}
+{{- end -}}
 {{range .Notes}}note: {{fold 6 .}}
 {{end -}}
-{{with review .Report}}{{.}}
+{{with review .Report .Verbose}}{{.}}
 {{end -}}
 {{summary .Report}}
 {{end -}}

@@ -155,22 +155,30 @@ func TestReviewFolding(t *testing.T) {
 	}
 	r.Add(w("SC306", "m/2.sql", 1), w("SC301", "m/2.sql", 3), w("SC301", "m/2.sql", 5), w("PG101", "m/1.sql", 2),
 		Finding{Code: "DS102", Category: Destructive, Message: "table dropped", Fix: &Location{File: "m/2.sql", Line: 4}},
-		Finding{Code: "SC401", Category: History, Message: "edited", Fix: &Location{File: "m/1.sql"}})
-	r.Summary.Review = &Review{Files: 2, Statements: 9}
+		Finding{Code: "SC401", Category: History, Message: "edited", Fix: &Location{File: "m/1.sql"}},
+		w("SC306", "m/3.sql", 1), w("SC306", "m/4.sql", 1), w("PG101", "m/4.sql", 2),
+		Finding{Code: "DS103", Category: Destructive, Message: "column dropped", Fix: &Location{File: "m/5.sql", Line: 1}})
+	r.Summary.Review = &Review{Files: 5, Statements: 9}
 	r.CountReview()
 	r.Sort()
 	var buf bytes.Buffer
 	require.NoError(t, Render(&buf, "text", r, Options{}))
 	require.Equal(t, `Review: m/1.sql
   SC401   edited
-  + 1 warning (PG101): --verbose lists them
+  + 1 warning (PG101)
 
 Review: m/2.sql
   DS102   L4: table dropped
-  + 3 warnings (SC301 ×2, SC306): --verbose lists them
+  + 3 warnings (SC301 ×2, SC306)
 
-Reviewed 2 added files, 9 statements: 2 errors, 4 warnings
-0 models, 0 tables, 0 enum types, 0 migration files: 6 findings (4 warnings)
+Review: m/3.sql: 1 warning (SC306)
+Review: m/4.sql: 2 warnings (PG101, SC306)
+
+Review: m/5.sql
+  DS103   L1: column dropped
+
+Reviewed 5 added files, 9 statements: 3 errors, 7 warnings (--verbose lists them)
+0 models, 0 tables, 0 enum types, 0 migration files: 10 findings (7 warnings)
 `, buf.String())
 
 	buf.Reset()
@@ -181,6 +189,6 @@ Reviewed 2 added files, 9 statements: 2 errors, 4 warnings
 	for _, format := range []string{"json", "github", "markdown"} {
 		buf.Reset()
 		require.NoError(t, Render(&buf, format, r, Options{}))
-		require.Equal(t, 3, strings.Count(buf.String(), "SC30"), format)
+		require.Equal(t, 5, strings.Count(buf.String(), "SC30"), format)
 	}
 }

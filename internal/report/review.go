@@ -47,6 +47,9 @@ type FileGroup struct {
 	File   string
 	Shown  []Finding // errors, and warnings too when verbose
 	Folded string    // the warnings not shown, counted: "2 warnings (MF103, SC306)"
+	// Gap: a blank line goes before the group (a block after one-line
+	// groups); Last: the group ends the review.
+	Gap, Last bool
 }
 
 // ReviewFiles groups the review findings by file, in name order, each by
@@ -80,8 +83,10 @@ func (r *Report) ReviewFiles(verbose bool) []FileGroup {
 			gs[i].Shown = append(gs[i].Shown, f)
 		}
 		if len(folded) > 0 {
-			gs[i].Folded = fmt.Sprintf("%s (%s): --verbose lists them", plural(len(folded), "warning"), countCodes(folded))
+			gs[i].Folded = fmt.Sprintf("%s (%s)", plural(len(folded), "warning"), countCodes(folded))
 		}
+		gs[i].Gap = i > 0 && len(gs[i].Shown) > 0 && len(gs[i-1].Shown) == 0
+		gs[i].Last = i == len(gs)-1
 	}
 	return gs
 }
@@ -113,14 +118,19 @@ func countCodes(codes []string) string {
 	return strings.Join(parts, ", ")
 }
 
-// reviewLine is text's closing total of the review, before the summary.
-func reviewLine(r *Report) string {
+// reviewLine is text's closing total of the review, before the summary;
+// when warnings were only counted, it says how to list them.
+func reviewLine(r *Report, verbose bool) string {
 	rv := r.Summary.Review
 	if rv == nil {
 		return ""
 	}
-	return fmt.Sprintf("Reviewed %s, %s: %s, %s", plural(rv.Files, "added file"), plural(rv.Statements, "statement"),
+	line := fmt.Sprintf("Reviewed %s, %s: %s, %s", plural(rv.Files, "added file"), plural(rv.Statements, "statement"),
 		plural(rv.Errors, "error"), plural(rv.Warnings, "warning"))
+	if rv.Warnings > 0 && !verbose {
+		line += " (--verbose lists them)"
+	}
+	return line
 }
 
 // lineTag is "L3: " for a finding about a statement, as Atlas's report
