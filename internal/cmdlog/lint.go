@@ -70,7 +70,7 @@ func NewLint(r *report.Report, dir string, all, reviewed []migrate.File) *Lint {
 		case f.Category == report.Replay:
 			replay = append(replay, f.Message)
 		case !f.Category.IsReview() && f.Severity != report.Warning:
-			rest = append(rest, f.Code)
+			rest = append(rest, f.Code+" "+f.Object)
 		}
 	}
 	step := func(name, text string, errs []string) {
