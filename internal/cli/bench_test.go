@@ -14,6 +14,7 @@ import (
 	"ariga.io/atlas/sql/migrate"
 
 	"github.com/ledgerforge/schemactl/internal/cachedir"
+	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
@@ -250,7 +251,7 @@ func warmCache(b *testing.B, repo string, env []string) {
 	if _, err := e.Replay(ctx, files); err != nil {
 		b.Fatal(err)
 	}
-	if _, _, err := e.Desired(ctx, filepath.Join("ent", "schema")); err != nil {
+	if _, _, err := e.Desired(ctx, desired.EntSources(filepath.Join("ent", "schema"))...); err != nil {
 		b.Fatal(err)
 	}
 	if err := e.Close(); err != nil {

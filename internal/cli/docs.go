@@ -58,7 +58,7 @@ Exit status: 0 all in sync, 1 findings, 2 could not run.`,
 // audit opens what --dir, --to, --dev-url and --url name; the audit itself
 // is schemadoc's.
 func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
-	sdirs, err := in.schemaDirs()
+	sources, err := in.sources()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -75,7 +75,7 @@ func audit(cmd *cobra.Command, in inputs, t targetFlags) ([]byte, int, error) {
 		return nil, 0, err
 	}
 	defer closeEnv(cmd, env)
-	o := schemadoc.AuditOptions{SchemaDirs: sdirs, Env: env, Dir: dir, Files: files}
+	o := schemadoc.AuditOptions{Sources: sources, Env: env, Dir: dir, Files: files}
 	if t.url != "" {
 		conn, revSchema, err := target(cmd, in, t)
 		if err != nil {
@@ -110,7 +110,7 @@ when it no longer matches.`,
 			if err != nil {
 				return err
 			}
-			sdirs, err := in.schemaDirs()
+			sources, err := in.sources()
 			if err != nil {
 				return err
 			}
@@ -119,11 +119,11 @@ when it no longer matches.`,
 				return err
 			}
 			defer closeEnv(cmd, env)
-			want, _, err := env.Desired(cmd.Context(), sdirs...)
+			want, _, err := env.Desired(cmd.Context(), sources...)
 			if err != nil {
 				return err
 			}
-			return emit(cmd, out, schemadoc.ERD(want, desired.Title(sdirs)))
+			return emit(cmd, out, schemadoc.ERD(want, desired.Title(sources)))
 		},
 	}
 	addToFlag(cmd, &flags)

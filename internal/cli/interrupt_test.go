@@ -173,6 +173,7 @@ var killPoints = []killPoint{
 	{"states.normalise", []string{"template", "graph"}, "scratch"},        // the Ent schema's DDL executed
 	{"devdb.snapshot", []string{"template", "graph"}, "cache"},            // storing: the server stopped, its archive not written
 	{"replaycache.put", []string{"template", "graph"}, "cache"},           // the entry written, not yet renamed into place
+	{"realmcache.put", []string{"template", "graph"}, "cache"},            // an inspected schema written, not yet renamed into place
 }
 
 // TestKilledRunsLeaveNothing: kill -9 at each point (the run kills itself

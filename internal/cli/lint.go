@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/cmdlog"
+	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/lint"
 	"github.com/ledgerforge/schemactl/internal/report"
 	"github.com/ledgerforge/schemactl/internal/schemadoc"
@@ -76,12 +77,12 @@ type lintOutput struct {
 
 func runLint(cmd *cobra.Command, in inputs, out lintOutput, rv reviewFlags) error {
 	ctx := cmd.Context()
-	sdirs, err := in.schemaDirs()
+	sources, err := in.sources()
 	if err != nil {
 		return err
 	}
-	if noDesiredState(in, sdirs) {
-		sdirs = nil
+	if noDesiredState(in, sources) {
+		sources = nil
 	}
 	dir, err := in.openDir()
 	if err != nil {
@@ -101,10 +102,10 @@ func runLint(cmd *cobra.Command, in inputs, out lintOutput, rv reviewFlags) erro
 	}
 	defer closeEnv(cmd, env)
 	var docs *lint.Docs
-	if sdirs != nil {
+	if sources != nil {
 		docs = &lint.Docs{ERD: schemadoc.ERDPath, Audit: schemadoc.AuditPath}
 	}
-	r, err := lint.Run(ctx, lint.Options{SchemaDirs: sdirs, Dir: dir, Files: files, Env: env, Review: review, Docs: docs})
+	r, err := lint.Run(ctx, lint.Options{Sources: sources, Dir: dir, Files: files, Env: env, Review: review, Docs: docs})
 	show := func() error {
 		if out.template == nil {
 			return renderVerbose(cmd, out.format, "schemactl migrate lint", r, out.verbose)
@@ -140,11 +141,11 @@ func runLint(cmd *cobra.Command, in inputs, out lintOutput, rv reviewFlags) erro
 // noDesiredState: neither --to nor the env's src names a desired state, and
 // the default one (ent/schema) does not exist. Atlas's migrate lint needs
 // none; the gate then checks the directory alone.
-func noDesiredState(in inputs, sdirs []string) bool {
-	if in.toSet || len(sdirs) != 1 {
+func noDesiredState(in inputs, sources []desired.Source) bool {
+	if in.toSet || len(sources) != 1 || sources[0].Kind != desired.Ent {
 		return false
 	}
-	_, err := os.Stat(sdirs[0])
+	_, err := os.Stat(sources[0].Path)
 	return errors.Is(err, fs.ErrNotExist)
 }
 

@@ -48,7 +48,7 @@ Writes nothing, and says so, when both are in sync.`,
 
 func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 	ctx := cmd.Context()
-	sdirs, err := in.schemaDirs()
+	sources, err := in.sources()
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 		return err
 	}
 	defer closeEnv(cmd, env)
-	st, err := env.Load(ctx, sdirs, old)
+	st, err := env.Load(ctx, sources, old)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/config"
+	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/migdir"
@@ -38,6 +38,11 @@ type inputs struct {
 	url     string      // the target database, from the env block
 	lint    config.Lint // the lint block that applies
 	exclude []string    // the env block's exclude patterns
+	// schemas looks up the data "external_schema" and "composite_schema"
+	// blocks of atlas.hcl by the URL they evaluate to; configDir is the
+	// project file's directory, where their programs run by default.
+	schemas   func(url string) (*config.DataSchema, bool, error)
+	configDir string
 	// from says where dir, to and devURL came from when the env block set
 	// them ("dir" -> `atlas.hcl:5,5-30: env "local" migration dir`), so a
 	// bad value is blamed on the line that holds it, not on a flag the user
@@ -92,7 +97,8 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		}
 		env = *e
 	}
-	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, exclude: env.Exclude, from: map[string]string{}}
+	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, exclude: env.Exclude, from: map[string]string{},
+		schemas: cfg.Schema, configDir: filepath.Dir(path)}
 	// schemactl works on one schema, as Atlas with ?search_path=public:
 	// patterns are relative to it.
 	if err := exclude.CheckSchema(env.Exclude); err != nil {
@@ -138,31 +144,96 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	return in, nil
 }
 
-// schemaDirs turns each --to ent://PATH (or src) into its schema package
-// directory, in order: the packages compose one desired state.
-func (in inputs) schemaDirs() ([]string, error) {
-	var dirs []string
+// sources turns each --to URL (or src) into a desired-state source, in
+// order: together they compose one desired state. ent://PATH and
+// file://PATH are read here; external_schema://NAME and
+// composite_schema://NAME name data blocks of atlas.hcl (dataSource).
+func (in inputs) sources() ([]desired.Source, error) {
+	var (
+		out  []desired.Source
+		seen []string // Ent package directories
+	)
 	for _, to := range in.to {
-		u, err := url.Parse(to)
-		if err != nil || u.Scheme != "ent" {
-			return nil, usageError{fmt.Errorf("%s: only ent://PATH (an Ent schema package) is supported", in.namedValue("src", to))}
+		named := in.namedValue("src", to)
+		s, err := in.source(to, named)
+		if err != nil {
+			return nil, err
 		}
-		if u.RawQuery != "" {
-			// Atlas's ent:// takes ?globalid=1; here the sql/globalid feature
-			// is read from the project's go:generate line, as Ent's generator
-			// runs it. An ignored parameter would be a silent lie.
-			return nil, usageError{fmt.Errorf("%s: ent:// takes no parameters (the sql/globalid feature is read from the project's go:generate line or entc.go)", in.namedValue("src", to))}
+		for _, m := range append([]desired.Source{s}, s.Members...) {
+			if m.Kind != desired.Ent {
+				continue
+			}
+			if slices.ContainsFunc(seen, func(d string) bool { return filepath.Clean(d) == filepath.Clean(m.Path) }) {
+				return nil, usageError{fmt.Errorf("%s: the schema package %s is named twice", named, m.Path)}
+			}
+			seen = append(seen, m.Path)
 		}
-		p := u.Host + u.Path
-		if p == "" {
-			return nil, usageError{fmt.Errorf("%s: no schema package path", in.namedValue("src", to))}
-		}
-		if slices.ContainsFunc(dirs, func(d string) bool { return filepath.Clean(d) == filepath.Clean(p) }) {
-			return nil, usageError{fmt.Errorf("%s: the schema package %s is named twice", in.namedValue("src", to), p)}
-		}
-		dirs = append(dirs, p)
+		out = append(out, s)
 	}
-	return dirs, nil
+	return out, nil
+}
+
+// source reads one desired-state URL; named says where it was given
+// (`--to file://x.sql`, or the env block's line), for messages.
+func (in inputs) source(raw, named string) (desired.Source, error) {
+	if in.schemas != nil {
+		d, ok, err := in.schemas(raw)
+		if err != nil {
+			return desired.Source{}, err
+		}
+		if ok {
+			return in.dataSource(d)
+		}
+	}
+	for _, typ := range []string{config.ExternalSchemaType, config.CompositeSchemaType} {
+		if name, ok := strings.CutPrefix(raw, typ+"://"); ok {
+			return desired.Source{}, usageError{fmt.Errorf("%s: atlas.hcl declares no data %q %q (read with --env)", named, typ, name)}
+		}
+	}
+	s, err := desired.ParseURL(raw)
+	if errors.Is(err, desired.ErrScheme) {
+		return desired.Source{}, usageError{fmt.Errorf("%s: %w, or a data \"external_schema\" or \"composite_schema\" of atlas.hcl", named, err)}
+	} else if err != nil {
+		return desired.Source{}, usageError{fmt.Errorf("%s: %w", named, err)}
+	}
+	s.At = named
+	return s, nil
+}
+
+// dataSource turns a data "external_schema" or "composite_schema" block
+// of atlas.hcl into the source it declares. This is the one seam between
+// the project file's evaluation (internal/config) and the desired state
+// (internal/desired): an external_schema's program runs in its
+// working_dir, relative to the project file's directory, or in that
+// directory; a composite's members are read as any src is, in order, each
+// with the PostgreSQL schema its block names.
+func (in inputs) dataSource(d *config.DataSchema) (desired.Source, error) {
+	at := fmt.Sprintf("%s: data %q %q", d.At, d.Type, d.Name)
+	switch d.Type {
+	case config.ExternalSchemaType:
+		dir := filepath.Join(in.configDir, d.WorkingDir)
+		if filepath.IsAbs(d.WorkingDir) {
+			dir = d.WorkingDir
+		}
+		return desired.Source{Kind: desired.External, URL: config.URL(d.Type, d.Name), Name: d.Name,
+			Program: d.Program, Dir: dir, At: at}, nil
+	case config.CompositeSchemaType:
+		s := desired.Source{Kind: desired.Composite, URL: config.URL(d.Type, d.Name), Name: d.Name, At: at}
+		for _, m := range d.Members {
+			named := fmt.Sprintf("%s: schema %q url %q", m.At, m.Schema, m.URL)
+			ms, err := in.source(m.URL, named)
+			if err != nil {
+				return desired.Source{}, err
+			}
+			if ms.Kind == desired.Composite {
+				return desired.Source{}, usageError{fmt.Errorf("%s: a composite_schema cannot hold another: list its schema blocks instead", named)}
+			}
+			ms.Schema = m.Schema
+			s.Members = append(s.Members, ms)
+		}
+		return s, nil
+	}
+	return desired.Source{}, fmt.Errorf("%s: not a desired state", at)
 }
 
 // toNames is the desired state for a message: the --to values or src.

@@ -8,6 +8,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 	"github.com/spf13/cobra"
 
+	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/drift"
 	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
@@ -84,20 +85,23 @@ database and compares the target with it. Exit status: 0 no drift, 1 drift,
 			}
 			defer closeEnv(cmd, env)
 			u := t.urlFor(in)
-			sdirs, err := in.schemaDirs()
+			sources, err := in.sources()
 			if err != nil {
 				return err
 			}
-			for i, sdir := range sdirs {
-				if fi, err := os.Stat(sdir); err != nil || !fi.IsDir() {
+			for i, s := range sources {
+				if s.Kind != desired.Ent {
+					continue
+				}
+				if fi, err := os.Stat(s.Path); err != nil || !fi.IsDir() {
 					if len(flags.to) > 0 || in.from["src"] != "" {
 						return usageError{fmt.Errorf("%s: no such schema package", in.namedValue("src", in.to[i]))}
 					}
-					sdirs = nil // no Ent schemas here: compare with the migrations only
+					sources = nil // no Ent schemas here: compare with the migrations only
 					break
 				}
 			}
-			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Files: files, Env: env, SchemaDirs: sdirs, Exclude: in.exclude})
+			r, err := drift.Run(cmd.Context(), drift.Options{Target: conn, Schema: liveSchema(u), RevisionsSchema: revSchema, Dir: dir, Files: files, Env: env, Sources: sources, Exclude: in.exclude})
 			if err != nil {
 				return err
 			}

@@ -58,6 +58,11 @@ type Sides struct {
 	RemedyExtra   string
 	RemedyDiffers string
 	CodePrefix    string // replaces "ENT" in codes, e.g. "DR" for drift
+	// SourceWant, SourceDeclares, SourceUndeclared, RemedyExtraSQL and
+	// RemedyDiffersSQL word the objects only a SQL source can declare
+	// (functions, triggers, extensions, hand-written views): Want,
+	// Declares, Undeclared, RemedyExtra and RemedyDiffers when empty.
+	SourceWant, SourceDeclares, SourceUndeclared, RemedyExtraSQL, RemedyDiffersSQL string
 	// ExtraRemedy, when set, words the remedy for one extra object, so
 	// that it can show the exclude pattern that accepts exactly it;
 	// RemedyExtra is then the wording for an object no pattern names.
@@ -77,6 +82,11 @@ var EntVsMigrations = Sides{
 	ExtraRemedy: func(ref report.ObjectRef) string {
 		return "declare it in ent/schema; or " + accept(ref) + "; or drop it with " + dropByHand
 	},
+	SourceWant:       "the desired state",
+	SourceDeclares:   "the desired state declares it",
+	SourceUndeclared: "no source of the desired state declares it",
+	RemedyExtraSQL:   "declare it in a SQL source of the desired state (see docs/composite.md); or drop it with " + dropByHand,
+	RemedyDiffersSQL: "run `schemactl migrate diff <name>`, or change the SQL source to match the migrations",
 }
 
 const dropByHand = "a migration you check by hand (`schemactl migrate diff <name>`, then review the DROP it writes)"
@@ -100,6 +110,11 @@ var EntVsDatabase = Sides{
 	ExtraRemedy: func(ref report.ObjectRef) string {
 		return "declare it in ent/schema; or " + accept(ref) + "; or drop it with a migration"
 	},
+	SourceWant:       "the desired state",
+	SourceDeclares:   "the desired state declares it",
+	SourceUndeclared: "no source of the desired state declares it",
+	RemedyExtraSQL:   "declare it in a SQL source of the desired state (see docs/composite.md); or drop it with a migration",
+	RemedyDiffersSQL: "run `schemactl migrate diff <name>`, then apply it; or change the SQL source to match",
 }
 
 // Result is one comparison: its findings, each naming its object by
@@ -107,6 +122,10 @@ var EntVsDatabase = Sides{
 // the top level, which names Atlas's change type).
 type Result struct {
 	Findings []report.Finding
+	// Notes say what was not compared, and why: the functions, triggers
+	// and extensions the other side has when the desired state cannot
+	// declare them (see UndeclaredNote).
+	Notes []string
 }
 
 // About returns the findings about exactly the object ref; none for the
@@ -145,7 +164,11 @@ func Realms(ctx context.Context, d schema.Differ, dev pgdb.Dev, have, want *sche
 	if err != nil {
 		return nil, fmt.Errorf("compare: diff %s with %s: %w", s.Have, s.Want, err)
 	}
-	return Changes(changes, s, loc, mentions), nil
+	r := Changes(changes, s, loc, mentions)
+	if note := UndeclaredNote(have, want, s.Have); note != "" {
+		r.Notes = append(r.Notes, note)
+	}
+	return r, nil
 }
 
 // Changes classifies changes, the diff from Have to Want: what it adds is
@@ -169,7 +192,12 @@ func Changes(changes []schema.Change, s Sides, loc Locator, mentions Mentions) *
 			a.table(c)
 		case *schema.AddView:
 			ref := ViewRef(c.V)
-			a.missing("ENT171", report.View, ref, a.missingMsg(ref.String()), a.locateOr(c.V.Name)(loc.View(c.V.Name)))
+			if l, ok := loc.View(c.V.Name); ok || a.declarations() == nil {
+				a.missing("ENT171", report.View, ref, a.missingMsg(ref.String()), a.locateOr(c.V.Name)(l, ok))
+			} else {
+				// A hand-written view, declared by a SQL source.
+				a.missing("ENT171", report.View, ref, a.sourceMissingMsg(ref.String()), a.declared(ref))
+			}
 		case *schema.ModifyView:
 			ref := ViewRef(c.To)
 			a.add("ENT172", report.View, ref,
@@ -178,19 +206,30 @@ func Changes(changes []schema.Change, s Sides, loc Locator, mentions Mentions) *
 		case *schema.DropView:
 			ref := ViewRef(c.V)
 			a.extra("ENT173", report.View, ref, a.extraMsg(ref.String()), c.V.Name)
+		case *schema.AddFunc, *schema.ModifyFunc, *schema.DropFunc, *schema.AddTrigger, *schema.ModifyTrigger, *schema.DropTrigger:
+			a.extras(c)
 		case *schema.AddSchema:
 			// Nothing to report: what the schema holds is reported, each
 			// object as missing.
 		case *schema.AddObject:
+			if _, ok := c.O.(*pgdb.Extension); ok {
+				a.extras(c)
+			}
 			if e, ok := c.O.(*schema.EnumType); ok {
 				a.missing("ENT121", report.Enum, EnumRef(e),
 					a.missingMsg(fmt.Sprintf("enum type %q %s", e.T, values(e.Values))), a.locateOr(e.T)(loc.EnumType(e.T)))
 			}
 		case *schema.DropObject:
+			if _, ok := c.O.(*pgdb.Extension); ok {
+				a.extras(c)
+			}
 			if e, ok := c.O.(*schema.EnumType); ok {
 				a.extra("ENT123", report.Enum, EnumRef(e), a.extraMsg(EnumRef(e).String()), e.T)
 			}
 		case *schema.ModifyObject:
+			if _, ok := c.To.(*pgdb.Extension); ok {
+				a.extras(c)
+			}
 			from, ok1 := c.From.(*schema.EnumType)
 			to, ok2 := c.To.(*schema.EnumType)
 			if ok1 && ok2 {

@@ -62,6 +62,7 @@ type File struct {
 	sel  *Env     // the env block --env selected, if any
 	have []string // the labels of the env blocks, for messages
 	anon int      // env blocks with neither a label nor name = atlas.env
+	data dataBlocks
 }
 
 // Options say how to load a project file.
@@ -98,6 +99,7 @@ func Load(path string, o Options) (*File, error) {
 		{Type: "env", LabelNames: []string{"name"}},
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "lint"},
+		{Type: "data", LabelNames: []string{"type", "name"}},
 	}})
 	// An env block may have no label when its name attribute is
 	// atlas.env (Atlas's dynamic env); the schema above requires one, so
@@ -110,6 +112,7 @@ func Load(path string, o Options) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	f.data = dataBlocks{blocks: top.Blocks, ctx: ctx}
 	for _, b := range top.Blocks {
 		if b.Type == "lint" {
 			if err := decodeLint(b.Body, ctx, &f.Lint); err != nil {
@@ -363,6 +366,7 @@ func evalContext(blocks hcl.Blocks, o Options) (*hcl.EvalContext, error) {
 		Variables: map[string]cty.Value{
 			"var":   cty.ObjectVal(values),
 			"atlas": cty.ObjectVal(map[string]cty.Value{"env": cty.StringVal(o.Env)}),
+			"data":  dataValue(blocks),
 		},
 		Functions: map[string]function.Function{"getenv": getenv},
 	}, nil

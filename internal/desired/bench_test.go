@@ -20,7 +20,7 @@ func BenchmarkLoad(b *testing.B) {
 	ctx := context.Background()
 	o := Options{ServerVersion: serverVersion}
 	load := func(b *testing.B) {
-		if _, err := Load(ctx, []string{domainSchema}, o); err != nil {
+		if _, err := Load(ctx, EntSources(domainSchema), o); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -49,7 +49,7 @@ func load(t *testing.T, dirs ...string) (*State, error) {
 	for i, d := range dirs {
 		dirs[i] = fixtures + d
 	}
-	return Load(context.Background(), dirs, Options{ServerVersion: serverVersion})
+	return Load(context.Background(), EntSources(dirs...), Options{ServerVersion: serverVersion})
 }
 
 func hashed(name string) string { return fmt.Sprintf("%s_%x", name[:30], md5.Sum([]byte(name))) }

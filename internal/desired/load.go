@@ -1,9 +1,11 @@
-// Package desired builds the desired database state from one or more Ent
-// schema packages: each is loaded with the project's own Ent
-// (internal/entload), which computes its CREATE script; the scripts are
-// composed into one, with the schemas, the native enum types and the views
-// they need; and the graph schemactl locates findings with is built from
-// the load specs with schemactl's Ent.
+// Package desired builds the desired database state from its sources: Ent
+// schema packages, each loaded with the project's own Ent
+// (internal/entload), which computes its CREATE script, and SQL sources
+// (files, and programs whose output is SQL: Atlas's external_schema)
+// composed with them, in order, as Atlas's composite_schema composes them.
+// The scripts become one, with the schemas, the native enum types and the
+// views Ent needs; and the graph schemactl locates findings with is built
+// from the load specs with schemactl's Ent.
 package desired
 
 import (
@@ -12,7 +14,6 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"strings"
 
 	"entgo.io/ent/entc/gen"
 
@@ -47,17 +48,26 @@ type Package struct {
 	LocateErr  error
 }
 
-// State is the desired state of the schema packages, composed.
+// State is the desired state of its sources, composed: the Ent schema
+// packages and the SQL sources (files, external programs) they are
+// composed with.
 type State struct {
+	// Sources are the sources as given (a composite unexpanded).
+	Sources  []Source
 	Packages []*Package
+	// SQL are the SQL sources, in order.
+	SQL []*SQLSource
 	// Graph holds every package's types, in package order: what the
-	// locators, documents and counts read.
+	// locators, documents and counts read. Without a package, it has no
+	// type.
 	Graph *gen.Graph
 	// DDL creates the whole state on an empty database.
 	DDL DDL
+
+	decls []declaration // what the SQL sources declare, read on first use
 }
 
-// Dirs are the packages' directories, as given.
+// Dirs are the Ent packages' directories, as given.
 func (s *State) Dirs() []string {
 	out := make([]string, len(s.Packages))
 	for i, p := range s.Packages {
@@ -66,49 +76,88 @@ func (s *State) Dirs() []string {
 	return out
 }
 
-// Load loads the Ent schema packages in dirs, in order, and composes
-// them. A table (or view) declared by two packages is an error naming
-// both.
-func Load(ctx context.Context, dirs []string, o Options) (*State, error) {
-	if len(dirs) == 0 {
-		return nil, errors.New("desired: no Ent schema package")
+// DeclaresExtras reports whether the state can declare functions, triggers
+// and extensions: only a SQL source can; Ent cannot.
+func (s *State) DeclaresExtras() bool { return len(s.SQL) > 0 }
+
+// part is a stretch of the composed script: consecutive Ent packages, or
+// one SQL source.
+type part struct {
+	ent []*Package
+	sql *SQLSource
+}
+
+// Load loads the sources, in order, and composes them into one state: the
+// Ent packages with the project's own Ent, the SQL files read, the
+// external programs run. A table (or view) declared by two packages is an
+// error naming both.
+func Load(ctx context.Context, sources []Source, o Options) (*State, error) {
+	if len(sources) == 0 {
+		return nil, errors.New("desired: no desired-state source")
 	}
-	st := &State{}
+	members, err := flatten(sources)
+	if err != nil {
+		return nil, err
+	}
+	st := &State{Sources: sources}
 	owner := map[string]*Package{} // schema.table -> the package declaring it
-	for _, dir := range dirs {
-		generation, locateErr := entgen.Locate(dir)
-		globalID, err := globalIDTarget(generation)
+	var parts []part
+	for _, m := range members {
+		if m.Kind != Ent {
+			src, err := readSQL(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			st.SQL = append(st.SQL, src)
+			parts = append(parts, part{sql: src})
+			continue
+		}
+		p, err := loadPackage(ctx, m.Path, o)
 		if err != nil {
 			return nil, err
 		}
-		lp, err := entload.Load(ctx, dir, entload.Options{ServerVersion: o.ServerVersion, Retry: o.Retry, GlobalIDTarget: globalID})
-		if err != nil {
-			return nil, err
-		}
-		g, err := newGraph(lp, globalID)
-		if err != nil {
-			return nil, err
-		}
-		p := &Package{Package: lp, Graph: g, Generation: generation, LocateErr: locateErr}
-		for _, t := range lp.Tables {
+		for _, t := range p.Tables {
 			if err := claim(owner, p, t.Schema, t.Name, t.Type); err != nil {
 				return nil, err
 			}
 		}
-		for _, v := range lp.Views {
+		for _, v := range p.Views {
 			if err := claim(owner, p, v.Schema, v.Name, v.Type); err != nil {
 				return nil, err
 			}
 		}
 		st.Packages = append(st.Packages, p)
+		if n := len(parts); n > 0 && parts[n-1].sql == nil {
+			parts[n-1].ent = append(parts[n-1].ent, p)
+		} else {
+			parts = append(parts, part{ent: []*Package{p}})
+		}
 	}
 	st.Graph = merge(st.Packages)
-	ddl, err := script(st.Packages)
+	ddl, err := compose(parts, st.Packages, len(st.SQL) > 0)
 	if err != nil {
 		return nil, err
 	}
 	st.DDL = ddl
 	return st, nil
+}
+
+// loadPackage loads the Ent schema package in dir.
+func loadPackage(ctx context.Context, dir string, o Options) (*Package, error) {
+	generation, locateErr := entgen.Locate(dir)
+	globalID, err := globalIDTarget(generation)
+	if err != nil {
+		return nil, err
+	}
+	lp, err := entload.Load(ctx, dir, entload.Options{ServerVersion: o.ServerVersion, Retry: o.Retry, GlobalIDTarget: globalID})
+	if err != nil {
+		return nil, err
+	}
+	g, err := newGraph(lp, globalID)
+	if err != nil {
+		return nil, err
+	}
+	return &Package{Package: lp, Graph: g, Generation: generation, LocateErr: locateErr}, nil
 }
 
 // claim records that p declares the table (or view) schema.name.
@@ -188,7 +237,10 @@ func newGraph(p *entload.Package, globalID string) (*gen.Graph, error) {
 // merge is one graph of every package's types, for the readers that only
 // walk the nodes.
 func merge(ps []*Package) *gen.Graph {
-	if len(ps) == 1 {
+	switch len(ps) {
+	case 0:
+		return &gen.Graph{Config: &gen.Config{}}
+	case 1:
 		return ps[0].Graph
 	}
 	g := &gen.Graph{Config: ps[0].Graph.Config}
@@ -197,14 +249,4 @@ func merge(ps []*Package) *gen.Graph {
 		g.Schemas = append(g.Schemas, p.Graph.Schemas...)
 	}
 	return g
-}
-
-// Title names the packages for a document or a message:
-// "ent/schema", or "ent/schema, ent/history".
-func Title(dirs []string) string {
-	out := make([]string, len(dirs))
-	for i, d := range dirs {
-		out[i] = filepath.ToSlash(d)
-	}
-	return strings.Join(out, ", ")
 }

@@ -14,8 +14,9 @@ import (
 
 // Binaries are the PostgreSQL server programs of one installation.
 type Binaries struct {
-	Dir   string // directory holding initdb and postgres
-	Major int    // server major version, e.g. 15
+	Dir     string // directory holding initdb and postgres
+	Major   int    // server major version, e.g. 15
+	Version string // the exact version, e.g. 15.14
 }
 
 // LibDirEnv names the directory holding versioned installations,
@@ -107,7 +108,7 @@ func (e *BinariesError) Error() string {
 
 func (e *BinariesError) Is(target error) bool { return target == ErrNoBinaries }
 
-var versionRE = regexp.MustCompile(`\(PostgreSQL\) (\d+)`)
+var versionRE = regexp.MustCompile(`\(PostgreSQL\) ((\d+)\S*)`)
 
 // versions remembers each installation's version: running postgres
 // --version costs a few milliseconds, and a command asks more than once.
@@ -126,8 +127,8 @@ func withVersion(dir string) (Binaries, error) {
 	if m == nil {
 		return Binaries{}, fmt.Errorf("devdb: unexpected output of postgres --version: %q", strings.TrimSpace(string(out)))
 	}
-	major, _ := strconv.Atoi(string(m[1]))
-	b := Binaries{Dir: dir, Major: major}
+	major, _ := strconv.Atoi(string(m[2]))
+	b := Binaries{Dir: dir, Major: major, Version: string(m[1])}
 	versions.Store(dir, b)
 	return b, nil
 }

@@ -24,6 +24,10 @@ const runPrefix = "schemactl-devdb-"
 // directories are touched (see lockdir).
 func sweep(root string) { lockdir.Sweep(root, runPrefix, stopOrphans) }
 
+// Sweep sweeps the scratch root, as every server start does: for a run
+// that needed no server.
+func Sweep() { sweep(scratchRoot()) }
+
 // orphanStopTimeout bounds how long an orphaned server may take to stop
 // after SIGQUIT before it gets SIGKILL.
 const orphanStopTimeout = 10 * time.Second

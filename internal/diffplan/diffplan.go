@@ -24,7 +24,9 @@ import (
 // transaction), the enum additions go first, in a file of their own.
 // Objects outside public are qualified, a new schema is created first, and
 // views, which Atlas's open-source planner does not plan, are dropped
-// before the other statements and created after them (pgdb.PlanViews).
+// before the other statements and created after them (pgdb.PlanViews);
+// so are functions, triggers and extensions (pgdb.PlanExtras): extensions
+// created first, functions after the tables, triggers after the views.
 func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time) ([]migdir.NewFile, error) {
 	if err := checkEnums(current, desired); err != nil {
 		return nil, err
@@ -37,9 +39,11 @@ func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desire
 		return nil, nil
 	}
 	views, changes := pgdb.SplitViews(changes)
+	extras, changes := pgdb.SplitExtras(changes)
 	// Before the conversions leave the change set: they retype columns a
 	// view may read.
 	vp := pgdb.PlanViews(views, changes, current, desired)
+	xp := pgdb.PlanExtras(extras, changes, current)
 	conversions := convertToEnums(changes)
 	changes = slices.DeleteFunc(changes, func(c schema.Change) bool {
 		mt, ok := c.(*schema.ModifyTable)
@@ -62,7 +66,7 @@ func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desire
 		}
 		plan.Version = version
 		if i == len(groups)-1 {
-			plan.Changes = slices.Concat(vp.Drop, plan.Changes, conversions, vp.Create)
+			plan.Changes = slices.Concat(xp.First, vp.Drop, plan.Changes, conversions, xp.Funcs, vp.Create, xp.Last)
 		}
 		fs, err := migrate.DefaultFormatter.Format(plan)
 		if err != nil {

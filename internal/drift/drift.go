@@ -41,8 +41,9 @@ type Options struct {
 	Dir             *migdir.Dir
 	Files           []migrate.File // Dir's files, as the caller read them
 	Env             *states.Env    // where to replay the applied files
-	// SchemaDirs, when set, are the Ent schema packages to compare with too.
-	SchemaDirs []string
+	// Sources, when set, are the desired state to compare with too: Ent
+	// schema packages and SQL sources.
+	Sources []desired.Source
 	// Exclude are atlas.hcl's exclude patterns, left out of the target as
 	// Atlas's inspection leaves them out (Env leaves them out of the rest).
 	Exclude []string
@@ -79,9 +80,9 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	fromMigrations := compare.Changes(changes, MigrationsVsDatabase, noSource{}, compare.MentionsIn(o.Dir, applied)).Findings
 	r.Add(fromMigrations...)
 	switch {
-	case len(o.SchemaDirs) == 0:
+	case len(o.Sources) == 0:
 	case len(applied) < len(files):
-		r.Notes = append(r.Notes, fmt.Sprintf("not compared with %s: %d migration file(s) are pending", desired.Title(o.SchemaDirs), len(files)-len(applied)))
+		r.Notes = append(r.Notes, fmt.Sprintf("not compared with %s: %d migration file(s) are pending", desired.Title(o.Sources), len(files)-len(applied)))
 	default:
 		fs, models, err := fromEnt(ctx, o, live, want, fromMigrations)
 		if err != nil {
@@ -101,10 +102,11 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 // comparison with the migrations did not already report. It also returns
 // the number of Ent models compared.
 func fromEnt(ctx context.Context, o Options, live, migrated *schema.Realm, seen []report.Finding) ([]report.Finding, int, error) {
-	want, g, err := o.Env.Desired(ctx, o.SchemaDirs...)
+	want, loaded, err := o.Env.Desired(ctx, o.Sources...)
 	if err != nil {
 		return nil, 0, err
 	}
+	g := loaded.Graph
 	if !covers(live, want) {
 		// Ent places tables in a schema the migrations never created:
 		// read the target again, with that schema.
@@ -114,9 +116,9 @@ func fromEnt(ctx context.Context, o Options, live, migrated *schema.Realm, seen 
 	}
 	changes, err := pgdb.DiffRealms(ctx, o.Target.Driver, o.Env.Dev, live, want)
 	if err != nil {
-		return nil, 0, fmt.Errorf("drift: diff with %s: %w", desired.Title(o.SchemaDirs), err)
+		return nil, 0, fmt.Errorf("drift: diff with %s: %w", desired.Title(o.Sources), err)
 	}
-	loc, err := entsrc.New(o.SchemaDirs, g)
+	loc, err := entsrc.New(loaded.Dirs(), g)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -125,7 +127,7 @@ func fromEnt(ctx context.Context, o Options, live, migrated *schema.Realm, seen 
 		reported[string(f.Category)+f.Object] = true
 	}
 	var out []report.Finding
-	for _, f := range compare.Changes(changes, compare.EntVsDatabase, loc, nil).Findings {
+	for _, f := range compare.Changes(changes, compare.EntVsDatabase, compare.WithDeclarations(loc, loaded), nil).Findings {
 		if !reported[string(f.Category)+f.Object] {
 			out = append(out, f)
 		}

@@ -32,13 +32,14 @@ import (
 
 // Options say what to check.
 type Options struct {
-	// SchemaDirs are the Ent schema packages, e.g. ent/schema, composed.
-	// None means no desired state: the directory is checked alone
-	// (integrity, replay, review), as Atlas's migrate lint checks it.
-	SchemaDirs []string
-	Dir        *migdir.Dir
-	Files      []migrate.File // Dir's files, as the caller read them
-	Env        *states.Env    // where to replay and normalise
+	// Sources are the desired state: Ent schema packages (e.g. ent/schema)
+	// and SQL sources, composed. None means no desired state: the
+	// directory is checked alone (integrity, replay, review), as Atlas's
+	// migrate lint checks it.
+	Sources []desired.Source
+	Dir     *migdir.Dir
+	Files   []migrate.File // Dir's files, as the caller read them
+	Env     *states.Env    // where to replay and normalise
 
 	// Review, when set, also reviews the files a change adds for safety.
 	Review *Review
@@ -81,7 +82,6 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	var (
 		before, current *schema.Realm
 		want            *schema.Realm
-		conn            *pgdb.Conn
 		loaded          *desired.State
 		replayed        bool
 		replayErr       error
@@ -93,7 +93,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	k := firstAdded(files, o.Review)
 	g.Go(func() error {
 		var err error
-		before, current, conn, err = o.Env.CurrentSplit(ctx, files, k)
+		before, current, err = o.Env.CurrentSplit(ctx, files, k)
 		if err == nil {
 			replayed = true
 			return nil
@@ -111,18 +111,18 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		genNote []string
 		sources errgroup.Group
 	)
-	dirOnly := len(o.SchemaDirs) == 0
+	dirOnly := len(o.Sources) == 0
 	g.Go(func() (err error) {
 		if dirOnly {
 			return nil
 		}
 		defer func() { desiredErr = err }()
-		if loaded, err = o.Env.LoadDesired(ctx, o.SchemaDirs); err != nil {
+		if loaded, err = o.Env.LoadDesired(ctx, o.Sources); err != nil {
 			return err
 		}
 		// Reading the sources needs no database: do it meanwhile.
 		sources.Go(func() (err error) {
-			loc, err = entsrc.New(o.SchemaDirs, loaded.Graph)
+			loc, err = entsrc.New(loaded.Dirs(), loaded.Graph)
 			return err
 		})
 		sources.Go(func() error {
@@ -147,9 +147,6 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		return err
 	})
 	_ = g.Wait()
-	if conn != nil {
-		defer conn.Close()
-	}
 	if replayErr != nil {
 		return nil, replayErr
 	}
@@ -163,7 +160,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		_ = sources.Wait()
 		// The directory's own findings stand; the error says why the rest
 		// was not checked.
-		r.Notes = append(r.Notes, fmt.Sprintf("consistency with %s not checked: it did not load", desired.Title(o.SchemaDirs)))
+		r.Notes = append(r.Notes, fmt.Sprintf("consistency with %s not checked: it did not load", desired.Title(o.Sources)))
 		r.Summary.Files = len(files)
 		o.addReview(r, files, before)
 		r.Sort()
@@ -175,22 +172,28 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	graph := loaded.Graph
 	r.Summary.Models, r.Summary.Tables, r.Summary.EnumTypes, r.Summary.Files = len(graph.Nodes), len(pgdb.Tables(want)), len(pgdb.Enums(want)), len(files)
 	r.Summary.Views = len(pgdb.Views(want))
+	if loaded.DeclaresExtras() {
+		x := pgdb.ExtrasOf(want)
+		r.Summary.Functions, r.Summary.Triggers, r.Summary.Extensions = len(x.Funcs), len(x.Triggers), len(x.Extensions)
+	}
 
 	if replayed {
-		cons, err := compare.Realms(ctx, conn.Driver, o.Env.Dev, current, want, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, files))
+		cons, err := compare.Realms(ctx, o.Env.Differ(ctx), o.Env.Dev, current, want, compare.EntVsMigrations,
+			compare.WithDeclarations(loc, loaded), compare.MentionsIn(o.Dir, files))
 		if err != nil {
 			return nil, fmt.Errorf("lint: %w", err)
 		}
 		r.Add(cons.Findings...)
+		r.Notes = append(r.Notes, cons.Notes...)
 		if o.Docs != nil {
-			fs, err := staleDocs(*o.Docs, o.SchemaDirs, graph, want, cons)
+			fs, err := staleDocs(*o.Docs, desired.Title(o.Sources), graph, want, cons)
 			if err != nil {
 				return nil, err
 			}
 			r.Add(fs...)
 		}
 	} else {
-		r.Notes = append(r.Notes, fmt.Sprintf("consistency with %s not checked: the directory does not replay", desired.Title(o.SchemaDirs)))
+		r.Notes = append(r.Notes, fmt.Sprintf("consistency with %s not checked: the directory does not replay", desired.Title(o.Sources)))
 	}
 
 	o.addReview(r, files, before)
@@ -202,13 +205,13 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 
 // staleDocs compares the committed documents with what `schemactl schema
 // erd` and `schema audit` would write now.
-func staleDocs(d Docs, schemaDirs []string, g *gen.Graph, want *schema.Realm, cons *compare.Result) ([]report.Finding, error) {
+func staleDocs(d Docs, title string, g *gen.Graph, want *schema.Realm, cons *compare.Result) ([]report.Finding, error) {
 	var out []report.Finding
 	for _, doc := range []struct {
 		path, code, command string
 		render              func() []byte
 	}{
-		{d.ERD, schemadoc.ERDCode, "schemactl schema erd", func() []byte { return schemadoc.ERD(want, desired.Title(schemaDirs)) }},
+		{d.ERD, schemadoc.ERDCode, "schemactl schema erd", func() []byte { return schemadoc.ERD(want, title) }},
 		{d.Audit, schemadoc.AuditCode, "schemactl schema audit", func() []byte {
 			return schemadoc.Audit(schemadoc.Input{Graph: g, Desired: want, Result: cons, Against: schemadoc.AgainstMigrations})
 		}},

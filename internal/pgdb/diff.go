@@ -36,6 +36,9 @@ import (
 // enum types), each reported and planned as such, and the schema itself
 // stays: CASCADE would also drop whatever else lives in it, such as an
 // extension's objects.
+//
+// Functions, triggers and extensions, which Atlas's open-source differ
+// does not compare, follow Atlas's changes (DiffExtras).
 func DiffRealms(ctx context.Context, d schema.Differ, dev Dev, from, to *schema.Realm) ([]schema.Change, error) {
 	matchLongNames(from, to)
 	changes, err := d.RealmDiff(from, to, schema.DiffNormalized())
@@ -69,7 +72,11 @@ func DiffRealms(ctx context.Context, d schema.Differ, dev Dev, from, to *schema.
 			out = append(out, &schema.DropObject{O: o})
 		}
 	}
-	return settle(ctx, d, dev, clean(out), newSide(from.Schemas), newSide(to.Schemas))
+	out, err = settle(ctx, d, dev, clean(out), newSide(from.Schemas), newSide(to.Schemas))
+	if err != nil {
+		return nil, err
+	}
+	return append(out, DiffExtras(from, to)...), nil
 }
 
 func clean(changes []schema.Change) []schema.Change {

@@ -48,8 +48,9 @@ func (c *Conn) Inspect(ctx context.Context) (*schema.Realm, error) {
 	return c.InspectScope(ctx, Scope{})
 }
 
-// InspectScope reads the schemas of scope: tables, enum types, and views
-// (which Atlas's open-source inspection does not return; see views.go).
+// InspectScope reads the schemas of scope: tables, enum types, and views,
+// functions, triggers and extensions (which Atlas's open-source inspection
+// does not return; see views.go and extras.go).
 func (c *Conn) InspectScope(ctx context.Context, scope Scope) (*schema.Realm, error) {
 	names, err := c.schemas(ctx, scope.Schemas)
 	if err != nil {
@@ -64,6 +65,9 @@ func (c *Conn) InspectScope(ctx context.Context, scope Scope) (*schema.Realm, er
 		return nil, fmt.Errorf("pgdb: inspect schemas %q: %w", names, err)
 	}
 	if err := c.inspectViews(ctx, r, names); err != nil {
+		return nil, err
+	}
+	if err := c.inspectExtras(ctx, r, names); err != nil {
 		return nil, err
 	}
 	for _, x := range scope.Exclude {

@@ -138,8 +138,17 @@ func summaryLine(r *Report) string {
 	if s.Views > 0 {
 		tables += ", " + plural(s.Views, "view") // only then: reports without views read as before
 	}
+	enums := plural(s.EnumTypes, "enum type")
+	for _, x := range []struct {
+		n    int
+		word string
+	}{{s.Functions, "function"}, {s.Triggers, "trigger"}, {s.Extensions, "extension"}} {
+		if x.n > 0 { // only then, as views
+			enums += ", " + plural(x.n, x.word)
+		}
+	}
 	line := fmt.Sprintf("%s, %s, %s, %s: %s", plural(s.Models, "model"), tables,
-		plural(s.EnumTypes, "enum type"), plural(s.Files, "migration file"), plural(s.Findings, "finding"))
+		enums, plural(s.Files, "migration file"), plural(s.Findings, "finding"))
 	if w := s.Findings - r.Errors(); w > 0 {
 		line += fmt.Sprintf(" (%s)", plural(w, "warning"))
 	}

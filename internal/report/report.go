@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Category groups findings the way the domain's checklist does.
@@ -24,6 +25,9 @@ const (
 	ForeignKey Category = "foreign_key" // missing, extra or different foreign keys
 	Index      Category = "index"       // missing, extra or different indexes
 	Constraint Category = "constraint"  // primary key, unique and CHECK constraints
+	Function   Category = "function"    // functions and procedures a SQL source declares
+	Trigger    Category = "trigger"     // triggers a SQL source declares
+	Extension  Category = "extension"   // extensions a SQL source declares
 	Generated  Category = "generated"   // committed generated code
 
 	// Safety of the migration files a change adds (migrate lint --git-base / --latest).
@@ -37,7 +41,8 @@ const (
 )
 
 // Categories lists every category in report order.
-var Categories = []Category{Integrity, Replay, Table, View, Column, Enum, ForeignKey, Index, Constraint, Generated,
+var Categories = []Category{Integrity, Replay, Table, View, Column, Enum, ForeignKey, Index, Constraint,
+	Function, Trigger, Extension, Generated,
 	History, Destructive, DataDependent, Incompatible, ConstraintDrop, ConcurrentIndex, Locking}
 
 // Severity says whether a finding fails the gate.
@@ -55,7 +60,8 @@ func (c Category) Title() string {
 	return map[Category]string{
 		Integrity: "Directory integrity", Replay: "Replay", Table: "Tables", View: "Views", Column: "Columns",
 		Enum: "Enum types", ForeignKey: "Foreign keys", Index: "Indexes",
-		Constraint: "Constraints", Generated: "Generated code",
+		Constraint: "Constraints", Function: "Functions", Trigger: "Triggers", Extension: "Extensions",
+		Generated:   "Generated code",
 		Destructive: "Destructive changes", DataDependent: "Data-dependent changes",
 		Incompatible: "Backward-incompatible changes", ConstraintDrop: "Dropped constraints",
 		ConcurrentIndex: "Index locks", Locking: "Locks and rewrites", History: "Migration history",
@@ -94,6 +100,9 @@ const (
 	KindIndex      ObjectKind = "index" // unique or not
 	KindCheck      ObjectKind = "check"
 	KindPrimaryKey ObjectKind = "primary_key"
+	KindFunction   ObjectKind = "function"  // Name: name(argument types), e.g. touch(integer, text)
+	KindTrigger    ObjectKind = "trigger"   // Table: the table (or view) it fires on
+	KindExtension  ObjectKind = "extension" // Schema: empty, extensions belong to the database
 )
 
 // ObjectRef identifies a database object, so that a finding is matched
@@ -103,7 +112,7 @@ type ObjectRef struct {
 	Kind   ObjectKind
 	Schema string // e.g. public; empty when unknown
 	Table  string // the table, or the table the object belongs to; empty for an enum type or a view
-	Name   string // the column, index, foreign key, check, enum type or view; empty for a table or primary key
+	Name   string // the column, index, foreign key, check, enum type, view, function, trigger or extension; empty for a table or primary key
 }
 
 // String names the object as findings do: table "users", column
@@ -128,6 +137,12 @@ func (r ObjectRef) String() string {
 		return fmt.Sprintf("check %q on %s", r.Name, t)
 	case KindPrimaryKey:
 		return "primary key of " + t
+	case KindFunction:
+		return "function " + r.qualifyFunc()
+	case KindTrigger:
+		return fmt.Sprintf("trigger %q on %s", r.Name, t)
+	case KindExtension:
+		return "extension " + strconv.Quote(r.Name)
 	}
 	return ""
 }
@@ -138,6 +153,16 @@ func (r ObjectRef) qualify(name string) string {
 		return strconv.Quote(name)
 	}
 	return strconv.Quote(r.Schema) + "." + strconv.Quote(name)
+}
+
+// qualifyFunc names a function with its argument types, unquoted:
+// "touch"(integer, text), "audit"."touch"().
+func (r ObjectRef) qualifyFunc() string {
+	name, args := r.Name, ""
+	if i := strings.IndexByte(name, '('); i >= 0 {
+		name, args = name[:i], name[i:]
+	}
+	return r.qualify(name) + args
 }
 
 // Finding is one disagreement.
@@ -162,8 +187,13 @@ type Summary struct {
 	Tables    int `json:"tables"`
 	Views     int `json:"views,omitempty"`
 	EnumTypes int `json:"enum_types"`
-	Files     int `json:"files"`
-	Findings  int `json:"findings"`
+	// Functions, triggers and extensions are counted when a SQL source
+	// declares them (Ent cannot).
+	Functions  int `json:"functions,omitempty"`
+	Triggers   int `json:"triggers,omitempty"`
+	Extensions int `json:"extensions,omitempty"`
+	Files      int `json:"files"`
+	Findings   int `json:"findings"`
 	// DirectoryOnly: no desired state was given or found, so only the
 	// directory's integrity, replay and review were checked.
 	DirectoryOnly bool    `json:"directory_only,omitempty"`

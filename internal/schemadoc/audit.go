@@ -67,6 +67,7 @@ func Audit(in Input) []byte {
 		fmt.Fprintf(&b, "## Join table `%s`\n\n", name(t.Schema, t.Name))
 		a.table(&b, t)
 	}
+	a.extras(&b)
 	a.others(&b)
 	return b.Bytes()
 }

@@ -7,6 +7,7 @@ import (
 	"ariga.io/atlas/sql/migrate"
 
 	"github.com/ledgerforge/schemactl/internal/compare"
+	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
 	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/migdir"
@@ -20,8 +21,8 @@ const AgainstMigrations = "the database the migrations build"
 // AuditOptions say what to audit the Ent schemas against: the database the
 // migration directory builds, or, when Target is set, a live database.
 type AuditOptions struct {
-	SchemaDirs []string    // the Ent schema packages, e.g. ent/schema, composed
-	Env        *states.Env // the dev databases
+	Sources []desired.Source // the desired state: Ent schema packages (e.g. ent/schema) and SQL sources, composed
+	Env     *states.Env      // the dev databases
 
 	Dir   *migdir.Dir    // the migration directory
 	Files []migrate.File // Dir's files, as the caller read them
@@ -46,16 +47,17 @@ func RunAudit(ctx context.Context, o AuditOptions) (*Audited, error) {
 	if o.Target != nil {
 		return auditLive(ctx, o)
 	}
-	st, err := o.Env.Load(ctx, o.SchemaDirs, o.Files)
+	st, err := o.Env.Load(ctx, o.Sources, o.Files)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	loc, err := entsrc.New(o.SchemaDirs, st.Graph)
+	loc, err := entsrc.New(st.Loaded.Dirs(), st.Graph)
 	if err != nil {
 		return nil, err
 	}
-	res, err := compare.Realms(ctx, st.Conn.Driver, o.Env.Dev, st.Current, st.Desired, compare.EntVsMigrations, loc, compare.MentionsIn(o.Dir, o.Files))
+	res, err := compare.Realms(ctx, st.Conn.Driver, o.Env.Dev, st.Current, st.Desired, compare.EntVsMigrations,
+		compare.WithDeclarations(loc, st.Loaded), compare.MentionsIn(o.Dir, o.Files))
 	if err != nil {
 		return nil, fmt.Errorf("schemadoc: %w", err)
 	}
@@ -64,10 +66,11 @@ func RunAudit(ctx context.Context, o AuditOptions) (*Audited, error) {
 }
 
 func auditLive(ctx context.Context, o AuditOptions) (*Audited, error) {
-	want, graph, err := o.Env.Desired(ctx, o.SchemaDirs...)
+	want, loaded, err := o.Env.Desired(ctx, o.Sources...)
 	if err != nil {
 		return nil, err
 	}
+	graph := loaded.Graph
 	live, err := o.Target.InspectTarget(ctx, o.Schema, o.RevisionsSchema, want)
 	if err != nil {
 		return nil, fmt.Errorf("schemadoc: inspect %s: %w", o.TargetName, err)
@@ -75,11 +78,11 @@ func auditLive(ctx context.Context, o AuditOptions) (*Audited, error) {
 	if err := exclude.Schemas(live, o.Exclude); err != nil {
 		return nil, fmt.Errorf("schemadoc: %w", err)
 	}
-	loc, err := entsrc.New(o.SchemaDirs, graph)
+	loc, err := entsrc.New(loaded.Dirs(), graph)
 	if err != nil {
 		return nil, err
 	}
-	res, err := compare.Realms(ctx, o.Target.Driver, o.Env.Dev, live, want, compare.EntVsDatabase, loc, nil)
+	res, err := compare.Realms(ctx, o.Target.Driver, o.Env.Dev, live, want, compare.EntVsDatabase, compare.WithDeclarations(loc, loaded), nil)
 	if err != nil {
 		return nil, fmt.Errorf("schemadoc: %w", err)
 	}

@@ -19,7 +19,8 @@ import (
 // Stmt is one statement and where it starts.
 type Stmt struct {
 	Text string
-	Line int // 1-based
+	Line int    // 1-based
+	File string // the file it comes from, when the script joins several
 }
 
 // StmtError is a statement that failed to apply.
@@ -111,7 +112,7 @@ func Each(ctx context.Context, db *sql.DB, stmts []Stmt, tx bool) error {
 	}
 	for _, s := range stmts {
 		if _, err := ex.ExecContext(ctx, s.Text); err != nil {
-			return &StmtError{Line: s.Line, Stmt: s.Text, Err: err}
+			return &StmtError{File: s.File, Line: s.Line, Stmt: s.Text, Err: err}
 		}
 	}
 	if txn != nil {

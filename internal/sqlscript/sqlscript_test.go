@@ -20,7 +20,7 @@ func TestMain(m *testing.M) { os.Exit(devdbtest.Main(m, &server)) }
 // failing statement as running them one by one does.
 func TestExecBatchIsPrecise(t *testing.T) {
 	ctx, c := freshDB(t)
-	stmts := []Stmt{{"CREATE TABLE a (id int)", 1}, {"CREATE TABLE b (id int REFERENCES missing (id))", 2}, {"CREATE TABLE c (id int)", 3}}
+	stmts := []Stmt{{Text: "CREATE TABLE a (id int)", Line: 1}, {Text: "CREATE TABLE b (id int REFERENCES missing (id))", Line: 2}, {Text: "CREATE TABLE c (id int)", Line: 3}}
 	err := Exec(ctx, c.DB, stmts, true)
 	var se *StmtError
 	require.ErrorAs(t, err, &se)
@@ -38,11 +38,11 @@ func TestExecBatchIsPrecise(t *testing.T) {
 func TestEachOutsideATransaction(t *testing.T) {
 	ctx, c := freshDB(t)
 	err := Each(ctx, c.DB, []Stmt{
-		{"CREATE SCHEMA other", 1},
-		{"SET search_path TO other", 2},
-		{"CREATE TABLE a (id int)", 3},
-		{"CREATE INDEX CONCURRENTLY a_id ON a (id)", 4},
-		{"CREATE TABLE b (id int REFERENCES missing (id))", 5},
+		{Text: "CREATE SCHEMA other", Line: 1},
+		{Text: "SET search_path TO other", Line: 2},
+		{Text: "CREATE TABLE a (id int)", Line: 3},
+		{Text: "CREATE INDEX CONCURRENTLY a_id ON a (id)", Line: 4},
+		{Text: "CREATE TABLE b (id int REFERENCES missing (id))", Line: 5},
 	}, false)
 	var se *StmtError
 	require.ErrorAs(t, err, &se)
@@ -54,7 +54,7 @@ func TestEachOutsideATransaction(t *testing.T) {
 	require.NoError(t, c.DB.QueryRowContext(ctx, "SELECT count(*) FROM pg_indexes WHERE indexname = 'a_id'").Scan(&idx))
 	require.Equal(t, 1, idx, "CONCURRENTLY runs outside a transaction")
 
-	err = Each(ctx, c.DB, []Stmt{{"CREATE INDEX CONCURRENTLY a_id2 ON other.a (id)", 7}}, true)
+	err = Each(ctx, c.DB, []Stmt{{Text: "CREATE INDEX CONCURRENTLY a_id2 ON other.a (id)", Line: 7}}, true)
 	require.ErrorAs(t, err, &se)
 	require.Equal(t, 7, se.Line)
 	require.Contains(t, Message(se.Err), "25001", "in a transaction CONCURRENTLY is refused")

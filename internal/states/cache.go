@@ -29,6 +29,15 @@ type hashedFiles struct {
 
 func hashed(list []migrate.File) hashedFiles { return hashedFiles{list, RunningSums(list)} }
 
+// last is the running hash of the last file, the key of the state after
+// all of them: "" for none.
+func (f hashedFiles) last() string {
+	if len(f.sums) == 0 {
+		return ""
+	}
+	return f.sums[len(f.sums)-1]
+}
+
 // prefix is the state after the first k files.
 func (f hashedFiles) prefix(k int) state {
 	if k == 0 {

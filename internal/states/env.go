@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/realmcache"
 	"github.com/ledgerforge/schemactl/internal/replaycache"
 )
 
@@ -41,6 +43,8 @@ const DefaultStoreAfter = 30 * time.Millisecond
 // Env is one command's dev databases: a pool of clean databases, on a
 // server started from the replay cache's best entry when there is one.
 type Env struct {
+	begin    func()        // starts the server, once
+	started  atomic.Bool   // begin was called
 	ready    chan struct{} // closed once the server is up (or failed)
 	pool     *devdb.Pool
 	startErr error
@@ -53,6 +57,11 @@ type Env struct {
 	entry   *replaycache.Meta  // what the server started from; nil: the bare template
 	prefix  hashedFiles        // Options.Prefix
 	warn    error              // why the cache was not used
+
+	realms      *realmcache.Store // inspected states; nil: no cache
+	serverBuild string            // the embedded server's exact version, for realmKey
+	realmErr    error             // why a realm was not stored
+	pending     []pendingRealm    // realms inspected by this run, for Close
 
 	version func() (int, error) // the server's version, asked once
 
@@ -81,10 +90,24 @@ func Open(ctx context.Context, o Options) (*Env, error) {
 	}
 	// The embedded server takes 70 ms to start: the caller reads its
 	// sources meanwhile. A missing server is still reported here.
-	if _, err := devdb.FindBinaries(); err != nil {
+	b, err := devdb.FindBinaries()
+	if err != nil {
 		return nil, err
 	}
-	go e.start(ctx, o)
+	e.begin = sync.OnceFunc(func() {
+		e.started.Store(true)
+		go e.start(ctx, o)
+	})
+	if !o.NoCache {
+		e.realms, e.realmErr = realmcache.Open(b.Major)
+		e.serverBuild = b.Version
+	}
+	// When the realm cache holds the directory's state, the run may need
+	// no database at all (see Differ): the server starts when first asked
+	// for.
+	if _, ok := e.cachedRealm(replayRealm, e.prefix.last()); !ok {
+		e.begin()
+	}
 	return e, nil
 }
 
@@ -153,6 +176,9 @@ func serverVersion(ctx context.Context, devURL string) (int, error) {
 
 // Pool waits for the dev databases to be ready.
 func (e *Env) Pool(ctx context.Context) (*devdb.Pool, error) {
+	if e.begin != nil {
+		e.begin()
+	}
 	select {
 	case <-e.ready:
 		return e.pool, e.startErr
@@ -183,16 +209,28 @@ func (e *Env) Close() error {
 	if e == nil {
 		return nil
 	}
+	if e.begin != nil && !e.started.Load() {
+		// No server was needed; a dead run's is still swept, as a start
+		// would have.
+		devdb.Sweep()
+		return e.cacheWarning(e.storeRealms())
+	}
 	<-e.ready
 	if e.pool == nil {
 		return nil
 	}
+	if e.ctx.Err() != nil {
+		return e.pool.Close()
+	}
 	m, keep := e.newEntry()
-	if keep == nil || e.ctx.Err() != nil {
-		return errors.Join(e.pool.Close(), e.cacheWarning(e.warn))
+	if keep == nil {
+		return errors.Join(e.pool.Close(), e.cacheWarning(errors.Join(e.warn, e.storeRealms())))
 	}
 	srv := e.pool.Server()
 	err := e.store.Put(m, func(dst string) error { return srv.Snapshot(e.ctx, dst, keep) })
+	if err == nil {
+		err = e.storeRealms()
+	}
 	return errors.Join(e.pool.Close(), e.cacheWarning(errors.Join(e.warn, err)))
 }
 

@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ledgerforge/schemactl/internal/cachedir"
+	"github.com/ledgerforge/schemactl/internal/desired"
 	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/devdb/devdbtest"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
@@ -59,9 +61,8 @@ func TestCacheKeepsTheStateBeforeAddedFiles(t *testing.T) {
 	ctx := context.Background()
 	f1, f2 := file("1_c.sql", "CREATE TABLE c (id int);"), file("2_d.sql", "CREATE TABLE d (id int);")
 	e := open(t, Options{Prefix: list(f1)})
-	before, cur, conn, err := e.CurrentSplit(ctx, list(f1, f2), 1)
+	before, cur, err := e.CurrentSplit(ctx, list(f1, f2), 1)
 	require.NoError(t, err)
-	conn.Close()
 	require.Equal(t, []string{"c"}, names(before))
 	require.Equal(t, []string{"c", "d"}, names(cur))
 	require.NoError(t, e.Close())
@@ -110,13 +111,13 @@ func TestCacheUnderConcurrentRuns(t *testing.T) {
 func TestCacheReusesTheNormalisedSchema(t *testing.T) {
 	ctx := context.Background()
 	e := open(t, Options{})
-	want, _, err := e.Desired(ctx, "../../ent/schema")
+	want, _, err := e.Desired(ctx, desired.EntSources("../../ent/schema")...)
 	require.NoError(t, err)
 	require.NoError(t, e.Close())
 	mark(t, nil, replaycache.DesiredDB)
 
 	e = open(t, Options{})
-	got, _, err := e.Desired(ctx, "../../ent/schema")
+	got, _, err := e.Desired(ctx, desired.EntSources("../../ent/schema")...)
 	require.NoError(t, err)
 	require.Contains(t, names(got), marker, "an unchanged schema comes from the cache")
 	require.NoError(t, e.Close())
@@ -124,7 +125,7 @@ func TestCacheReusesTheNormalisedSchema(t *testing.T) {
 	// An entry whose script differs (the schema changed) is not used.
 	restamp(t, nil, "a different script")
 	e = open(t, Options{})
-	got, _, err = e.Desired(ctx, "../../ent/schema")
+	got, _, err = e.Desired(ctx, desired.EntSources("../../ent/schema")...)
 	require.NoError(t, err)
 	require.Equal(t, names(want), names(got))
 	require.NoError(t, e.Close())
@@ -192,10 +193,12 @@ func restamp(t *testing.T, prefix []migrate.File, key string) {
 }
 
 // rewrite starts the entry for prefix, lets edit change it, and stores it
-// back in place.
+// back in place. It empties the realm cache, which would otherwise answer
+// for the entry's states without starting it (see realms_test.go).
 func rewrite(t *testing.T, prefix []migrate.File, edit func(context.Context, *devdb.Server, *replaycache.Meta)) {
 	t.Helper()
 	ctx := context.Background()
+	forgetRealms(t)
 	b, err := devdb.FindBinaries()
 	require.NoError(t, err)
 	store, err := replaycache.Open(b.Major)
@@ -276,4 +279,12 @@ func TestDevLendsACleanDatabase(t *testing.T) {
 		}
 		require.NoError(t, e.Close())
 	}
+}
+
+// forgetRealms empties the realm cache.
+func forgetRealms(t *testing.T) {
+	t.Helper()
+	root, err := cachedir.Dir()
+	require.NoError(t, err)
+	require.NoError(t, os.RemoveAll(filepath.Join(root, "realm-v1")))
 }

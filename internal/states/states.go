@@ -1,8 +1,10 @@
 // Package states computes the two states every schemactl command compares:
-// the desired one (the Ent schemas, normalised on a dev database) and the
+// the desired one (the Ent schemas and the SQL composed with them,
+// normalised on a dev database) and the
 // current one (the migration directory, replayed on another). The two are
 // independent, so they are computed side by side, and both are taken from
-// the replay cache when it holds them.
+// the replay cache when it holds them, or from the realm cache when it
+// holds their inspected schemas (realms.go).
 package states
 
 import (
@@ -30,6 +32,7 @@ import (
 type States struct {
 	Desired, Current *schema.Realm
 	Graph            *gen.Graph
+	Loaded           *desired.State // the desired state's sources, loaded
 	Files            []migrate.File
 	Conn             *pgdb.Conn
 }
@@ -45,17 +48,31 @@ func (s *States) Close() error {
 // Current replays files on a clean database. The connection is returned
 // open; the database itself is already released.
 func (e *Env) Current(ctx context.Context, files []migrate.File) (*schema.Realm, *pgdb.Conn, error) {
-	_, cur, conn, err := e.CurrentSplit(ctx, files, len(files))
+	_, cur, conn, err := e.currentSplit(ctx, files, len(files))
 	return cur, conn, err
 }
 
-// CurrentSplit replays files on a clean database and returns the schema
-// after the first k of them (what later files run against) and after all.
-// The database is inspected at most twice, never per statement. The
-// exclude patterns apply to the schema after all files, the one compared;
-// the one after k is what the database holds, for judging the later files
-// (with k equal to len(files) the two are the same schema).
-func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (before, current *schema.Realm, conn *pgdb.Conn, err error) {
+// CurrentSplit returns the schema after the first k of files (what later
+// files run against) and after all, as replayed on a clean database, or as
+// the realm cache holds it when k is all of them. The database is
+// inspected at most twice, never per statement. The exclude patterns apply
+// to the schema after all files, the one compared; the one after k is what
+// the database holds, for judging the later files (with k equal to
+// len(files) the two are the same schema). Compare them with Differ.
+func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (before, current *schema.Realm, err error) {
+	if k == len(files) {
+		if r, ok := e.cachedRealm(replayRealm, hashed(files).last()); ok {
+			return r, r, exclude.Schemas(r, e.exclude)
+		}
+	}
+	before, current, conn, err := e.currentSplit(ctx, files, k)
+	if conn != nil {
+		conn.Close()
+	}
+	return before, current, err
+}
+
+func (e *Env) currentSplit(ctx context.Context, files []migrate.File, k int) (before, current *schema.Realm, conn *pgdb.Conn, err error) {
 	f := hashed(files)
 	db, conn, cost, err := e.build(ctx, f, k)
 	if err != nil {
@@ -88,6 +105,7 @@ func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (be
 			return fail(err)
 		}
 	}
+	e.storeRealm(replayRealm, f.last(), current)
 	if err := exclude.Schemas(current, e.exclude); err != nil {
 		return fail(err)
 	}
@@ -122,33 +140,35 @@ func (e *Env) Verify(ctx context.Context, files []migrate.File) error {
 	return db.Release(ctx)
 }
 
-// Desired loads the Ent schema packages and normalises their composed
-// state on a clean database, or takes it from the cached cluster when the
-// same script built it there. The graph holds every package's types.
-func (e *Env) Desired(ctx context.Context, schemaDirs ...string) (*schema.Realm, *gen.Graph, error) {
-	st, err := e.LoadDesired(ctx, schemaDirs)
+// Desired loads the desired-state sources (Ent schema packages, SQL
+// files, external programs) and normalises their composed state on a
+// clean database, or takes it from the cached cluster when the same
+// script built it there. The loaded state's graph holds every package's
+// types.
+func (e *Env) Desired(ctx context.Context, sources ...desired.Source) (*schema.Realm, *desired.State, error) {
+	st, err := e.LoadDesired(ctx, sources)
 	if err != nil {
 		return nil, nil, err
 	}
 	s, err := e.Normalised(ctx, st)
-	return s, st.Graph, err
+	return s, st, err
 }
 
-// LoadDesired loads the Ent schema packages with the project's own Ent,
-// for this dev server's version (internal/desired). With NoCache, a
-// package whose last load failed is loaded again rather than the failure
-// replayed.
-func (e *Env) LoadDesired(ctx context.Context, schemaDirs []string) (*desired.State, error) {
+// LoadDesired loads the desired-state sources: the Ent schema packages
+// with the project's own Ent, for this dev server's version, and the SQL
+// sources (internal/desired). With NoCache, a package whose last load
+// failed is loaded again rather than the failure replayed.
+func (e *Env) LoadDesired(ctx context.Context, sources []desired.Source) (*desired.State, error) {
 	v, err := e.serverVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return desired.Load(ctx, schemaDirs, desired.Options{ServerVersion: v, Retry: e.noCache})
+	return desired.Load(ctx, sources, desired.Options{ServerVersion: v, Retry: e.noCache})
 }
 
 // Load computes both states in parallel: the directory's files replayed,
-// and the Ent schema packages normalised.
-func (e *Env) Load(ctx context.Context, schemaDirs []string, files []migrate.File) (*States, error) {
+// and the desired state normalised.
+func (e *Env) Load(ctx context.Context, sources []desired.Source, files []migrate.File) (*States, error) {
 	st := &States{Files: files}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
@@ -156,7 +176,10 @@ func (e *Env) Load(ctx context.Context, schemaDirs []string, files []migrate.Fil
 		return err
 	})
 	g.Go(func() (err error) {
-		st.Desired, st.Graph, err = e.Desired(gctx, schemaDirs...)
+		st.Desired, st.Loaded, err = e.Desired(gctx, sources...)
+		if st.Loaded != nil {
+			st.Graph = st.Loaded.Graph
+		}
 		return err
 	})
 	if err := g.Wait(); err != nil {
@@ -220,15 +243,22 @@ func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, f hashed
 	return nil
 }
 
-// Normalised is the desired schema of the loaded packages, inspected from
-// a database their script built (now, or in the cached cluster), without
-// what the exclude patterns match.
+// Normalised is the desired schema of the loaded sources, inspected from
+// a database their script built (now, or in the cached cluster) or read
+// from the realm cache, without what the exclude patterns match. Without a
+// SQL source, the state cannot declare functions, triggers or extensions
+// (pgdb.SetUndeclared).
 func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm, error) {
+	key := st.DDL.Key()
+	if s, ok := e.cachedRealm(desiredRealm, key); ok {
+		desired.AddExternalViews(st.Graph, s)
+		pgdb.SetUndeclared(s, !st.DeclaresExtras())
+		return s, exclude.Schemas(s, e.exclude)
+	}
 	pool, err := e.Pool(ctx)
 	if err != nil {
 		return nil, err
 	}
-	key := st.DDL.Key()
 	if e.entry != nil && e.entry.Desired == key {
 		if conn := e.cachedDesired(ctx, pool); conn != nil {
 			s, err := conn.Inspect(ctx)
@@ -236,7 +266,9 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 			if err != nil {
 				return nil, err
 			}
+			e.storeRealm(desiredRealm, key, s)
 			desired.AddExternalViews(st.Graph, s)
+			pgdb.SetUndeclared(s, !st.DeclaresExtras())
 			return s, exclude.Schemas(s, e.exclude)
 		}
 	}
@@ -260,7 +292,9 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
 	e.offerDesired(db, key, cost)
+	e.storeRealm(desiredRealm, key, s)
 	desired.AddExternalViews(st.Graph, s)
+	pgdb.SetUndeclared(s, !st.DeclaresExtras())
 	if err := db.Release(ctx); err != nil {
 		return nil, err
 	}
