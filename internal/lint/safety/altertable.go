@@ -29,18 +29,18 @@ func (a *analysis) alterTable(at *pg_query.AlterTableStmt) {
 
 func (a *analysis) alterCmd(table string, cmd *pg_query.AlterTableCmd, dropped map[string]bool) {
 	column := item{"column", col(table, cmd.Name)}
-	existing := a.existing(table)
+	existing, older := a.existing(table), a.older(table)
 	switch cmd.Subtype {
 	case pg_query.AlterTableType_AT_DropColumn:
 		// A column this file added is gone again: no data (Atlas's rule too).
-		if existing && !a.addedCols[table+"."+cmd.Name] {
+		if older && !a.addedCols[table+"."+cmd.Name] {
 			a.report("DS103", "", column, say("{o} {is} dropped with {its} data; the running release may still read {it}"))
 		}
 	case pg_query.AlterTableType_AT_AddColumn:
 		if def := cmd.GetDef().GetColumnDef(); def != nil {
 			a.addedCols[table+"."+def.Colname] = true
-			if existing {
-				a.addColumn(table, def)
+			if older {
+				a.addColumn(table, def, existing)
 			}
 		}
 	case pg_query.AlterTableType_AT_AlterColumnType:
@@ -48,12 +48,12 @@ func (a *analysis) alterCmd(table string, cmd *pg_query.AlterTableCmd, dropped m
 			a.alterType(table, cmd.Name, cmd.GetDef().GetColumnDef())
 		}
 	case pg_query.AlterTableType_AT_SetNotNull:
-		key := table + "." + cmd.Name
-		if !existing || a.notNullOK[key] || hasNotNullCheck(a.in.Before, table, cmd.Name) {
+		if !older || a.notNullOK[table+"."+cmd.Name] || hasNotNullCheck(a.in.Before, table, cmd.Name) {
 			return
 		}
-		if !a.filled[key] {
-			a.report("MF104", "", column, say("{o} {is} made NOT NULL: the statement fails if existing rows hold NULL"))
+		a.report("MF104", "", column, say("{o} {is} made NOT NULL: the statement fails if existing rows hold NULL"))
+		if !existing {
+			return
 		}
 		a.report("SC302", "", column, say("SET NOT NULL on {o} scans the whole table under an ACCESS EXCLUSIVE lock: no validated CHECK (… IS NOT NULL) lets PostgreSQL skip the scan"))
 	case pg_query.AlterTableType_AT_AddConstraint:
@@ -74,7 +74,7 @@ func (a *analysis) alterCmd(table string, cmd *pg_query.AlterTableCmd, dropped m
 // dropConstraint reports a dropped foreign key, as Atlas's condrop does:
 // not one this file added, nor one whose columns the statement drops.
 func (a *analysis) dropConstraint(table, name string, dropped map[string]bool) {
-	if !a.existing(table) {
+	if !a.older(table) {
 		return
 	}
 	var cols []string
@@ -100,7 +100,9 @@ func (a *analysis) dropConstraint(table, name string, dropped map[string]bool) {
 	a.report("CD101", table, item{"foreign key", q(name)}, say("{o} of %q {is} dropped: nothing enforces the reference any more", table))
 }
 
-func (a *analysis) addColumn(table string, def *pg_query.ColumnDef) {
+// addColumn judges a column added to a table older than the file;
+// existing says the table is older than the change too.
+func (a *analysis) addColumn(table string, def *pg_query.ColumnDef, existing bool) {
 	notNull, hasDefault, unique := false, def.RawDefault != nil, false
 	defaultExpr := def.RawDefault
 	for _, cn := range def.Constraints {
@@ -128,7 +130,7 @@ func (a *analysis) addColumn(table string, def *pg_query.ColumnDef) {
 	if unique && hasDefault && volatileCall(defaultExpr) == "" {
 		a.report("MF101", "", item{"unique column", c}, say("{o} {is} added with a default: every row gets the same value, so it fails once %q has two rows", table))
 	}
-	if f := volatileCall(defaultExpr); f != "" {
+	if f := volatileCall(defaultExpr); f != "" && existing {
 		a.report("SC304", "", item{"column", fmt.Sprintf("%s (%s())", c, f)}, say("{o} {is} added with a volatile default: every row is rewritten under an ACCESS EXCLUSIVE lock"))
 	}
 }
@@ -194,7 +196,7 @@ func (a *analysis) addConstraint(table string, c *pg_query.Constraint) {
 		for _, k := range c.Keys {
 			cols = append(cols, k.GetString_().GetSval())
 		}
-		if a.existing(table) && c.Indexname == "" && !a.allAdded(table, cols) {
+		if a.older(table) && c.Indexname == "" && !a.allAdded(table, cols) {
 			a.report("MF101", table, item{"unique constraint", q(name)}, say("{o} {is} added to %q: the statement fails if existing rows have duplicates", table))
 		}
 	}

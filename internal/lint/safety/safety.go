@@ -78,7 +78,7 @@ type Input struct {
 // Analyze returns the findings of every rule on the added files: one per
 // statement and code, naming every object the statement puts at risk.
 func Analyze(in Input) []report.Finding {
-	a := &analysis{in: in, created: map[string]bool{}, rules: map[string]Rule{},
+	a := &analysis{in: in, created: map[string]string{}, rules: map[string]Rule{},
 		notNullOK: map[string]bool{}, droppedUniq: map[string]bool{}, nnChecks: map[string]string{},
 		indexes: map[string]string{}, fks: map[string]fkInfo{}}
 	for _, r := range Rules {
@@ -106,7 +106,7 @@ func Statements(files []*sqlparse.File) int {
 type analysis struct {
 	in      Input
 	rules   map[string]Rule
-	created map[string]bool // tables created by the added files: new and empty
+	created map[string]string // tables created by the added files (new and empty): the file that did
 	out     []report.Finding
 
 	// across the added files
@@ -122,7 +122,6 @@ type analysis struct {
 	newValues   map[string]string // enum value -> type, added in this file's transaction
 	notValid    map[string]bool   // constraints added NOT VALID in this file's transaction
 	addedCols   map[string]bool   // "table.column" added by this file
-	filled      map[string]bool   // "table.column" set on every NULL row by an UPDATE of this file
 
 	// per statement
 	stmt sqlparse.Stmt
@@ -137,7 +136,7 @@ type fkInfo struct {
 
 func (a *analysis) file(f *sqlparse.File) {
 	a.f, a.lockTimeout = f, false
-	a.newValues, a.notValid, a.addedCols, a.filled = map[string]string{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	a.newValues, a.notValid, a.addedCols = map[string]string{}, map[string]bool{}, map[string]bool{}
 	for _, s := range f.Stmts {
 		a.stmt, a.hits = s, nil
 		a.statement(s)
@@ -146,8 +145,16 @@ func (a *analysis) file(f *sqlparse.File) {
 }
 
 // existing reports whether a table held data before the change: it is not
-// one the added files created.
-func (a *analysis) existing(table string) bool { return table != "" && !a.created[table] }
+// one the added files created. schemactl's own rules (SC) judge by it.
+func (a *analysis) existing(table string) bool {
+	_, created := a.created[table]
+	return table != "" && !created
+}
+
+// older reports whether a table existed before the current file: Atlas's
+// rules (DS, MF, BC, CD, PG) exempt only a table the same file creates, as
+// Atlas does, so their findings stay a superset of Atlas's.
+func (a *analysis) older(table string) bool { return table != "" && a.created[table] != a.f.Name }
 
 // item is one object a hazard names: its kind ("column") and name.
 type item struct{ kind, name string }

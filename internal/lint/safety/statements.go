@@ -41,7 +41,7 @@ func (a *analysis) statement(s sqlparse.Stmt) {
 	case *pg_query.Node_CreateStmt:
 		name := n.CreateStmt.GetRelation().GetRelname()
 		if _, ok := lookupTable(a.in.Before, name); !ok || !n.CreateStmt.IfNotExists {
-			a.created[name] = true
+			a.created[name] = a.f.Name
 		}
 	case *pg_query.Node_VariableSetStmt:
 		if strings.EqualFold(n.VariableSetStmt.Name, "lock_timeout") {
@@ -57,8 +57,6 @@ func (a *analysis) statement(s sqlparse.Stmt) {
 		a.rename(n.RenameStmt)
 	case *pg_query.Node_AlterEnumStmt:
 		a.alterEnum(n.AlterEnumStmt)
-	case *pg_query.Node_UpdateStmt:
-		a.update(n.UpdateStmt)
 	}
 	a.usesNewValue(s)
 	a.needLockTimeout()
@@ -90,7 +88,7 @@ func (a *analysis) drop(d *pg_query.DropStmt) {
 		case pg_query.ObjectType_OBJECT_SCHEMA:
 			a.report("DS101", "", item{"schema", q(name)}, say("{o} {is} dropped with everything in {it}"))
 		case pg_query.ObjectType_OBJECT_TABLE:
-			if a.existing(name) {
+			if a.older(name) {
 				a.report("DS102", "", item{"table", q(name)}, say("{o} {is} dropped with {its} data"))
 			}
 		case pg_query.ObjectType_OBJECT_TYPE:
@@ -105,7 +103,7 @@ func (a *analysis) drop(d *pg_query.DropStmt) {
 			switch {
 			case d.Concurrent && !a.f.NoTx:
 				a.report("PG103", "", item{"index", q(name)}, say("DROP INDEX CONCURRENTLY of {o} runs inside the file's transaction, which PostgreSQL refuses"))
-			case !d.Concurrent && a.existing(table):
+			case !d.Concurrent && a.older(table):
 				a.report("PG102", table, item{"index", q(name)}, say("{o} {is} dropped without CONCURRENTLY: %q is locked against reads and writes meanwhile", table))
 			}
 		}
@@ -119,7 +117,7 @@ func (a *analysis) createIndex(ix *pg_query.IndexStmt) {
 	if ix.Concurrent && !a.f.NoTx {
 		a.report("PG103", "", it, say("CREATE INDEX CONCURRENTLY of {o} runs inside the file's transaction, which PostgreSQL refuses"))
 	}
-	if !a.existing(table) {
+	if !a.older(table) {
 		return
 	}
 	var cols []string
@@ -153,11 +151,11 @@ func (a *analysis) rename(r *pg_query.RenameStmt) {
 	table := r.GetRelation().GetRelname()
 	switch r.RenameType {
 	case pg_query.ObjectType_OBJECT_TABLE:
-		if a.existing(table) {
+		if a.older(table) {
 			a.report("BC101", "", item{"table", q(table)}, say("{o} {is} renamed to %q: the running release still uses the old name", r.Newname))
 		}
 	case pg_query.ObjectType_OBJECT_COLUMN:
-		if a.existing(table) && r.RelationType == pg_query.ObjectType_OBJECT_TABLE {
+		if a.older(table) && r.RelationType == pg_query.ObjectType_OBJECT_TABLE {
 			a.report("BC102", "", item{"column", col(table, r.Subname)}, say("{o} {is} renamed to %q: the running release still uses the old name", r.Newname))
 		}
 	}
@@ -170,26 +168,6 @@ func (a *analysis) alterEnum(e *pg_query.AlterEnumStmt) {
 		a.report("SC102", "", item{"enum type", q(typ)}, say("value %q of {o} {is} renamed to %q: rows and code using the old value break", e.OldVal, e.NewVal))
 	case e.NewVal != "" && !a.f.NoTx:
 		a.newValues[e.NewVal] = typ
-	}
-}
-
-// update notes columns set on every row, or on every NULL row: a later
-// SET NOT NULL in the file cannot meet a NULL (Atlas's rule too).
-func (a *analysis) update(u *pg_query.UpdateStmt) {
-	table := u.GetRelation().GetRelname()
-	nullOnly := ""
-	if w := u.GetWhereClause().GetNullTest(); w != nil && w.Nulltesttype == pg_query.NullTestType_IS_NULL {
-		if ref := w.GetArg().GetColumnRef(); ref != nil && len(ref.Fields) > 0 {
-			nullOnly = ref.Fields[len(ref.Fields)-1].GetString_().GetSval()
-		}
-	}
-	if u.WhereClause != nil && nullOnly == "" {
-		return
-	}
-	for _, t := range u.TargetList {
-		if name := t.GetResTarget().GetName(); name != "" && (nullOnly == "" || nullOnly == name) {
-			a.filled[table+"."+name] = true
-		}
 	}
 }
 
