@@ -93,6 +93,12 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 	}
 	pending, err := planner.Pending(ctx)
 	switch {
+	case errors.Is(err, migrate.ErrNoPendingFiles) && o.Baseline != "" && !o.DryRun && !slices.ContainsFunc(slices.Collect(maps.Values(known)), started):
+		// Baselined at the last file: Atlas still records the baseline.
+		if err := store.Init(ctx); err != nil {
+			return nil, err
+		}
+		return &Result{}, writeBaseline(ctx, o, store)
 	case errors.Is(err, migrate.ErrNoPendingFiles):
 		return &Result{}, nil
 	case err != nil:

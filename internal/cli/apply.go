@@ -68,6 +68,9 @@ func target(cmd *cobra.Command, in inputs, t targetFlags) (*pgdb.Conn, string, e
 	}
 	schema := t.revisionsSchema
 	if schema == "" {
+		schema = in.revisionsSchema // the env's migration { revisions_schema }
+	}
+	if schema == "" {
 		schema = boundSchema(u)
 	}
 	if schema == "" {
@@ -124,6 +127,14 @@ func newApplyCmd(g *globals) *cobra.Command {
 			dir, err := in.openDir()
 			if err != nil {
 				return err
+			}
+			// The env's migration block gives the defaults, as Atlas's
+			// setMigrateEnvFlags.
+			if !cmd.Flags().Changed("baseline") && in.baseline != "" {
+				o.Baseline = in.baseline
+			}
+			if !cmd.Flags().Changed("lock-timeout") && in.lockTimeout != 0 {
+				o.LockTimeout = in.lockTimeout
 			}
 			conn, schema, err := target(cmd, in, t)
 			if err != nil {

@@ -291,7 +291,7 @@ func cachedCluster(b *testing.B, repo string) string {
 	return e.Cluster
 }
 
-func freshDB(b *testing.B) string {
+func freshDB(b testing.TB) string {
 	u, err := server.CreateDatabase(context.Background())
 	if err != nil {
 		b.Fatal(err)

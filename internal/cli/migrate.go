@@ -82,12 +82,17 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 		return err
 	}
 	defer st.Close()
-	files, err := diffplan.Plan(ctx, st.Conn.Driver, env.Dev, st.Current, st.Desired, name, st.Files, time.Now())
+	files, skipped, err := diffplan.Plan(ctx, st.Conn.Driver, env.Dev, st.Current, st.Desired, name, st.Files, time.Now(), in.policy())
 	if err != nil {
 		return err
 	}
 	st.Close() // planned: Verify may now clone the database it read
 	out := cmd.OutOrStdout()
+	// Atlas says nothing of what its policy skipped; a change left out
+	// silently would look like a bug.
+	for _, s := range skipped {
+		fmt.Fprintf(out, "Skipped %s of %s (diff policy at %s)\n", s.Kind, s.Object, in.diff.At)
+	}
 	if len(files) == 0 {
 		fmt.Fprintln(out, "The migration directory is synced with the desired state, no changes to be made")
 		return nil
@@ -103,6 +108,11 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 		all = append(all, migrate.NewLocalFile(f.Name, f.Data))
 	}
 	if err := env.Verify(ctx, all); err != nil {
+		if len(skipped) > 0 {
+			// Most likely a change the policy left out is one the rest
+			// needs (a schema for a new table, a column for a new key).
+			return fmt.Errorf("the planned migration does not apply without the changes atlas.hcl's diff policy skips (%s), nothing was written: %w", diffplan.List(skipped), err)
+		}
 		return fmt.Errorf("the planned migration does not apply, nothing was written (please report this): %w", err)
 	}
 	if err := dir.WriteFiles(files); err != nil {
@@ -193,6 +203,11 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "%s: atlas.sum matches %d files; all replay on the dev database\n", dir.Path(), len(files))
 	return nil
+}
+
+// policy is the diff block that applies, as diffplan takes it.
+func (in inputs) policy() diffplan.Policy {
+	return diffplan.Policy{Skip: in.diff.Skip, ConcurrentAdd: in.diff.ConcurrentAdd, ConcurrentDrop: in.diff.ConcurrentDrop}
 }
 
 // andMore says how many problems an error line leaves out.

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,19 +31,32 @@ const (
 // inputs are the resolved locations: a flag wins over the env block, which
 // wins over the default.
 type inputs struct {
-	dir     string
-	to      []string // --to, repeated or comma-separated, or the env's src list: composed
-	toSet   bool     // to came from --to or src, not the default
-	devURL  string
-	noCache bool        // --no-cache: flag only
-	url     string      // the target database, from the env block
-	lint    config.Lint // the lint block that applies
-	exclude []string    // the env block's exclude patterns
-	// schemas looks up the data "external_schema" and "composite_schema"
-	// blocks of atlas.hcl by the URL they evaluate to; configDir is the
-	// project file's directory, where their programs run by default.
-	schemas   func(url string) (*config.DataSchema, bool, error)
-	configDir string
+	dir       string
+	dirFormat string   // the env's migration format, applied when dir has no ?format=
+	to        []string // --to, repeated or comma-separated, or the env's src list: composed
+	toSet     bool     // to came from --to or src, not the default
+	devURL    string
+	// devBaseline is the SQL of the docker block dev comes from
+	// (docker "postgres" "NAME" { baseline = … }).
+	devBaseline string
+	noCache     bool        // --no-cache: flag only
+	url         string      // the target database, from the env block
+	lint        config.Lint // the lint block that applies
+	diff        config.Diff // the diff block that applies
+	// exclude are the env block's exclude patterns and its migration
+	// block's, which Atlas also leaves out of every comparison.
+	exclude []string
+	// The env's migration block: the defaults of apply's --baseline,
+	// --lock-timeout and --revisions-schema.
+	baseline        string
+	lockTimeout     time.Duration
+	revisionsSchema string
+	// The data "external_schema" and "composite_schema" blocks the env
+	// reached, by name; configDir is the project file's directory, where
+	// their programs run by default.
+	externals  map[string]config.ExternalSchema
+	composites map[string]config.CompositeSchema
+	configDir  string
 	// from says where dir, to and devURL came from when the env block set
 	// them ("dir" -> `atlas.hcl:5,5-30: env "local" migration dir`), so a
 	// bad value is blamed on the line that holds it, not on a flag the user
@@ -76,6 +90,9 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	path := strings.TrimPrefix(g.config, "file://")
 	explicit := cmd.Flags().Changed("config")
 	if explicit && g.env == "" {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return inputs{}, usageError{fmt.Errorf("--config %s: config file %q was not found", g.config, path)}
+		}
 		return inputs{}, usageError{fmt.Errorf("--config %s given without --env: name the env block to use", g.config)}
 	}
 	// atlas.hcl is optional until --env (or --config) asks for it.
@@ -89,7 +106,7 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	} else if err != nil {
 		return inputs{}, err
 	}
-	env := config.Env{Lint: cfg.Lint}
+	env := config.Env{Lint: cfg.Lint, Diff: cfg.Diff}
 	if g.env != "" {
 		e, err := cfg.Env(g.env)
 		if err != nil {
@@ -97,28 +114,47 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		}
 		env = *e
 	}
-	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, exclude: env.Exclude, from: map[string]string{},
-		schemas: cfg.Schema, configDir: filepath.Dir(path)}
+	m := env.Migration
+	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, diff: env.Diff, from: map[string]string{},
+		dirFormat: m.Format, baseline: m.Baseline, lockTimeout: m.LockTimeout, revisionsSchema: m.RevisionsSchema,
+		externals: env.ExternalSchemas, composites: env.CompositeSchemas, configDir: filepath.Dir(path)}
 	// schemactl works on one schema, as Atlas with ?search_path=public:
 	// patterns are relative to it.
-	if err := exclude.CheckSchema(env.Exclude); err != nil {
-		return inputs{}, fmt.Errorf("%s: env %q exclude: %w", env.At["exclude"], env.Name, err)
+	for _, ex := range []struct {
+		patterns []string
+		at, name string
+	}{{env.Exclude, env.At["exclude"], "exclude"}, {m.Exclude, env.At["migration.exclude"], "migration exclude"}} {
+		if err := exclude.CheckSchema(ex.patterns); err != nil {
+			return inputs{}, fmt.Errorf("%s: env %q %s: %w", ex.at, env.Name, ex.name, err)
+		}
+		for _, p := range ex.patterns {
+			if !slices.Contains(in.exclude, p) {
+				in.exclude = append(in.exclude, p)
+			}
+		}
+	}
+	envAt := func(setting, value string) string {
+		block := "env " + strconv.Quote(env.Name) + " "
+		attr := setting
+		if m, ok := strings.CutPrefix(setting, "migration."); ok {
+			block, attr = block+"migration ", m
+		}
+		return fmt.Sprintf("%s: %s%s %q", env.At[setting], block, attr, value)
 	}
 	pick := func(setting, flag, fromEnv, def string) string {
 		switch {
 		case flag != "":
 			return flag
 		case fromEnv != "":
-			block := "env " + strconv.Quote(env.Name) + " "
-			if setting == "dir" {
-				block += "migration "
-			}
-			in.from[setting] = fmt.Sprintf("%s: %s%s %q", env.At[setting], block, setting, fromEnv)
+			in.from[strings.TrimPrefix(setting, "migration.")] = envAt(setting, fromEnv)
 			return fromEnv
 		}
 		return def
 	}
-	in.dir = pick("dir", flags.dir, env.Dir, defaultDir)
+	in.dir = pick("migration.dir", flags.dir, m.Dir, defaultDir)
+	if m.Format != "" {
+		in.from["format"] = envAt("migration.format", m.Format)
+	}
 	switch {
 	case len(flags.to) > 0:
 		in.to, in.toSet = flags.to, true
@@ -137,9 +173,18 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		in.to = []string{defaultTo}
 	}
 	in.devURL = pick("dev", flags.devURL, env.Dev, "")
+	if flags.devURL == "" && env.DevBaseline != "" {
+		in.devBaseline = env.DevBaseline
+		in.from["dev.baseline"] = env.At["dev.baseline"]
+	}
 	if env.URL != "" {
 		// Named without its value: messages add it, redacted.
 		in.from["url"] = fmt.Sprintf("%s: env %q url", env.At["url"], env.Name)
+	}
+	for _, s := range []string{"migration.baseline", "migration.revisions_schema", "migration.lock_timeout"} {
+		if env.At[s] != "" {
+			in.from[strings.TrimPrefix(s, "migration.")] = env.At[s]
+		}
 	}
 	return in, nil
 }
@@ -176,19 +221,19 @@ func (in inputs) sources() ([]desired.Source, error) {
 // source reads one desired-state URL; named says where it was given
 // (`--to file://x.sql`, or the env block's line), for messages.
 func (in inputs) source(raw, named string) (desired.Source, error) {
-	if in.schemas != nil {
-		d, ok, err := in.schemas(raw)
-		if err != nil {
-			return desired.Source{}, err
+	if name, ok := strings.CutPrefix(raw, config.ExternalScheme); ok {
+		x, ok := in.externals[name]
+		if !ok {
+			return desired.Source{}, usageError{fmt.Errorf("%s: atlas.hcl declares no data %q %q (read with --env)", named, "external_schema", name)}
 		}
-		if ok {
-			return in.dataSource(d)
-		}
+		return in.external(x), nil
 	}
-	for _, typ := range []string{config.ExternalSchemaType, config.CompositeSchemaType} {
-		if name, ok := strings.CutPrefix(raw, typ+"://"); ok {
-			return desired.Source{}, usageError{fmt.Errorf("%s: atlas.hcl declares no data %q %q (read with --env)", named, typ, name)}
+	if name, ok := strings.CutPrefix(raw, config.CompositeScheme); ok {
+		c, ok := in.composites[name]
+		if !ok {
+			return desired.Source{}, usageError{fmt.Errorf("%s: atlas.hcl declares no data %q %q (read with --env)", named, "composite_schema", name)}
 		}
+		return in.composite(c)
 	}
 	s, err := desired.ParseURL(raw)
 	if errors.Is(err, desired.ErrScheme) {
@@ -200,54 +245,75 @@ func (in inputs) source(raw, named string) (desired.Source, error) {
 	return s, nil
 }
 
-// dataSource turns a data "external_schema" or "composite_schema" block
-// of atlas.hcl into the source it declares. This is the one seam between
-// the project file's evaluation (internal/config) and the desired state
-// (internal/desired): an external_schema's program runs in its
-// working_dir, relative to the project file's directory, or in that
-// directory; a composite's members are read as any src is, in order, each
-// with the PostgreSQL schema its block names.
-func (in inputs) dataSource(d *config.DataSchema) (desired.Source, error) {
-	at := fmt.Sprintf("%s: data %q %q", d.At, d.Type, d.Name)
-	switch d.Type {
-	case config.ExternalSchemaType:
-		dir := filepath.Join(in.configDir, d.WorkingDir)
-		if filepath.IsAbs(d.WorkingDir) {
-			dir = d.WorkingDir
-		}
-		return desired.Source{Kind: desired.External, URL: config.URL(d.Type, d.Name), Name: d.Name,
-			Program: d.Program, Dir: dir, At: at}, nil
-	case config.CompositeSchemaType:
-		s := desired.Source{Kind: desired.Composite, URL: config.URL(d.Type, d.Name), Name: d.Name, At: at}
-		for _, m := range d.Members {
-			named := fmt.Sprintf("%s: schema %q url %q", m.At, m.Schema, m.URL)
-			ms, err := in.source(m.URL, named)
-			if err != nil {
-				return desired.Source{}, err
-			}
-			if ms.Kind == desired.Composite {
-				return desired.Source{}, usageError{fmt.Errorf("%s: a composite_schema cannot hold another: list its schema blocks instead", named)}
-			}
-			ms.Schema = m.Schema
-			s.Members = append(s.Members, ms)
-		}
-		return s, nil
+// external and composite turn a data "external_schema" or
+// "composite_schema" block of atlas.hcl into the source it declares. They
+// are the one seam between the project file's evaluation (internal/config)
+// and the desired state (internal/desired): an external_schema's program
+// runs in its working_dir, relative to the project file's directory, or in
+// that directory; a composite's members are read as any src is, in order,
+// each with the PostgreSQL schema its block names.
+func (in inputs) external(x config.ExternalSchema) desired.Source {
+	dir := filepath.Join(in.configDir, x.WorkingDir)
+	if filepath.IsAbs(x.WorkingDir) {
+		dir = x.WorkingDir
 	}
-	return desired.Source{}, fmt.Errorf("%s: not a desired state", at)
+	return desired.Source{Kind: desired.External, URL: config.ExternalScheme + x.Name, Name: x.Name,
+		Program: x.Program, Dir: dir, At: fmt.Sprintf("%s: data %q %q", x.At, "external_schema", x.Name)}
+}
+
+func (in inputs) composite(c config.CompositeSchema) (desired.Source, error) {
+	s := desired.Source{Kind: desired.Composite, URL: config.CompositeScheme + c.Name, Name: c.Name,
+		At: fmt.Sprintf("%s: data %q %q", c.At, "composite_schema", c.Name)}
+	for _, m := range c.Schemas {
+		named := fmt.Sprintf("%s: schema %q url %q", m.At, m.Schema, m.URL)
+		ms, err := in.source(m.URL, named)
+		if err != nil {
+			return desired.Source{}, err
+		}
+		if ms.Kind == desired.Composite {
+			return desired.Source{}, usageError{fmt.Errorf("%s: a composite_schema cannot hold another: list its schema blocks instead", named)}
+		}
+		ms.Schema = m.Schema
+		s.Members = append(s.Members, ms)
+	}
+	return s, nil
 }
 
 // toNames is the desired state for a message: the --to values or src.
 func (in inputs) toNames() string { return strings.Join(in.to, ", ") }
 
-// openDir opens the migration directory.
+// openDir opens the migration directory, in the env's migration format
+// unless the --dir URL names one (?format=), as Atlas's dirFormatBC.
 func (in inputs) openDir() (*migdir.Dir, error) {
-	d, err := migdir.Open(in.dir)
+	u, named := in.dir, in.named("dir")
+	if in.dirFormat != "" && !hasFormat(u) {
+		if !strings.HasPrefix(u, "file://") {
+			u = "file://" + url.PathEscape(u) // a bare path is literal
+		}
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		u += sep + "format=" + url.QueryEscape(in.dirFormat)
+		named = in.from["format"]
+	}
+	d, err := migdir.Open(u)
 	if errors.Is(err, migdir.ErrNoDir) {
 		return nil, fmt.Errorf("%s: %w (to start a new directory, create it first)", in.named("dir"), err)
 	} else if err != nil {
-		return nil, fmt.Errorf("%s: %w", in.named("dir"), err)
+		return nil, fmt.Errorf("%s: %w", named, err)
 	}
 	return d, nil
+}
+
+// hasFormat reports whether a --dir URL names its format.
+func hasFormat(dir string) bool {
+	_, q, ok := strings.Cut(dir, "?")
+	if !ok || !strings.HasPrefix(dir, "file://") {
+		return false
+	}
+	v, err := url.ParseQuery(q)
+	return err == nil && v.Has("format")
 }
 
 // StoreAfterEnv tunes the replay cache: a state is stored only when
@@ -260,6 +326,11 @@ func openEnv(cmd *cobra.Command, in inputs, prefix []migrate.File) (*states.Env,
 	devURL, err := devURL(in)
 	if err != nil {
 		return nil, err
+	}
+	if in.devBaseline != "" {
+		// Seam for the dev database's baseline (issue 13): until the dev
+		// database runs it, refuse rather than replay without it.
+		return nil, usageError{fmt.Errorf("%s: docker block baseline: running a baseline on the dev database is %w yet", in.from["dev.baseline"], config.ErrUnsupported)}
 	}
 	after := states.DefaultStoreAfter
 	if v := os.Getenv(StoreAfterEnv); v != "" {

@@ -17,6 +17,7 @@ import (
 // atlas.hcl's lint { git { base } } or lint { latest }.
 type reviewFlags struct {
 	gitBase string
+	gitDir  string // the git work tree, when not the migration directory's
 	latest  int
 }
 
@@ -44,7 +45,11 @@ func (rv reviewFlags) review(ctx context.Context, in inputs, dir *migdir.Dir) (*
 		}
 		return rev, nil
 	}
-	b, err := history.LoadBase(ctx, dir.Path(), base)
+	gitDir := rv.gitDir
+	if gitDir == "" {
+		gitDir = in.lint.GitDir
+	}
+	b, err := history.LoadBaseIn(ctx, gitDir, dir.Path(), base)
 	if err != nil {
 		return nil, fmt.Errorf("--git-base: %w", err)
 	}

@@ -5,11 +5,14 @@ package cli
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -42,7 +45,41 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 type globals struct {
 	env    string
 	config string
-	vars   map[string]string
+	vars   varsFlag
+}
+
+// varsFlag is --var as Atlas reads it: name=value pairs, comma-separated
+// or repeated; a name given more than once is a list.
+type varsFlag map[string][]string
+
+func (v *varsFlag) Set(s string) error {
+	if *v == nil {
+		*v = varsFlag{}
+	}
+	kvs, err := csv.NewReader(strings.NewReader(s)).Read()
+	if err != nil {
+		return err
+	}
+	for _, kv := range kvs {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return fmt.Errorf("want name=value, got %q", kv)
+		}
+		(*v)[name] = append((*v)[name], value)
+	}
+	return nil
+}
+
+func (v *varsFlag) Type() string { return "name=value" }
+
+func (v *varsFlag) String() string {
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(*v)) {
+		for _, value := range (*v)[name] {
+			parts = append(parts, name+"="+value)
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -58,7 +95,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVar(&g.env, "env", "", "the env block of the project file to use")
 	root.PersistentFlags().StringVarP(&g.config, "config", "c", "file://atlas.hcl", "the project file")
-	root.PersistentFlags().StringToStringVar(&g.vars, "var", nil, "input variables of the project file (name=value)")
+	root.PersistentFlags().Var(&g.vars, "var", "input variables of the project file (name=value; repeat a name for a list)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{flagError(err)} })
 	root.Version = buildVersion()
 	root.SetVersionTemplate("{{.Version}}")
@@ -83,6 +120,7 @@ func flagError(err error) error {
 		"bool":           "true or false",
 		"duration":       "a duration such as 10s or 1m30s",
 		"stringToString": "name=value",
+		"name=value":     "name=value",
 	}[bad.GetFlag().Value.Type()]
 	if want == "" {
 		return err // pflag's own words name the flag and say what is wrong

@@ -164,11 +164,17 @@ func Realms(ctx context.Context, d schema.Differ, dev pgdb.Dev, have, want *sche
 	if err != nil {
 		return nil, fmt.Errorf("compare: diff %s with %s: %w", s.Have, s.Want, err)
 	}
+	return Classify(changes, have, want, s, loc, mentions), nil
+}
+
+// Classify is Changes for the diff of have and want, with the note on the
+// functions, triggers and extensions want cannot declare.
+func Classify(changes []schema.Change, have, want *schema.Realm, s Sides, loc Locator, mentions Mentions) *Result {
 	r := Changes(changes, s, loc, mentions)
 	if note := UndeclaredNote(have, want, s.Have); note != "" {
 		r.Notes = append(r.Notes, note)
 	}
-	return r, nil
+	return r
 }
 
 // Changes classifies changes, the diff from Have to Want: what it adds is

@@ -8,6 +8,49 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// project makes a fresh directory holding files (name, content, …),
+// and makes it the working directory, so that messages read
+// "atlas.hcl:LINE,COL…".
+func project(t *testing.T, files ...string) {
+	t.Helper()
+	t.Chdir(t.TempDir())
+	for i := 0; i+1 < len(files); i += 2 {
+		require.NoError(t, os.MkdirAll(filepath.Dir(files[i]), 0o755))
+		require.NoError(t, os.WriteFile(files[i], []byte(files[i+1]), 0o644))
+	}
+}
+
+// load loads body as atlas.hcl of a fresh project with env selected.
+func load(t *testing.T, body, env string) (*Env, error) {
+	t.Helper()
+	project(t, "atlas.hcl", body)
+	return loadOpts(t, Options{Env: env})
+}
+
+// loadErr loads body with env x selected 20 times (Go's map order changes
+// from run to run) and returns the error, which must be the same each time.
+func loadErr(t *testing.T, body string) error {
+	t.Helper()
+	project(t, "atlas.hcl", body)
+	_, first := loadOpts(t, Options{Env: "x"})
+	require.Error(t, first)
+	for range 19 {
+		_, err := loadOpts(t, Options{Env: "x"})
+		require.EqualError(t, err, first.Error(), "the same error every run")
+	}
+	return first
+}
+
+// loadOpts loads the atlas.hcl of the current project.
+func loadOpts(t *testing.T, o Options) (*Env, error) {
+	t.Helper()
+	f, err := Load("atlas.hcl", o)
+	if err != nil {
+		return nil, err
+	}
+	return f.Env(o.Env)
+}
+
 func write(t *testing.T, body string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "atlas.hcl")
@@ -43,20 +86,23 @@ lint {
 	require.NoError(t, err)
 	e, err := f.Env("local")
 	require.NoError(t, err)
-	require.Equal(t, &Env{Name: "local", Src: []string{"ent://ent/schema"}, Dev: "postgres://u:p@h/dev", URL: "postgres://u@h/prod", Dir: "file://migrations",
-		Lint:    Lint{Errors: map[string]bool{"destructive": true}},
-		Exclude: []string{"atlas_schema_revisions"},
-		At:      map[string]string{"src": p + ":7,3-27", "dev": p + ":8,3-26", "url": p + ":9,3-30", "dir": p + ":11,5-21", "exclude": p + ":14,3-39"}}, e)
+	require.Equal(t, &Env{Name: "local", Src: []string{"ent://ent/schema"}, Dev: "postgres://u:p@h/dev", URL: "postgres://u@h/prod",
+		Migration: Migration{Dir: "file://migrations", Format: "atlas"},
+		Lint:      Lint{Errors: map[string]bool{"destructive": true}, extra: true},
+		Exclude:   []string{"atlas_schema_revisions"},
+		At: map[string]string{"src": p + ":7,3-27", "dev": p + ":8,3-26", "url": p + ":9,3-30", "migration.dir": p + ":11,5-21",
+			"migration.format": p + ":12,5-19", "exclude": p + ":14,3-39"},
+		ExternalSchemas: map[string]ExternalSchema{}, CompositeSchemas: map[string]CompositeSchema{}}, e)
 	f, err = Load(p, Options{Env: "list"})
 	require.NoError(t, err)
 	e, err = f.Env("list")
 	require.NoError(t, err)
 	require.Equal(t, []string{"ent://a", "ent://b"}, e.Src, "a src list is composed, as in Atlas")
 
-	f, err = Load(p, Options{Env: "local", Vars: map[string]string{"dir": "file://other"}})
+	f, err = Load(p, Options{Env: "local", Vars: map[string][]string{"dir": {"file://other"}}})
 	require.NoError(t, err)
 	e, _ = f.Env("local")
-	require.Equal(t, "file://other", e.Dir)
+	require.Equal(t, "file://other", e.Migration.Dir)
 }
 
 // Atlas's dynamic env: an unlabelled env block whose name is atlas.env
@@ -95,7 +141,7 @@ env "broken" {
 		require.NoError(t, err, tt.env)
 		require.Equal(t, tt.env, e.Name)
 		require.Equal(t, tt.url, e.URL, tt.env)
-		require.Equal(t, tt.dir, e.Dir, tt.env)
+		require.Equal(t, tt.dir, e.Migration.Dir, tt.env)
 	}
 
 	// Only the selected block is evaluated: "broken" stops only itself.
@@ -117,29 +163,6 @@ env "broken" {
 	require.NoError(t, err)
 	_, err = f.Env("b")
 	require.ErrorIs(t, err, ErrUnknownEnv)
-}
-
-func TestLoadErrors(t *testing.T) {
-	for name, tt := range map[string]struct{ body, want string }{
-		"syntax":            {"env \"x\" {\n  src = \n}\n", "atlas.hcl:2,9-3,1: Invalid expression"},
-		"unclosed":          {"env \"x\" {\n", "atlas.hcl:1,"},
-		"undefined":         {"env \"x\" {\n  src = var.nope\n}\n", "atlas.hcl:2,"},
-		"not string":        {"env \"x\" {\n  dev = 3 > 4\n}\n", "dev must be a string"},
-		"duplicate":         {"env \"x\" {}\nenv \"x\" {}\n", `env "x" is declared twice`},
-		"dynamic duplicate": {"env {\n  name = atlas.env\n}\nenv {\n  name = atlas.env\n}\n", `atlas.hcl:4,1-4: env "x" is declared twice (also at`},
-		"no default":        {"variable \"v\" {\n  type = string\n}\n", `variable "v" has no default`},
-		"two labels":        {"env \"x\" \"y\" {\n}\n", "atlas.hcl:1,"},
-		"exclude string":    {"env \"x\" {\n  exclude = \"users.fax\"\n}\n", "atlas.hcl:2,3-24: exclude must be a list of strings"},
-		"exclude numbers":   {"env \"x\" {\n  exclude = [\"a\", 3]\n}\n", "atlas.hcl:2,3-21: exclude must be a list of strings"},
-		"src not strings":   {"env \"x\" {\n  src = [\"ent://a\", 3 > 4]\n}\n", "atlas.hcl:2,3-27: src must be a string or a list of strings"},
-		"src empty":         {"env \"x\" {\n  src = []\n}\n", "atlas.hcl:2,3-11: src is an empty list"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			_, err := Load(write(t, tt.body), Options{Env: "x"})
-			require.Error(t, err)
-			require.Contains(t, err.Error(), tt.want)
-		})
-	}
 }
 
 func TestMissingFileAndUnknownEnv(t *testing.T) {
@@ -184,10 +207,13 @@ env "local" {}
 `
 	f, err := Load(write(t, body), Options{Env: "ci"})
 	require.NoError(t, err)
-	require.Equal(t, Lint{Latest: 2, Errors: map[string]bool{"destructive": false, "data_depend": true}}, f.Lint)
+	require.Equal(t, Lint{Latest: 2, Errors: map[string]bool{"destructive": false, "data_depend": true}, extra: true}, f.Lint)
 	ci, err := f.Env("ci")
 	require.NoError(t, err)
-	require.Equal(t, Lint{Latest: 2, GitBase: "origin/main", Errors: map[string]bool{"destructive": true, "data_depend": true}}, ci.Lint)
+	// As Atlas's Lint.Extend: the env's analyzer blocks replace the
+	// top-level ones, and a git base without a git dir still takes the
+	// top-level latest.
+	require.Equal(t, Lint{Latest: 2, GitBase: "origin/main", Errors: map[string]bool{"destructive": true}, extra: true}, ci.Lint)
 	f, err = Load(write(t, body), Options{Env: "local"})
 	require.NoError(t, err)
 	local, err := f.Env("local")
@@ -197,4 +223,31 @@ env "local" {}
 	_, err = Load(write(t, "lint {\n  destructive { error = \"yes\" }\n}\n"), Options{})
 	require.ErrorContains(t, err, "atlas.hcl:2,")
 	require.ErrorContains(t, err, "lint destructive: error must be true or false")
+}
+
+// Atlas's schema { src } is the env's src when it has no src attribute.
+func TestSchemaBlockSrc(t *testing.T) {
+	body := `
+env "block" {
+  schema {
+    src = ["ent://a", "ent://b"]
+    repo {
+      name = "app"
+    }
+  }
+}
+env "both" {
+  src = "ent://attr"
+  schema {
+    src = "ent://block"
+  }
+}
+`
+	env, err := load(t, body, "block")
+	require.NoError(t, err)
+	require.Equal(t, []string{"ent://a", "ent://b"}, env.Src)
+	require.Equal(t, "atlas.hcl:4,5-33", env.At["src"])
+	env, err = load(t, body, "both")
+	require.NoError(t, err)
+	require.Equal(t, []string{"ent://attr"}, env.Src)
 }

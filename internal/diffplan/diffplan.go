@@ -19,25 +19,36 @@ import (
 
 // Plan returns the files that migrate current to desired, every schema of
 // them, named <version>_<name>.sql after the existing files; none when in
-// sync. Each file applies in one transaction: when a change uses an enum
-// value added in the same diff (PostgreSQL refuses that inside the adding
-// transaction), the enum additions go first, in a file of their own.
+// sync. Each file applies in one transaction (but those of concurrent index
+// changes, see below): when a change uses an enum value added in the same
+// diff (PostgreSQL refuses that inside the adding transaction), the enum
+// additions go first, in a file of their own.
 // Objects outside public are qualified, a new schema is created first, and
 // views, which Atlas's open-source planner does not plan, are dropped
 // before the other statements and created after them (pgdb.PlanViews);
 // so are functions, triggers and extensions (pgdb.PlanExtras): extensions
 // created first, functions after the tables, triggers after the views.
-func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time) ([]migdir.NewFile, error) {
+// The policy p leaves change kinds out (returned as skipped, planned or
+// not) and makes index changes concurrent, in files of their own that run
+// outside a transaction (see byTxMode).
+func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time, p Policy) ([]migdir.NewFile, []Skipped, error) {
 	if err := checkEnums(current, desired); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	changes, err := pgdb.DiffRealms(ctx, drv, dev, current, desired)
 	if err != nil {
-		return nil, fmt.Errorf("diffplan: diff: %w", err)
+		return nil, nil, fmt.Errorf("diffplan: diff: %w", err)
 	}
+	changes, skipped := p.Filter(changes, desired)
+	files, err := planFiles(ctx, drv, current, desired, changes, name, existing, now, p)
+	return files, skipped, err
+}
+
+func planFiles(ctx context.Context, drv migrate.Driver, current, desired *schema.Realm, changes []schema.Change, name string, existing []migrate.File, now time.Time, p Policy) ([]migdir.NewFile, error) {
 	if len(changes) == 0 {
 		return nil, nil
 	}
+	p.concurrently(changes)
 	views, changes := pgdb.SplitViews(changes)
 	extras, changes := pgdb.SplitExtras(changes)
 	// Before the conversions leave the change set: they retype columns a
@@ -58,7 +69,7 @@ func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desire
 	for i, g := range groups {
 		n := name
 		if len(groups) > 1 && i == 0 {
-			n = strings.TrimPrefix(name+"_enum_values", "_")
+			n = suffixed(name, "enum_values")
 		}
 		plan, err := pgdb.Plan(ctx, drv, n, g, current, desired)
 		if err != nil {
@@ -68,14 +79,17 @@ func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desire
 		if i == len(groups)-1 {
 			plan.Changes = slices.Concat(xp.First, vp.Drop, plan.Changes, conversions, xp.Funcs, vp.Create, xp.Last)
 		}
-		fs, err := migrate.DefaultFormatter.Format(plan)
-		if err != nil {
-			return nil, fmt.Errorf("diffplan: format: %w", err)
+		for _, part := range byTxMode(plan) {
+			part.Version = version
+			fs, err := migrate.DefaultFormatter.Format(part)
+			if err != nil {
+				return nil, fmt.Errorf("diffplan: format: %w", err)
+			}
+			for _, f := range fs {
+				files = append(files, migdir.NewFile{Name: f.Name(), Data: f.Bytes()})
+			}
+			version = migdir.NextVersion([]migrate.File{migrate.NewLocalFile(version+".sql", nil)}, now)
 		}
-		for _, f := range fs {
-			files = append(files, migdir.NewFile{Name: f.Name(), Data: f.Bytes()})
-		}
-		version = migdir.NextVersion([]migrate.File{migrate.NewLocalFile(version+".sql", nil)}, now)
 	}
 	return files, nil
 }

@@ -37,7 +37,7 @@ CREATE VIEW history.kinds AS SELECT id, kind FROM history.log;`)
 	want, wconn := inspect(t, `CREATE SCHEMA history; CREATE TYPE history.kind AS ENUM ('insert', 'delete');
 CREATE TABLE history.log (id bigint PRIMARY KEY, kind history.kind NOT NULL DEFAULT 'insert');
 CREATE VIEW history.kinds AS SELECT id, kind FROM history.log;`)
-	files, err := Plan(ctx, conn.Driver, nil, cur, want, "kind", nil, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	files, _, err := Plan(ctx, conn.Driver, nil, cur, want, "kind", nil, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), Policy{})
 	require.NoError(t, err)
 	require.Len(t, files, 1)
 	require.Equal(t, `-- Drop "kinds" view
@@ -59,7 +59,7 @@ CREATE VIEW "history"."kinds" ("id", "kind") AS SELECT log.id,
 	// Plan takes the conversions out of the desired state: read it again.
 	want, err = wconn.Inspect(ctx)
 	require.NoError(t, err)
-	again, err := Plan(ctx, conn.Driver, nil, after, want, "again", nil, time.Now())
+	again, _, err := Plan(ctx, conn.Driver, nil, after, want, "again", nil, time.Now(), Policy{})
 	require.NoError(t, err)
 	require.Empty(t, again)
 }
@@ -69,7 +69,7 @@ func TestPlanOnlyViews(t *testing.T) {
 	ctx := context.Background()
 	cur, conn := inspect(t, `CREATE TABLE t (id int);`)
 	want, _ := inspect(t, `CREATE TABLE t (id int); CREATE VIEW v AS SELECT id FROM t;`)
-	files, err := Plan(ctx, conn.Driver, nil, cur, want, "v", nil, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	files, _, err := Plan(ctx, conn.Driver, nil, cur, want, "v", nil, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), Policy{})
 	require.NoError(t, err)
 	require.Len(t, files, 1)
 	require.Equal(t, "20300101000000_v.sql", files[0].Name)

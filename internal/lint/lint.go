@@ -18,6 +18,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/compare"
 	"github.com/ledgerforge/schemactl/internal/desired"
+	"github.com/ledgerforge/schemactl/internal/diffplan"
 	"github.com/ledgerforge/schemactl/internal/entsrc"
 	"github.com/ledgerforge/schemactl/internal/lint/generated"
 	"github.com/ledgerforge/schemactl/internal/lint/integrity"
@@ -45,6 +46,11 @@ type Options struct {
 	Review *Review
 	// Docs, when set, are the committed documents to keep fresh.
 	Docs *Docs
+	// DiffPolicy is atlas.hcl's diff block: what it has `migrate diff`
+	// skip, the consistency check leaves out too (and says so in a note),
+	// or the gate would fail on every change the team chose to migrate by
+	// hand.
+	DiffPolicy diffplan.Policy
 }
 
 // Docs are where the ER diagram and the schema audit are committed; a file
@@ -178,11 +184,15 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	}
 
 	if replayed {
-		cons, err := compare.Realms(ctx, o.Env.Differ(ctx), o.Env.Dev, current, want, compare.EntVsMigrations,
-			compare.WithDeclarations(loc, loaded), compare.MentionsIn(o.Dir, files))
+		changes, err := pgdb.DiffRealms(ctx, o.Env.Differ(ctx), o.Env.Dev, current, want)
 		if err != nil {
-			return nil, fmt.Errorf("lint: %w", err)
+			return nil, fmt.Errorf("lint: compare: diff %s with %s: %w", compare.EntVsMigrations.Have, compare.EntVsMigrations.Want, err)
 		}
+		changes, skipped := o.DiffPolicy.Filter(changes, want)
+		if len(skipped) > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("not compared, as atlas.hcl's diff policy skips them: %s", diffplan.List(skipped)))
+		}
+		cons := compare.Classify(changes, current, want, compare.EntVsMigrations, compare.WithDeclarations(loc, loaded), compare.MentionsIn(o.Dir, files))
 		r.Add(cons.Findings...)
 		r.Notes = append(r.Notes, cons.Notes...)
 		if o.Docs != nil {
