@@ -42,12 +42,42 @@ our_errors() {
 	jq -r '.findings[] | select(.severity == "error") | "\((.fix.file // .object) | split("/") | last) \(.code)"' "$1" | sort -u
 }
 
-# compare ATLAS.json OURS.json: exit 1 when an error of Atlas's is not one
-# of schemactl's.
+# Renames. Atlas's analyzers report a renamed table or column as BC101 or
+# BC102 when its statement parser turns the dropped-and-added pair the
+# inspections show into a rename (sqlparse's FixChange); the open-source
+# build's PostgreSQL parser leaves the pair as it is, so its destructive
+# analyzer reports the rename as DS102 or DS103. No data is lost: schemactl
+# reports the rename, BC101 or BC102. An Atlas DS102/DS103 is the rename
+# schemactl reports when every table or column it names (as "file code
+# name") is one schemactl reports renamed, as an error, in that file.
+atlas_drops() {
+	jq -r '.Files[]? | select((.Error // "") != "") | .Name as $f | (.Error | split("; ")) as $e
+		| (.Reports // [])[] | select(.Text as $t | $e | index($t)) | .Diagnostics[]?
+		| select(.Code == "DS102" or .Code == "DS103") | .Code as $c
+		| .Text | [scan("\"([^\"]+)\"")[0]][] | "\($f) \($c) \(.)"' "$1" | sort -u
+}
+our_renames() {
+	jq -r '.findings[] | select(.severity == "error" and (.code == "BC101" or .code == "BC102"))
+		| "\((.fix.file // .object) | split("/") | last) \(if .code == "BC101" then "DS102" else "DS103" end) \(.object | capture("\"(?<n>[^\"]+)\"$").n)"' "$1" | sort -u
+}
+# renamed ATLAS.json OURS.json: the "file code" pairs of Atlas's DS102/DS103
+# that are schemactl's renames.
+renamed() {
+	awk 'NR == FNR { r[$0] = 1; next } { k = $1 " " $2; seen[k] = 1; if (!($0 in r)) bad[k] = 1 }
+		END { for (k in seen) if (!(k in bad)) print k }' <(our_renames "$2") <(atlas_drops "$1") | sort -u
+}
+
+# compare ATLAS.json OURS.json: exit 1 when an error of Atlas's is neither
+# one of schemactl's (file and code) nor a rename schemactl reports as one.
 compare() {
-	local missed
-	missed=$(comm -23 <(atlas_errors "$1") <(our_errors "$2"))
+	local missed renames
 	echo "errors (file and code): atlas $(atlas_errors "$1" | wc -l), schemactl $(our_errors "$2" | wc -l)"
+	renames=$(comm -23 <(atlas_errors "$1") <(our_errors "$2") | comm -12 - <(renamed "$1" "$2"))
+	if [ -n "$renames" ]; then
+		echo "$(echo "$renames" | wc -l) of Atlas's are renames, which its open-source build reports as drops (DS102, DS103) and schemactl as renames (BC101, BC102):"
+		echo "$renames" | sed 's/^/  /'
+	fi
+	missed=$(comm -23 <(atlas_errors "$1") <(sort -u <(our_errors "$2") <(renamed "$1" "$2")))
 	if [ -n "$missed" ]; then
 		echo "schemactl misses $(echo "$missed" | wc -l) of Atlas's errors:"
 		echo "$missed" | sed 's/^/  /'
