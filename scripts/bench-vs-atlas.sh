@@ -150,8 +150,11 @@ timed() {
 	echo $(($(now_ms) - start))
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+# The machine's load average (1, 5, 15 minutes): the figures mean little without it.
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 lint=(--env bench migrate lint --latest 100 --format json)
+echo "load average before: $(load)"
 : >"$work/atlas.ms"
 : >"$work/cold.ms"
 : >"$work/warm.ms"
@@ -169,6 +172,7 @@ for i in $(seq "$RUNS"); do
 	echo "run $i/$RUNS: atlas $(tail -1 "$work/atlas.ms") ms, schemactl $(tail -1 "$work/cold.ms") ms cold, $(tail -1 "$work/warm.ms") ms warm"
 done
 a=$(median <"$work/atlas.ms")
+echo "load average after: $(load)"
 echo
 if [ "$SIDES" = atlas ]; then
 	echo "median of $RUNS runs: atlas ${a} ms"
