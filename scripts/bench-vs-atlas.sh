@@ -8,13 +8,16 @@
 #   schemactl migrate lint --env bench --latest 100
 #
 # URL is a database on schemactl's embedded dev server (`schemactl devdb`),
-# so both tools replay on the same PostgreSQL. The two run alternately,
+# so both tools replay on the same PostgreSQL installation: Atlas on that
+# running server, schemactl on the one it starts itself, as it does by
+# default (its start is part of its time). The two run alternately,
 # RUNS times each (default 5); schemactl both without its replay cache
 # (--no-cache: every file replayed, as Atlas does) and with it (the files
 # before the reviewed ones cached by the previous run). It prints each
 # median and the ratios, then compares the errors: every diagnostic Atlas
 # counts as an error under the policy (the reports of the analyzers its
-# file error names), by file and code, must be an error of schemactl's.
+# file error names), by file and code, must be an error of schemactl's,
+# or a rename schemactl reports as one (see "Renames" below).
 # Exit 0 when it is, 1 when schemactl misses some, 2 when a tool fails.
 # SIDES=atlas runs Atlas's side alone (its median and its errors).
 #
