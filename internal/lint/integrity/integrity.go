@@ -10,6 +10,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/migdir"
+	"github.com/ledgerforge/schemactl/internal/pgerr"
 	"github.com/ledgerforge/schemactl/internal/report"
 	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
@@ -106,7 +107,7 @@ func Replay(dir *migdir.Dir, err error) (*report.Finding, error) {
 		Code:     ReplayCode,
 		Category: report.Replay,
 		Object:   path,
-		Message:  se.File + ":" + strconv.Itoa(se.Line) + ": " + sqlscript.Message(se.Err) + se.Note,
+		Message:  se.File + ":" + strconv.Itoa(se.Line) + ": " + pgerr.Message(se.Err) + se.Note,
 		Stmt:     se.Stmt,
 		Fix:      &report.Location{File: path, Line: se.Line},
 		Remedy:   "fix the statement (then `schemactl migrate hash`), or regenerate the file with `schemactl migrate diff <name>`",
