@@ -21,6 +21,11 @@ type Status struct {
 	LastError string   `json:"last_error,omitempty"`
 	ErrorStmt string   `json:"error_statement,omitempty"`
 	Note      string   `json:"note,omitempty"`
+
+	// For Atlas's template form (internal/cmdlog): the revisions and
+	// pending files themselves.
+	Revisions    []*migrate.Revision `json:"-"`
+	PendingFiles []migrate.File      `json:"-"`
 }
 
 // ReadStatus reads the revisions table (without creating it) and the
@@ -31,7 +36,7 @@ func ReadStatus(ctx context.Context, conn *pgdb.Conn, dir *migdir.Dir, revisions
 	if err != nil {
 		return nil, err
 	}
-	st := &Status{Applied: len(revs), Pending: []string{}}
+	st := &Status{Applied: len(revs), Pending: []string{}, Revisions: revs}
 	for _, r := range revs {
 		if r.Applied == r.Total || r.Type.Has(migrate.RevisionTypeBaseline) {
 			st.Current = r.Version
@@ -64,6 +69,7 @@ func ReadStatus(ctx context.Context, conn *pgdb.Conn, dir *migdir.Dir, revisions
 	case err != nil:
 		return nil, fmt.Errorf("status: %w", err)
 	}
+	st.PendingFiles = pending
 	for _, f := range pending {
 		st.Pending = append(st.Pending, f.Name())
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"text/template"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgerforge/schemactl/internal/apply"
+	"github.com/ledgerforge/schemactl/internal/cmdlog"
 	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
@@ -226,8 +228,14 @@ func newStatusCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if format != "text" && format != "json" {
-				return usageError{fmt.Errorf("--format %q: want text or json", format)}
+			var tmpl *template.Template
+			switch {
+			case cmdlog.IsTemplate(format):
+				if tmpl, err = cmdlog.Parse(format, cmdlog.StatusFuncs(colorful(cmd.OutOrStdout()))); err != nil {
+					return usageError{err}
+				}
+			case format != "text" && format != "json":
+				return usageError{fmt.Errorf("--format %q: want text, json or a Go template such as '{{ json . }}'", format)}
 			}
 			dir, err := in.openDir()
 			if err != nil {
@@ -243,6 +251,16 @@ func newStatusCmd(g *globals) *cobra.Command {
 				return err
 			}
 			out := cmd.OutOrStdout()
+			if tmpl != nil {
+				files, err := dir.Files()
+				if err != nil {
+					return err
+				}
+				if err := cmdlog.Execute(out, tmpl, cmdlog.NewStatus(st, dir.Path(), files)); err != nil {
+					return usageError{err}
+				}
+				return nil
+			}
 			if format == "json" {
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
@@ -268,7 +286,7 @@ func newStatusCmd(g *globals) *cobra.Command {
 	addDirFlag(cmd, &flags)
 	addDevFlag(cmd, &flags)
 	addTargetFlags(cmd, &t)
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	cmd.Flags().StringVar(&format, "format", "text", "text, json, or a Go template such as '{{ json . }}' (Atlas's report fields)")
 	return cmd
 }
 

@@ -35,6 +35,7 @@ type inputs struct {
 	dir       string
 	dirFormat string   // the env's migration format, applied when dir has no ?format=
 	to        []string // --to, repeated or comma-separated, or the env's src list: composed
+	toSet     bool     // to came from --to or src, not the default
 	devURL    string
 	// devBaseline is the SQL of the docker block dev comes from
 	// (docker "postgres" "NAME" { baseline = … }).
@@ -157,9 +158,9 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	}
 	switch {
 	case len(flags.to) > 0:
-		in.to = flags.to
+		in.to, in.toSet = flags.to, true
 	case len(env.Src) > 0:
-		in.to = env.Src
+		in.to, in.toSet = env.Src, true
 		value := strconv.Quote(env.Src[0])
 		if len(env.Src) > 1 {
 			q := make([]string, len(env.Src))

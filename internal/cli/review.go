@@ -17,6 +17,7 @@ import (
 // atlas.hcl's lint { git { base } } or lint { latest }.
 type reviewFlags struct {
 	gitBase string
+	gitDir  string // the git work tree, when not the migration directory's
 	latest  int
 }
 
@@ -44,13 +45,25 @@ func (rv reviewFlags) review(ctx context.Context, in inputs, dir *migdir.Dir) (*
 		}
 		return rev, nil
 	}
-	b, err := history.LoadBase(ctx, dir.Path(), base)
+	gitDir := rv.gitDir
+	if gitDir == "" {
+		gitDir = in.lint.GitDir
+	}
+	b, err := history.LoadBaseIn(ctx, gitDir, dir.Path(), base)
 	if err != nil {
 		return nil, fmt.Errorf("--git-base: %w", err)
 	}
 	b = b.In(dir.Format())
 	rev.Added = b.Added(files)
 	rev.History = b.Check(dir, files)
+	// Atlas's non_linear analyzer governs files added out of order.
+	if isErr, ok := in.lint.Errors["non_linear"]; ok {
+		for i := range rev.History {
+			if rev.History[i].Code == "SC403" && !isErr {
+				rev.History[i].Severity = report.Warning
+			}
+		}
+	}
 	return rev, nil
 }
 

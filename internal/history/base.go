@@ -78,6 +78,13 @@ func (b *Base) In(f dirformat.Format) *Base {
 // ErrNoMergeBase; a directory the base does not have is an empty Base (a
 // first change).
 func LoadBase(ctx context.Context, dirPath, ref string) (*Base, error) {
+	return LoadBaseIn(ctx, "", dirPath, ref)
+}
+
+// LoadBaseIn is LoadBase in the git work tree of gitDir (Atlas's --git-dir,
+// lint { git { dir } }); "" means the one that holds the migration
+// directory. The directory must be inside it.
+func LoadBaseIn(ctx context.Context, gitDir, dirPath, ref string) (*Base, error) {
 	abs, err := filepath.Abs(dirPath)
 	if err == nil {
 		// git reports the top level with symbolic links resolved (a
@@ -87,12 +94,16 @@ func LoadBase(ctx context.Context, dirPath, ref string) (*Base, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history: migration directory %s: %w", dirPath, err)
 	}
-	top, err := topLevel(ctx, abs)
+	where, what := abs, "migration directory "+dirPath
+	if gitDir != "" {
+		where, what = gitDir, "--git-dir "+gitDir
+	}
+	top, err := topLevel(ctx, where)
 	if err == nil {
 		top, err = filepath.EvalSymlinks(top)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("history: migration directory %s is not in a git work tree: %w", dirPath, err)
+		return nil, fmt.Errorf("history: %s is not in a git work tree: %w", what, err)
 	}
 	rel, err := filepath.Rel(top, abs)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {

@@ -34,7 +34,11 @@ import (
 
 // Options say what to check.
 type Options struct {
-	Sources []desired.Source // the desired state: Ent schema packages (e.g. ent/schema) and SQL sources, composed
+	// Sources are the desired state: Ent schema packages (e.g. ent/schema)
+	// and SQL sources, composed. None means no desired state: the
+	// directory is checked alone (integrity, replay, review), as Atlas's
+	// migrate lint checks it.
+	Sources []desired.Source
 	Dir     *migdir.Dir
 	Files   []migrate.File // Dir's files, as the caller read them
 	Env     *states.Env    // where to replay and normalise
@@ -114,7 +118,11 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		genNote []string
 		sources errgroup.Group
 	)
+	dirOnly := len(o.Sources) == 0
 	g.Go(func() (err error) {
+		if dirOnly {
+			return nil
+		}
 		defer func() { desiredErr = err }()
 		if loaded, err = o.Env.LoadDesired(ctx, o.Sources); err != nil {
 			return err
@@ -149,18 +157,19 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	if replayErr != nil {
 		return nil, replayErr
 	}
+	if dirOnly {
+		r.Summary.Files, r.Summary.DirectoryOnly = len(files), true
+		o.addReview(r, files, before)
+		r.Sort()
+		return r, nil
+	}
 	if desiredErr != nil {
 		_ = sources.Wait()
 		// The directory's own findings stand; the error says why the rest
 		// was not checked.
 		r.Notes = append(r.Notes, fmt.Sprintf("consistency with %s not checked: it did not load", desired.Title(o.Sources)))
 		r.Summary.Files = len(files)
-		if o.Review != nil {
-			r.Add(o.Review.History...)
-			fs, notes := review(o.Dir, files, o.Review, before)
-			r.Add(fs...)
-			r.Notes = append(r.Notes, notes...)
-		}
+		o.addReview(r, files, before)
 		r.Sort()
 		return r, desiredErr
 	}
@@ -198,13 +207,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		r.Notes = append(r.Notes, fmt.Sprintf("consistency with %s not checked: the directory does not replay", desired.Title(o.Sources)))
 	}
 
-	if o.Review != nil {
-		r.Add(o.Review.History...)
-		fs, notes := review(o.Dir, files, o.Review, before)
-		r.Add(fs...)
-		r.Notes = append(r.Notes, notes...)
-	}
-
+	o.addReview(r, files, before)
 	r.Add(stale...)
 	r.Notes = append(r.Notes, genNote...)
 	r.Sort()
@@ -255,14 +258,29 @@ func firstAdded(files []migrate.File, rv *Review) int {
 	return len(files)
 }
 
+// addReview adds the review of the added files, when one was asked for,
+// and its totals.
+func (o Options) addReview(r *report.Report, files []migrate.File, before *schema.Realm) {
+	if o.Review == nil {
+		return
+	}
+	r.Add(o.Review.History...)
+	fs, stats, notes := review(o.Dir, files, o.Review, before)
+	r.Add(fs...)
+	r.Notes = append(r.Notes, notes...)
+	r.Summary.Review = stats
+	r.CountReview()
+}
+
 // review parses the added files with PostgreSQL's parser and runs the
 // safety analyzers against the schema the earlier files built (public: the
 // analyzers look tables up by unqualified name).
-func review(dir *migdir.Dir, files []migrate.File, rv *Review, before *schema.Realm) ([]report.Finding, []string) {
+func review(dir *migdir.Dir, files []migrate.File, rv *Review, before *schema.Realm) ([]report.Finding, *report.Review, []string) {
 	var (
 		parsed []*sqlparse.File
 		notes  []string
 	)
+	stats := &report.Review{Files: len(rv.Added)}
 	for _, f := range files {
 		if !slices.Contains(rv.Added, f.Name()) {
 			continue
@@ -282,5 +300,6 @@ func review(dir *migdir.Dir, files []migrate.File, rv *Review, before *schema.Re
 	} else {
 		public = pgdb.Public(before)
 	}
-	return safety.Analyze(safety.Input{Dir: dir.Path(), Files: parsed, Before: public, Config: rv.Config}), notes
+	stats.Statements = safety.Statements(parsed)
+	return safety.Analyze(safety.Input{Dir: dir.Path(), Files: parsed, Before: public, Config: rv.Config}), stats, notes
 }

@@ -14,8 +14,9 @@ var Formats = []string{"text", "json", "github", "markdown"}
 
 // Options tune rendering.
 type Options struct {
-	Color bool   // ANSI colour in text output (terminals only, never with NO_COLOR)
-	Title string // e.g. "schemactl migrate lint"
+	Color   bool   // ANSI colour in text output (terminals only, never with NO_COLOR)
+	Title   string // e.g. "schemactl migrate lint"
+	Verbose bool   // text: list the review's warnings instead of counting them per file
 }
 
 // Render writes r in format.
@@ -27,13 +28,25 @@ func Render(w io.Writer, format string, r *Report, o Options) error {
 		enc.SetEscapeHTML(false)
 		return enc.Encode(r)
 	case "text", "github", "markdown":
-		return templates.ExecuteTemplate(w, format, struct {
-			*Report
-			Options
-			Col int // text: the column messages and detail labels start at
-		}{r, o, textColumn(r)})
+		return templates.ExecuteTemplate(w, format, textData{r, o, textColumn(r)})
 	}
 	return fmt.Errorf("report: unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+}
+
+// textData is what the templates see.
+type textData struct {
+	*Report
+	Options
+	Col int // text: the column messages and detail labels start at
+}
+
+// findingArgs is one finding for the "finding" template: Tag ("L3: ")
+// starts its message, and Fix says whether to print its fix line.
+type findingArgs struct {
+	Root textData
+	F    Finding
+	Tag  string
+	Fix  bool
 }
 
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
@@ -49,24 +62,44 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"indent":  func(col int, label string) string { return strings.Repeat(" ", col) + label },
 	"fold":    fold,
 	"add":     func(a, b int) int { return a + b },
+	"review":  reviewLine,
+	"lineTag": lineTag,
+	"args": func(root textData, f Finding, tag string, fix bool) findingArgs {
+		return findingArgs{Root: root, F: f, Tag: tag, Fix: fix}
+	},
 }).Parse(`
 {{- define "text" -}}
 {{- range .Groups}}{{bold $.Color .Category.Title}}
-{{- range .Findings}}
-  {{if eq .Severity "warning"}}{{yellow $.Color .Code}}{{pad $.Col .Code}}warning: {{fold (add $.Col 9) .Message}}{{else}}{{red $.Color .Code}}{{pad $.Col .Code}}{{fold $.Col .Message}}{{end}}
-{{- with .Stmt}}
-{{dim $.Color (indent $.Col "statement:")}} {{fold (add $.Col 11) .}}{{end}}
-{{- with .Fix}}
-{{dim $.Color (indent $.Col "fix:")}} {{fold (add $.Col 5) .String}}{{end}}
-{{- with .Remedy}}
-{{dim $.Color (indent $.Col "remedy:")}} {{fold (add $.Col 8) .}}{{end}}
-{{- end}}
+{{- range .Findings}}{{template "finding" (args $ . "" true)}}{{end}}
 
 {{end -}}
+{{- range .Report.ReviewFiles .Verbose}}{{if .Gap}}
+{{end}}{{bold $.Color (print "Review: " .File)}}
+{{- if .Shown}}
+{{- range .Shown}}{{template "finding" (args $ . (lineTag .) false)}}{{end}}
+{{- with .Folded}}
+  {{yellow $.Color "+"}} {{.}}{{end}}
+
+{{else}}: {{yellow $.Color .Folded}}
+{{if .Last}}
+{{end}}{{end}}
+{{- end -}}
 {{range .Notes}}note: {{fold 6 .}}
+{{end -}}
+{{with review .Report .Verbose}}{{.}}
 {{end -}}
 {{summary .Report}}
 {{end -}}
+
+{{- define "finding" -}}{{$o := .Root}}{{$tag := .Tag}}{{$fix := .Fix}}{{with .F}}
+  {{if eq .Severity "warning"}}{{yellow $o.Color .Code}}{{pad $o.Col .Code}}warning: {{$tag}}{{fold (add (add $o.Col 9) (len $tag)) .Message}}{{else}}{{red $o.Color .Code}}{{pad $o.Col .Code}}{{$tag}}{{fold (add $o.Col (len $tag)) .Message}}{{end}}
+{{- with .Stmt}}
+{{dim $o.Color (indent $o.Col "statement:")}} {{fold (add $o.Col 11) .}}{{end}}
+{{- if $fix}}{{with .Fix}}
+{{dim $o.Color (indent $o.Col "fix:")}} {{fold (add $o.Col 5) .String}}{{end}}{{end}}
+{{- with .Remedy}}
+{{dim $o.Color (indent $o.Col "remedy:")}} {{fold (add $o.Col 8) .}}{{end}}
+{{- end}}{{end -}}
 
 {{- define "github" -}}
 {{range .Findings -}}
@@ -94,6 +127,13 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 
 func summaryLine(r *Report) string {
 	s := r.Summary
+	if s.DirectoryOnly {
+		line := fmt.Sprintf("no desired state: checked the directory alone (%s): %s", plural(s.Files, "migration file"), plural(s.Findings, "finding"))
+		if w := s.Findings - r.Errors(); w > 0 {
+			line += fmt.Sprintf(" (%s)", plural(w, "warning"))
+		}
+		return line
+	}
 	tables := plural(s.Tables, "table")
 	if s.Views > 0 {
 		tables += ", " + plural(s.Views, "view") // only then: reports without views read as before

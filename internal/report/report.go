@@ -194,6 +194,10 @@ type Summary struct {
 	Extensions int `json:"extensions,omitempty"`
 	Files      int `json:"files"`
 	Findings   int `json:"findings"`
+	// DirectoryOnly: no desired state was given or found, so only the
+	// directory's integrity, replay and review were checked.
+	DirectoryOnly bool    `json:"directory_only,omitempty"`
+	Review        *Review `json:"review,omitempty"` // when added files were reviewed
 }
 
 // Report is the gate's result. Version is the JSON format's version.
@@ -246,10 +250,13 @@ func (r *Report) Sort() {
 }
 
 // Groups returns the findings per category, in report order, skipping
-// empty categories.
+// empty categories and those of the review, which ReviewFiles groups.
 func (r *Report) Groups() []Group {
 	var gs []Group
 	for _, c := range Categories {
+		if c.IsReview() {
+			continue
+		}
 		var fs []Finding
 		for _, f := range r.Findings {
 			if f.Category == c {

@@ -14,40 +14,48 @@ func (a *analysis) alterTable(at *pg_query.AlterTableStmt) {
 	if at.Objtype != pg_query.ObjectType_OBJECT_TABLE {
 		return
 	}
+	dropped := map[string]bool{} // columns this statement drops
 	for _, c := range at.Cmds {
-		cmd := c.GetAlterTableCmd()
-		if cmd == nil {
-			continue
+		if cmd := c.GetAlterTableCmd(); cmd.GetSubtype() == pg_query.AlterTableType_AT_DropColumn {
+			dropped[cmd.Name] = true
 		}
-		a.alterCmd(table, cmd)
 	}
-	// Nearly every ALTER TABLE takes ACCESS EXCLUSIVE.
-	a.needLockTimeout(table)
+	for _, c := range at.Cmds {
+		if cmd := c.GetAlterTableCmd(); cmd != nil {
+			a.alterCmd(table, cmd, dropped)
+		}
+	}
 }
 
-func (a *analysis) alterCmd(table string, cmd *pg_query.AlterTableCmd) {
-	col := fmt.Sprintf("column %q.%q", table, cmd.Name)
-	existing := a.existing(table)
+func (a *analysis) alterCmd(table string, cmd *pg_query.AlterTableCmd, dropped map[string]bool) {
+	column := item{"column", col(table, cmd.Name)}
+	existing, older := a.existing(table), a.older(table)
 	switch cmd.Subtype {
 	case pg_query.AlterTableType_AT_DropColumn:
-		if existing {
-			a.report("DS103", col, "column %q.%q and its data are dropped; the running release may still read it", table, cmd.Name)
+		// A column this file added is gone again: no data (Atlas's rule too).
+		if older && !a.addedCols[table+"."+cmd.Name] {
+			a.report("DS103", "", column, say("{o} {is} dropped with {its} data; the running release may still read {it}"))
 		}
 	case pg_query.AlterTableType_AT_AddColumn:
-		if existing {
-			a.addColumn(table, cmd.GetDef().GetColumnDef())
+		if def := cmd.GetDef().GetColumnDef(); def != nil {
+			a.addedCols[table+"."+def.Colname] = true
+			if older {
+				a.addColumn(table, def, existing)
+			}
 		}
 	case pg_query.AlterTableType_AT_AlterColumnType:
 		if existing {
 			a.alterType(table, cmd.Name, cmd.GetDef().GetColumnDef())
 		}
 	case pg_query.AlterTableType_AT_SetNotNull:
-		if existing {
-			a.report("MF104", col, "column %q.%q becomes NOT NULL: it fails if existing rows hold NULL", table, cmd.Name)
-			if !a.notNullOK[table+"."+cmd.Name] && !hasNotNullCheck(a.in.Before, table, cmd.Name) {
-				a.report("SC302", col, "SET NOT NULL on %q.%q scans the whole table under an ACCESS EXCLUSIVE lock: no validated CHECK (%s IS NOT NULL) exists", table, cmd.Name, cmd.Name)
-			}
+		if !older || a.notNullOK[table+"."+cmd.Name] || hasNotNullCheck(a.in.Before, table, cmd.Name) {
+			return
 		}
+		a.report("MF104", "", column, say("{o} {is} made NOT NULL: the statement fails if existing rows hold NULL"))
+		if !existing {
+			return
+		}
+		a.report("SC302", "", column, say("SET NOT NULL on {o} scans the whole table under an ACCESS EXCLUSIVE lock: no validated CHECK (… IS NOT NULL) lets PostgreSQL skip the scan"))
 	case pg_query.AlterTableType_AT_AddConstraint:
 		a.addConstraint(table, cmd.GetDef().GetConstraint())
 	case pg_query.AlterTableType_AT_ValidateConstraint:
@@ -55,22 +63,48 @@ func (a *analysis) alterCmd(table string, cmd *pg_query.AlterTableCmd) {
 			a.notNullOK[tc] = true
 		}
 		if a.notValid[cmd.Name] && existing {
-			a.report("SC301", fmt.Sprintf("constraint %q on %q", cmd.Name, table), "constraint %q is validated in the transaction that added it NOT VALID, so its lock is held for the whole scan", cmd.Name)
+			a.report("SC301", "validate", item{"constraint", q(cmd.Name)},
+				say("{o} {is} validated in the transaction that added {it} NOT VALID, so the lock taken to add {it} is held for the whole scan"))
 		}
 	case pg_query.AlterTableType_AT_DropConstraint:
-		if existing {
-			a.report("CD101", fmt.Sprintf("constraint %q on %q", cmd.Name, table), "constraint %q on %q is dropped", cmd.Name, table)
-		}
+		a.dropConstraint(table, cmd.Name, dropped)
 	}
 }
 
-func (a *analysis) addColumn(table string, def *pg_query.ColumnDef) {
-	if def == nil {
+// dropConstraint reports a dropped foreign key, as Atlas's condrop does:
+// not one this file added, nor one whose columns the statement drops.
+func (a *analysis) dropConstraint(table, name string, dropped map[string]bool) {
+	if !a.older(table) {
 		return
 	}
-	col := fmt.Sprintf("column %q.%q", table, def.Colname)
+	var cols []string
+	switch fk, ok := a.fks[table+"."+name]; {
+	case ok && fk.file == a.f.Name:
+		return
+	case ok:
+		cols = fk.cols
+	default:
+		f := foreignKey(a.in.Before, table, name)
+		if f == nil {
+			return
+		}
+		for _, c := range f.Columns {
+			cols = append(cols, c.Name)
+		}
+	}
+	for _, c := range cols {
+		if dropped[c] {
+			return
+		}
+	}
+	a.report("CD101", table, item{"foreign key", q(name)}, say("{o} of %q {is} dropped: nothing enforces the reference any more", table))
+}
+
+// addColumn judges a column added to a table older than the file;
+// existing says the table is older than the change too.
+func (a *analysis) addColumn(table string, def *pg_query.ColumnDef, existing bool) {
 	notNull, hasDefault, unique := false, def.RawDefault != nil, false
-	var defaultExpr *pg_query.Node = def.RawDefault
+	defaultExpr := def.RawDefault
 	for _, cn := range def.Constraints {
 		c := cn.GetConstraint()
 		switch c.GetContype() {
@@ -80,19 +114,24 @@ func (a *analysis) addColumn(table string, def *pg_query.ColumnDef) {
 			hasDefault, defaultExpr = true, c.RawExpr
 		case pg_query.ConstrType_CONSTR_IDENTITY, pg_query.ConstrType_CONSTR_GENERATED:
 			hasDefault = true
+		case pg_query.ConstrType_CONSTR_FOREIGN:
+			a.fks[table+"."+c.Conname] = fkInfo{ref: c.GetPktable().GetRelname(), cols: []string{def.Colname}, file: a.f.Name}
 		}
 		if t := c.GetContype(); t == pg_query.ConstrType_CONSTR_UNIQUE || t == pg_query.ConstrType_CONSTR_PRIMARY {
 			unique = true
 		}
 	}
+	c := col(table, def.Colname)
 	if notNull && !hasDefault {
-		a.report("MF103", col, "NOT NULL column %q.%q is added without a default: it fails if the table has rows", table, def.Colname)
+		a.report("MF103", "", item{"NOT NULL column", c}, say("{o} {is} added without a default: the statement fails if %q has rows", table))
 	}
-	if unique {
-		a.report("MF101", col, "unique column %q.%q is added: it fails if existing rows end up with duplicates", table, def.Colname)
+	// A new unique column holds NULLs, which never collide; a default gives
+	// every row the same value.
+	if unique && hasDefault && volatileCall(defaultExpr) == "" {
+		a.report("MF101", "", item{"unique column", c}, say("{o} {is} added with a default: every row gets the same value, so it fails once %q has two rows", table))
 	}
-	if f := volatileCall(defaultExpr); f != "" {
-		a.report("SC304", col, "column %q.%q is added with the volatile default %s(): every row is rewritten under an ACCESS EXCLUSIVE lock", table, def.Colname, f)
+	if f := volatileCall(defaultExpr); f != "" && existing {
+		a.report("SC304", "", item{"column", fmt.Sprintf("%s (%s())", c, f)}, say("{o} {is} added with a volatile default: every row is rewritten under an ACCESS EXCLUSIVE lock"))
 	}
 }
 
@@ -100,22 +139,23 @@ func (a *analysis) alterType(table, column string, def *pg_query.ColumnDef) {
 	if def == nil || def.TypeName == nil {
 		return
 	}
-	col := fmt.Sprintf("column %q.%q", table, column)
+	c := col(table, column)
 	to := typeOfName(def.TypeName)
 	from, ok := columnType(a.in.Before, table, column)
 	if !ok {
-		a.report("SC303", col, "the type of %q.%q changes to %s: the table is rewritten under an ACCESS EXCLUSIVE lock", table, column, to)
+		a.report("SC303", "", item{"column", fmt.Sprintf("%s (to %s)", c, to)}, say("the type of {o} changes: the table is rewritten under an ACCESS EXCLUSIVE lock"))
 		return
 	}
 	narrower, rewrite := compareTypes(from, to)
 	if def.RawDefault != nil { // USING expression: always a rewrite
 		rewrite = true
 	}
+	change := item{"column", fmt.Sprintf("%s (%s to %s)", c, from, to)}
 	if narrower {
-		a.report("SC201", col, "the type of %q.%q narrows from %s to %s: it fails if existing values do not fit", table, column, from, to)
+		a.report("SC201", "", change, say("the type of {o} narrows: the statement fails if an existing value does not fit"))
 	}
 	if rewrite {
-		a.report("SC303", col, "the type of %q.%q changes from %s to %s: the table is rewritten under an ACCESS EXCLUSIVE lock", table, column, from, to)
+		a.report("SC303", "", change, say("the type of {o} changes: the table is rewritten under an ACCESS EXCLUSIVE lock"))
 	}
 }
 
@@ -123,9 +163,21 @@ func (a *analysis) addConstraint(table string, c *pg_query.Constraint) {
 	if c == nil {
 		return
 	}
-	obj := fmt.Sprintf("constraint %q on %q", c.Conname, table)
+	name := c.Conname
+	if name == "" {
+		name = "(unnamed)"
+	}
 	switch c.Contype {
 	case pg_query.ConstrType_CONSTR_FOREIGN, pg_query.ConstrType_CONSTR_CHECK:
+		kind := "CHECK constraint"
+		if c.Contype == pg_query.ConstrType_CONSTR_FOREIGN {
+			kind = "foreign key"
+			var cols []string
+			for _, k := range c.FkAttrs {
+				cols = append(cols, k.GetString_().GetSval())
+			}
+			a.fks[table+"."+c.Conname] = fkInfo{ref: c.GetPktable().GetRelname(), cols: cols, file: a.f.Name}
+		}
 		if c.SkipValidation {
 			a.notValid[c.Conname] = true
 			if col, ok := isNotNullCheck(c); ok {
@@ -137,12 +189,15 @@ func (a *analysis) addConstraint(table string, c *pg_query.Constraint) {
 			a.notNullOK[table+"."+col] = true
 		}
 		if a.existing(table) {
-			kind := map[pg_query.ConstrType]string{pg_query.ConstrType_CONSTR_FOREIGN: "foreign key", pg_query.ConstrType_CONSTR_CHECK: "CHECK"}[c.Contype]
-			a.report("SC301", obj, "%s %q is added to %q without NOT VALID: every row is checked while the table is locked", kind, c.Conname, table)
+			a.report("SC301", "add", item{kind, q(name)}, say("{o} {is} added to %q without NOT VALID: every row is checked under %s", table, a.lockPhrase()))
 		}
-	case pg_query.ConstrType_CONSTR_UNIQUE, pg_query.ConstrType_CONSTR_PRIMARY:
-		if a.existing(table) && c.Indexname == "" {
-			a.report("MF101", obj, "unique constraint %q is added to %q: it fails if existing rows have duplicates, and builds its index under lock", c.Conname, table)
+	case pg_query.ConstrType_CONSTR_UNIQUE:
+		var cols []string
+		for _, k := range c.Keys {
+			cols = append(cols, k.GetString_().GetSval())
+		}
+		if a.older(table) && c.Indexname == "" && !a.allAdded(table, cols) {
+			a.report("MF101", table, item{"unique constraint", q(name)}, say("{o} {is} added to %q: the statement fails if existing rows have duplicates", table))
 		}
 	}
 }

@@ -7,7 +7,6 @@
 package safety
 
 import (
-	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -36,13 +35,16 @@ type Rule struct {
 	Title    string
 }
 
-// Rules lists every rule; docs/lint.md describes each.
+// Rules lists every rule; docs/lint.md describes each. Severities are
+// Atlas's defaults where Atlas has the code (destructive errors, the other
+// analyzers warnings); schemactl's own codes are warnings unless the
+// statement certainly fails (SC305).
 var Rules = []Rule{
 	{"DS101", Destructive, report.Error, "schema dropped"},
 	{"DS102", Destructive, report.Error, "table dropped"},
 	{"DS103", Destructive, report.Error, "column dropped"},
-	{"SC101", Destructive, report.Error, "enum type dropped"},
-	{"SC102", Destructive, report.Error, "enum value renamed (the old value is gone)"},
+	{"SC101", Destructive, report.Warning, "enum type dropped"},
+	{"SC102", Destructive, report.Warning, "enum value renamed (the old value is gone)"},
 	{"MF101", DataDepend, report.Warning, "unique index added"},
 	{"MF102", DataDepend, report.Warning, "unique index modified"},
 	{"MF103", DataDepend, report.Warning, "NOT NULL column added without a default"},
@@ -50,16 +52,16 @@ var Rules = []Rule{
 	{"SC201", DataDepend, report.Warning, "column type narrowed"},
 	{"BC101", Incompatible, report.Warning, "table renamed"},
 	{"BC102", Incompatible, report.Warning, "column renamed"},
-	{"CD101", ConDrop, report.Warning, "constraint dropped"},
-	{"PG101", ConcurrentIndex, report.Error, "index created without CONCURRENTLY"},
-	{"PG102", ConcurrentIndex, report.Error, "index dropped without CONCURRENTLY"},
-	{"PG103", ConcurrentIndex, report.Error, "CONCURRENTLY inside a transaction"},
-	{"SC301", Locking, report.Error, "foreign key or CHECK added without NOT VALID"},
-	{"SC302", Locking, report.Error, "SET NOT NULL without a validated CHECK"},
-	{"SC303", Locking, report.Error, "column type change rewrites the table"},
-	{"SC304", Locking, report.Error, "column added with a volatile default"},
+	{"CD101", ConDrop, report.Warning, "foreign key dropped"},
+	{"PG101", ConcurrentIndex, report.Warning, "index created without CONCURRENTLY"},
+	{"PG102", ConcurrentIndex, report.Warning, "index dropped without CONCURRENTLY"},
+	{"PG103", ConcurrentIndex, report.Warning, "CONCURRENTLY inside a transaction"},
+	{"SC301", Locking, report.Warning, "foreign key or CHECK added without NOT VALID"},
+	{"SC302", Locking, report.Warning, "SET NOT NULL without a validated CHECK"},
+	{"SC303", Locking, report.Warning, "column type change rewrites the table"},
+	{"SC304", Locking, report.Warning, "column added with a volatile default"},
 	{"SC305", Locking, report.Error, "new enum value used in the transaction that added it"},
-	{"SC306", Locking, report.Warning, "ACCESS EXCLUSIVE lock without lock_timeout"},
+	{"SC306", Locking, report.Warning, "lock that stops reads or writes, without lock_timeout"},
 }
 
 // Config overrides severities per analyzer family (atlas.hcl's lint block).
@@ -73,9 +75,12 @@ type Input struct {
 	Config Config
 }
 
-// Analyze returns the findings of every rule on the added files.
+// Analyze returns the findings of every rule on the added files: one per
+// statement and code, naming every object the statement puts at risk.
 func Analyze(in Input) []report.Finding {
-	a := &analysis{in: in, created: map[string]bool{}, rules: map[string]Rule{}}
+	a := &analysis{in: in, created: map[string]string{}, rules: map[string]Rule{},
+		notNullOK: map[string]bool{}, droppedUniq: map[string]bool{}, nnChecks: map[string]string{},
+		indexes: map[string]string{}, fks: map[string]fkInfo{}}
 	for _, r := range Rules {
 		if s, ok := in.Config[r.Analyzer]; ok {
 			r.Severity = s
@@ -88,57 +93,183 @@ func Analyze(in Input) []report.Finding {
 	return a.out
 }
 
+// Statements counts the statements the added files hold: what was reviewed.
+func Statements(files []*sqlparse.File) int {
+	n := 0
+	for _, f := range files {
+		n += len(f.Stmts)
+	}
+	return n
+}
+
 // analysis carries what the statements so far created or changed.
 type analysis struct {
 	in      Input
 	rules   map[string]Rule
-	created map[string]bool // tables created by the added files: new and empty
+	created map[string]string // tables created by the added files (new and empty): the file that did
 	out     []report.Finding
 
-	// per file
-	f           *sqlparse.File
-	stmt        sqlparse.Stmt
-	lockTimeout bool
-	newValues   map[string]string // enum value -> type, added in this file's transaction
-	notValid    map[string]bool   // constraints added NOT VALID in this file's transaction
+	// across the added files
 	notNullOK   map[string]bool   // "table.column" with a validated IS NOT NULL check
 	nnChecks    map[string]string // NOT VALID "col IS NOT NULL" checks: name -> "table.column"
 	droppedUniq map[string]bool   // unique indexes dropped so far
+	indexes     map[string]string // indexes the added files created: name -> table
+	fks         map[string]fkInfo // foreign keys the added files added: "table.name" -> what it references
+
+	// per file
+	f           *sqlparse.File
+	lockTimeout bool
+	newValues   map[string]string // enum value -> type, added in this file's transaction
+	notValid    map[string]bool   // constraints added NOT VALID in this file's transaction
+	addedCols   map[string]bool   // "table.column" added by this file
+
+	// per statement
+	stmt sqlparse.Stmt
+	hits []hit
+}
+
+type fkInfo struct {
+	ref  string
+	cols []string
+	file string
 }
 
 func (a *analysis) file(f *sqlparse.File) {
 	a.f, a.lockTimeout = f, false
-	a.newValues, a.notValid = map[string]string{}, map[string]bool{}
-	if a.notNullOK == nil {
-		a.notNullOK, a.droppedUniq, a.nnChecks = map[string]bool{}, map[string]bool{}, map[string]string{}
-	}
+	a.newValues, a.notValid, a.addedCols = map[string]string{}, map[string]bool{}, map[string]bool{}
 	for _, s := range f.Stmts {
-		a.stmt = s
+		a.stmt, a.hits = s, nil
 		a.statement(s)
+		a.flush()
 	}
 }
 
 // existing reports whether a table held data before the change: it is not
-// one the added files created.
-func (a *analysis) existing(table string) bool { return table != "" && !a.created[table] }
+// one the added files created. schemactl's own rules (SC) judge by it.
+func (a *analysis) existing(table string) bool {
+	_, created := a.created[table]
+	return table != "" && !created
+}
 
-// report records a finding unless a nolint directive silences it.
-func (a *analysis) report(code, object, format string, args ...any) {
+// older reports whether a table existed before the current file: Atlas's
+// rules (DS, MF, BC, CD, PG) exempt only a table the same file creates, as
+// Atlas does, so their findings stay a superset of Atlas's.
+func (a *analysis) older(table string) bool { return table != "" && a.created[table] != a.f.Name }
+
+// item is one object a hazard names: its kind ("column") and name.
+type item struct{ kind, name string }
+
+// hit is one hazard of the current statement. Hits of one code become one
+// finding; hits that share a key (the same hazard on several objects)
+// become one clause of its message, built once with all their objects.
+type hit struct {
+	code, key string
+	items     []item
+	say       func(objects string, many bool) string
+}
+
+// report records a hazard of the current statement unless a nolint
+// directive silences its code.
+func (a *analysis) report(code, key string, it item, say func(objects string, many bool) string) {
 	r := a.rules[code]
 	if a.f.Nolint.Silences(code, r.Analyzer) || a.stmt.Nolint.Silences(code, r.Analyzer) {
 		return
 	}
+	for i := range a.hits {
+		if a.hits[i].code == code && a.hits[i].key == key {
+			a.hits[i].items = append(a.hits[i].items, it)
+			return
+		}
+	}
+	a.hits = append(a.hits, hit{code: code, key: key, items: []item{it}, say: say})
+}
+
+// flush turns the statement's hits into findings, one per code.
+func (a *analysis) flush() {
+	var codes []string
+	for _, h := range a.hits {
+		if !slices.Contains(codes, h.code) {
+			codes = append(codes, h.code)
+		}
+	}
 	path := filepath.ToSlash(filepath.Join(a.in.Dir, a.f.Name))
-	a.out = append(a.out, report.Finding{
-		Code:     code,
-		Category: category[r.Analyzer],
-		Severity: r.Severity,
-		Object:   object,
-		Message:  fmt.Sprintf("%s:%d: ", a.f.Name, a.stmt.Line) + fmt.Sprintf(format, args...),
-		Stmt:     oneLine(a.stmt.Text),
-		Fix:      &report.Location{File: path, Line: a.stmt.Line},
-		Remedy:   remedy[code],
-	})
+	for _, code := range codes {
+		var clauses []string
+		var objects []item
+		for _, h := range a.hits {
+			if h.code == code {
+				clauses = append(clauses, h.say(list(h.items), len(h.items) > 1))
+				objects = append(objects, h.items...)
+			}
+		}
+		r := a.rules[code]
+		a.out = append(a.out, report.Finding{
+			Code:     code,
+			Category: category[r.Analyzer],
+			Severity: r.Severity,
+			Object:   list(objects),
+			Message:  strings.Join(clauses, "; "),
+			Stmt:     oneLine(a.stmt.Text),
+			Fix:      &report.Location{File: path, Line: a.stmt.Line},
+			Remedy:   remedy[code],
+		})
+	}
+}
+
+// list names items together: `column "t"."a"`, `columns "t"."a" and
+// "t"."b"`, `foreign key "f" and CHECK constraint "c"`.
+func list(items []item) string {
+	var uniq []item
+	for _, it := range items {
+		if !slices.Contains(uniq, it) {
+			uniq = append(uniq, it)
+		}
+	}
+	sameKind := true
+	for _, it := range uniq {
+		sameKind = sameKind && it.kind == uniq[0].kind
+	}
+	var names []string
+	for _, it := range uniq {
+		if sameKind {
+			names = append(names, it.name)
+		} else {
+			names = append(names, strings.TrimSpace(it.kind+" "+it.name))
+		}
+	}
+	s := names[len(names)-1]
+	if len(names) > 1 {
+		s = strings.Join(names[:len(names)-1], ", ") + " and " + s
+	}
+	if !sameKind || uniq[0].kind == "" {
+		return s
+	}
+	if len(uniq) > 1 {
+		return plural(uniq[0].kind) + " " + s
+	}
+	return uniq[0].kind + " " + s
+}
+
+func plural(kind string) string {
+	if strings.HasSuffix(kind, "x") {
+		return kind + "es"
+	}
+	return kind + "s"
+}
+
+// be and its agree with the number of objects a clause names.
+func be(many bool) string {
+	if many {
+		return "are"
+	}
+	return "is"
+}
+
+func its(many bool) string {
+	if many {
+		return "their"
+	}
+	return "its"
 }
 
 var category = map[string]report.Category{

@@ -2,6 +2,7 @@ package safety
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -23,7 +24,7 @@ var remedy = map[string]string{
 	"SC201": "check that every existing value fits the narrower type",
 	"BC101": "keep the old name readable (a view) until no release uses it",
 	"BC102": "add the new column, write both, backfill, then drop the old one in a later release",
-	"CD101": "make sure nothing relies on the constraint",
+	"CD101": "make sure nothing relies on the foreign key",
 	"PG101": "use CREATE INDEX CONCURRENTLY in a file with `-- atlas:txmode none`",
 	"PG102": "use DROP INDEX CONCURRENTLY in a file with `-- atlas:txmode none`",
 	"PG103": "add `-- atlas:txmode none` to the file header: CONCURRENTLY cannot run in a transaction",
@@ -38,10 +39,13 @@ var remedy = map[string]string{
 func (a *analysis) statement(s sqlparse.Stmt) {
 	switch n := s.Node.GetNode().(type) {
 	case *pg_query.Node_CreateStmt:
-		a.created[n.CreateStmt.GetRelation().GetRelname()] = true
+		name := n.CreateStmt.GetRelation().GetRelname()
+		if _, ok := lookupTable(a.in.Before, name); !ok || !n.CreateStmt.IfNotExists {
+			a.created[name] = a.f.Name
+		}
 	case *pg_query.Node_VariableSetStmt:
 		if strings.EqualFold(n.VariableSetStmt.Name, "lock_timeout") {
-			a.lockTimeout = n.VariableSetStmt.Kind == pg_query.VariableSetKind_VAR_SET_VALUE
+			a.lockTimeout = n.VariableSetStmt.Kind == pg_query.VariableSetKind_VAR_SET_VALUE && !isZero(n.VariableSetStmt.Args)
 		}
 	case *pg_query.Node_DropStmt:
 		a.drop(n.DropStmt)
@@ -53,40 +57,54 @@ func (a *analysis) statement(s sqlparse.Stmt) {
 		a.rename(n.RenameStmt)
 	case *pg_query.Node_AlterEnumStmt:
 		a.alterEnum(n.AlterEnumStmt)
-	case *pg_query.Node_TruncateStmt:
-		for _, r := range n.TruncateStmt.Relations {
-			a.needLockTimeout(r.GetRangeVar().GetRelname())
-		}
 	}
 	a.usesNewValue(s)
+	a.needLockTimeout()
 }
+
+// say builds a clause of a finding's message from a pattern: {o} is
+// replaced by the objects named together, {is} {its} {it} {s} agree with
+// their number (is/are, its/their, it/them, fails/fail).
+func say(pattern string, args ...any) func(string, bool) string {
+	p := fmt.Sprintf(pattern, args...)
+	return func(objects string, many bool) string {
+		it, s := "it", "s"
+		if many {
+			it, s = "them", ""
+		}
+		return strings.NewReplacer("{o}", objects, "{is}", be(many), "{its}", its(many), "{it}", it, "{s}", s).Replace(p)
+	}
+}
+
+func q(name string) string { return strconv.Quote(name) }
+
+// col names a column as findings do: "table"."column".
+func col(table, column string) string { return q(table) + "." + q(column) }
 
 func (a *analysis) drop(d *pg_query.DropStmt) {
 	for _, o := range d.Objects {
 		name := lastName(o)
 		switch d.RemoveType {
 		case pg_query.ObjectType_OBJECT_SCHEMA:
-			a.report("DS101", fmt.Sprintf("schema %q", name), "schema %q is dropped with everything in it", name)
+			a.report("DS101", "", item{"schema", q(name)}, say("{o} {is} dropped with everything in {it}"))
 		case pg_query.ObjectType_OBJECT_TABLE:
-			if a.existing(name) {
-				a.report("DS102", fmt.Sprintf("table %q", name), "table %q and its data are dropped", name)
-				a.needLockTimeout(name)
+			if a.older(name) {
+				a.report("DS102", "", item{"table", q(name)}, say("{o} {is} dropped with {its} data"))
 			}
 		case pg_query.ObjectType_OBJECT_TYPE:
 			if _, ok := enum(a.in.Before, name); ok {
-				a.report("SC101", fmt.Sprintf("enum type %q", name), "enum type %q is dropped", name)
+				a.report("SC101", "", item{"enum type", q(name)}, say("{o} {is} dropped"))
 			}
 		case pg_query.ObjectType_OBJECT_INDEX:
-			table, unique := indexTable(a.in.Before, name)
-			if unique {
+			table := a.IndexTable(name)
+			if _, unique := indexTable(a.in.Before, name); unique {
 				a.droppedUniq[name] = true
 			}
 			switch {
 			case d.Concurrent && !a.f.NoTx:
-				a.report("PG103", fmt.Sprintf("index %q", name), "DROP INDEX CONCURRENTLY %q runs inside the file's transaction, which PostgreSQL refuses", name)
-			case !d.Concurrent && a.existing(table):
-				a.report("PG102", fmt.Sprintf("index %q", name), "index %q is dropped without CONCURRENTLY: table %q is locked against reads and writes meanwhile", name, table)
-				a.needLockTimeout(table)
+				a.report("PG103", "", item{"index", q(name)}, say("DROP INDEX CONCURRENTLY of {o} runs inside the file's transaction, which PostgreSQL refuses"))
+			case !d.Concurrent && a.older(table):
+				a.report("PG102", table, item{"index", q(name)}, say("{o} {is} dropped without CONCURRENTLY: %q is locked against reads and writes meanwhile", table))
 			}
 		}
 	}
@@ -94,37 +112,51 @@ func (a *analysis) drop(d *pg_query.DropStmt) {
 
 func (a *analysis) createIndex(ix *pg_query.IndexStmt) {
 	table := ix.GetRelation().GetRelname()
-	obj := fmt.Sprintf("index %q on %q", ix.Idxname, table)
+	a.indexes[ix.Idxname] = table
+	it := item{"index", q(ix.Idxname)}
 	if ix.Concurrent && !a.f.NoTx {
-		a.report("PG103", obj, "CREATE INDEX CONCURRENTLY runs inside the file's transaction, which PostgreSQL refuses")
+		a.report("PG103", "", it, say("CREATE INDEX CONCURRENTLY of {o} runs inside the file's transaction, which PostgreSQL refuses"))
 	}
-	if !a.existing(table) {
+	if !a.older(table) {
 		return
 	}
-	if ix.Unique {
-		if a.droppedUniq[ix.Idxname] {
-			a.report("MF102", obj, "unique index %q is redefined on %q: existing rows may violate the new definition", ix.Idxname, table)
-		} else {
-			a.report("MF101", obj, "unique index %q is added on %q: it fails if existing rows have duplicates", ix.Idxname, table)
-		}
+	var cols []string
+	for _, p := range ix.IndexParams {
+		cols = append(cols, p.GetIndexElem().GetName()) // "" for an expression: existing data
+	}
+	switch {
+	case !ix.Unique || a.allAdded(table, cols):
+	case a.droppedUniq[ix.Idxname]:
+		a.report("MF102", table, item{"unique index", q(ix.Idxname)}, say("{o} on %q {is} redefined: existing rows may violate the new definition", table))
+	default:
+		a.report("MF101", table, item{"unique index", q(ix.Idxname)}, say("{o} {is} added on %q: it fails if existing rows have duplicates", table))
 	}
 	if !ix.Concurrent {
-		a.report("PG101", obj, "index %q is created without CONCURRENTLY: writes to %q block until it is built", ix.Idxname, table)
+		a.report("PG101", table, it, say("{o} {is} created without CONCURRENTLY: writes to %q wait until {it} {is} built", table))
 	}
+}
+
+// allAdded: a unique index only on columns this file added cannot meet
+// duplicates (Atlas's rule too).
+func (a *analysis) allAdded(table string, cols []string) bool {
+	for _, c := range cols {
+		if c == "" || !a.addedCols[table+"."+c] {
+			return false
+		}
+	}
+	return len(cols) > 0
 }
 
 func (a *analysis) rename(r *pg_query.RenameStmt) {
 	table := r.GetRelation().GetRelname()
 	switch r.RenameType {
 	case pg_query.ObjectType_OBJECT_TABLE:
-		if a.existing(table) {
-			a.report("BC101", fmt.Sprintf("table %q", table), "table %q is renamed to %q: the running release still uses the old name", table, r.Newname)
-			a.needLockTimeout(table)
+		if a.older(table) {
+			a.report("BC101", "", item{"table", q(table)}, say("{o} {is} renamed to %q: the running release still uses the old name", r.Newname))
 		}
 	case pg_query.ObjectType_OBJECT_COLUMN:
-		if a.existing(table) {
-			a.report("BC102", fmt.Sprintf("column %q.%q", table, r.Subname), "column %q.%q is renamed to %q: the running release still uses the old name", table, r.Subname, r.Newname)
-			a.needLockTimeout(table)
+		if a.older(table) && r.RelationType == pg_query.ObjectType_OBJECT_TABLE {
+			a.report("BC102", "", item{"column", col(table, r.Subname)}, say("{o} {is} renamed to %q: the running release still uses the old name", r.Newname))
 		}
 	}
 }
@@ -133,7 +165,7 @@ func (a *analysis) alterEnum(e *pg_query.AlterEnumStmt) {
 	typ := namesOf(e.TypeName)
 	switch {
 	case e.OldVal != "":
-		a.report("SC102", fmt.Sprintf("enum type %q", typ), "enum value %q of %q is renamed to %q: rows and code using the old value break", e.OldVal, typ, e.NewVal)
+		a.report("SC102", "", item{"enum type", q(typ)}, say("value %q of {o} {is} renamed to %q: rows and code using the old value break", e.OldVal, e.NewVal))
 	case e.NewVal != "" && !a.f.NoTx:
 		a.newValues[e.NewVal] = typ
 	}
@@ -155,22 +187,96 @@ func (a *analysis) usesNewValue(s sqlparse.Stmt) {
 		}
 		if v := c.GetSval().GetSval(); v != "" {
 			if typ, ok := a.newValues[v]; ok {
-				a.report("SC305", fmt.Sprintf("enum type %q", typ), "value %q is added to %q and used in the same transaction, which PostgreSQL refuses (55P04)", v, typ)
+				a.report("SC305", typ, item{"value", q(v)}, say("{o} {is} added to %q and used in the same transaction, which PostgreSQL refuses (55P04)", typ))
 				delete(a.newValues, v)
 			}
 		}
 	})
 }
 
-// needLockTimeout flags an ACCESS EXCLUSIVE lock on an existing table taken
-// before any lock_timeout: a blocked migration then queues every query
-// behind it.
-func (a *analysis) needLockTimeout(table string) {
-	if a.lockTimeout || !a.existing(table) {
+// needLockTimeout flags a lock that stops reads or writes on an existing
+// table, taken before any lock_timeout: a blocked migration then queues
+// every query behind it. The locks are PostgreSQL's own (Locks): SET
+// (fillfactor), VALIDATE CONSTRAINT or SET STATISTICS stop neither.
+func (a *analysis) needLockTimeout() {
+	if a.lockTimeout {
 		return
 	}
-	a.report("SC306", fmt.Sprintf("table %q", table), "the statement takes an ACCESS EXCLUSIVE lock on %q and no lock_timeout is set before it", table)
+	var blocking []string
+	var tables []item
+	for _, l := range Locks(a.stmt.Node, a) {
+		if a.existing(l.Table) && l.Mode.Blocks() != "" {
+			blocking = append(blocking, fmt.Sprintf("%s lock on %q (%s wait)", article(l.Mode), l.Table, l.Mode.Blocks()))
+			tables = append(tables, item{"table", q(l.Table)})
+		}
+	}
+	if len(blocking) == 0 {
+		return
+	}
+	msg := say("the statement takes %s while it waits and runs, and no lock_timeout is set before it", list(itemsOf(blocking)))
+	for _, t := range tables {
+		a.report("SC306", "", t, msg)
+	}
 	a.lockTimeout = true // once per file is enough
+}
+
+// article is "an ACCESS EXCLUSIVE", "a SHARE".
+func article(m LockMode) string {
+	if strings.ContainsRune("AEIOU", rune(m.String()[0])) {
+		return "an " + m.String()
+	}
+	return "a " + m.String()
+}
+
+// lockPhrase names the locks the current statement holds: `ACCESS
+// EXCLUSIVE on "a" and SHARE ROW EXCLUSIVE on "b"`.
+func (a *analysis) lockPhrase() string {
+	var parts []string
+	for _, l := range Locks(a.stmt.Node, a) {
+		parts = append(parts, fmt.Sprintf("%s on %q", l.Mode, l.Table))
+	}
+	return list(itemsOf(parts))
+}
+
+func itemsOf(names []string) []item {
+	var out []item
+	for _, n := range names {
+		out = append(out, item{"", n})
+	}
+	return out
+}
+
+// IndexTable implements Catalog: the indexes the added files created, then
+// those of the earlier schema.
+func (a *analysis) IndexTable(index string) string {
+	if t, ok := a.indexes[index]; ok {
+		return t
+	}
+	t, _ := indexTable(a.in.Before, index)
+	return t
+}
+
+// References implements Catalog: the foreign keys the added files added,
+// then those of the earlier schema.
+func (a *analysis) References(table, constraint string) string {
+	if fk, ok := a.fks[table+"."+constraint]; ok {
+		return fk.ref
+	}
+	if fk := foreignKey(a.in.Before, table, constraint); fk != nil {
+		return fk.RefTable.Name
+	}
+	return ""
+}
+
+func isZero(args []*pg_query.Node) bool {
+	if len(args) != 1 {
+		return false
+	}
+	c := args[0].GetAConst()
+	if iv := c.GetIval(); iv != nil {
+		return iv.Ival == 0
+	}
+	return c.GetSval().GetSval() == "0"
 }
 
 // lastName is the unqualified name of a dropped object.

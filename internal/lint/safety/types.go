@@ -173,3 +173,23 @@ func hasNotNullCheck(s *schema.Schema, table, column string) bool {
 	}
 	return false
 }
+
+func lookupTable(s *schema.Schema, name string) (*schema.Table, bool) {
+	if s == nil {
+		return nil, false
+	}
+	return s.Table(name)
+}
+
+// foreignKey finds a foreign key of the earlier schema by table and name.
+func foreignKey(s *schema.Schema, table, name string) *schema.ForeignKey {
+	t, ok := lookupTable(s, table)
+	if !ok {
+		return nil
+	}
+	fk, ok := t.ForeignKey(name)
+	if !ok {
+		return nil
+	}
+	return fk
+}
