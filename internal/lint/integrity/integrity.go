@@ -39,8 +39,11 @@ func Sum(dir *migdir.Dir, problems []migdir.Problem) []report.Finding {
 			Message:  p.Describe(),
 			Remedy:   "if the change is intended, run `schemactl migrate hash`; never edit a migration that was applied somewhere",
 		}
-		if p.LineEndings != "" {
+		switch {
+		case p.LineEndings != "":
 			f.Remedy = migdir.LineEndingsHint
+		case p.NotMigrationIn != "":
+			f.Remedy = "run `schemactl migrate hash` to hash the migrations alone, as the Atlas CLI v1.2 does"
 		}
 		if p.Kind != migdir.FileRemoved {
 			f.Fix = &report.Location{File: path}
