@@ -218,6 +218,12 @@ func lock(ctx context.Context, conn *pgdb.Conn, timeout time.Duration) (func(), 
 // checkHistory refuses to continue when a fully applied file no longer
 // hashes to what was recorded: the database ran something else. It returns
 // the revisions, by version.
+//
+// An atlas.sum entry hashes every file before it too, so a file added
+// before an applied one (a Flyway V file before the repeatable R files
+// that always run last, or any file out of order) changes the applied
+// file's entry though not the file. Such a file is not compared: Atlas's
+// Pending reports the added one as out of order, which is the news.
 func checkHistory(ctx context.Context, dir *migdir.Dir, sum migrate.HashFile, store *revisions.Store) (map[string]*migrate.Revision, error) {
 	revs, err := store.ReadRevisions(ctx)
 	if err != nil {
@@ -231,13 +237,25 @@ func checkHistory(ctx context.Context, dir *migdir.Dir, sum migrate.HashFile, st
 	if err != nil {
 		return nil, err
 	}
-	byVersion := map[string]migrate.File{}
+	// behind: the recorded versions that follow an unrecorded file which
+	// itself follows a recorded one.
+	byVersion, behind := map[string]migrate.File{}, map[string]bool{}
+	var seen, hole bool
 	for _, f := range files {
 		byVersion[f.Version()] = f
+		_, ok := known[f.Version()]
+		switch {
+		case ok && hole:
+			behind[f.Version()] = true
+		case ok:
+			seen = true
+		case seen:
+			hole = true
+		}
 	}
 	for _, r := range revs {
 		f, ok := byVersion[r.Version]
-		if !ok || r.Type.Has(migrate.RevisionTypeBaseline) || r.Applied != r.Total {
+		if !ok || behind[r.Version] || r.Type.Has(migrate.RevisionTypeBaseline) || r.Applied != r.Total {
 			continue
 		}
 		h, err := sum.SumByName(f.Name())

@@ -284,6 +284,24 @@ func TestChangedHistory(t *testing.T) {
 	require.Equal(t, []string{"a"}, e.tables())
 }
 
+// TestAddedBeforeApplied: a file added before applied ones changes their
+// atlas.sum entries (each hashes the files before it) but not the files:
+// the apply reports the added file as out of order, as Atlas does, not the
+// applied ones as changed.
+func TestAddedBeforeApplied(t *testing.T) {
+	e := newEnv(t)
+	e.write(three[0], three[1], three[4], three[5])
+	_, err := e.run(Options{})
+	require.NoError(t, err)
+	e.write(three[2], three[3])
+	_, err = e.run(Options{})
+	require.NotErrorIs(t, err, ErrHistoryChanged)
+	var nonLinear *migrate.HistoryNonLinearError
+	require.ErrorAs(t, err, &nonLinear)
+	require.ErrorContains(t, err, "migration file 2_b.sql was added out of order")
+	require.Equal(t, []string{"a", "c"}, e.tables())
+}
+
 // TestBadMode: an unknown --tx-mode is refused before anything is written.
 func TestBadMode(t *testing.T) {
 	e := newEnv(t)

@@ -45,6 +45,13 @@ func ReadStatus(ctx context.Context, conn *pgdb.Conn, dir *migdir.Dir, revisions
 	if n := len(revs); n > 0 && revs[n-1].Error != "" {
 		st.LastError, st.ErrorStmt = revs[n-1].Error, revs[n-1].ErrorStmt
 	}
+	// Atlas's executor would say "checksum mismatch" alone: name the file
+	// and the fix, as apply and validate do.
+	if problems, err := dir.CheckSum(); err != nil {
+		return nil, fmt.Errorf("status: %w", err)
+	} else if len(problems) > 0 {
+		return nil, fmt.Errorf("status: %s", problems[0])
+	}
 	ex, err := migrate.NewExecutor(conn.Driver, dir.Migrate(), readOnly{store}, migrate.WithOperatorVersion(Operator))
 	if err != nil {
 		return nil, fmt.Errorf("status: %w", err)

@@ -83,6 +83,7 @@ func TestScripts(t *testing.T) {
 			"entmodule": cmdEntModule,
 			"formatdir": cmdFormatDir(root),
 			"file":      cmdFile,
+			"sqlfile":   cmdSQLFile,
 		},
 	})
 }
@@ -357,6 +358,26 @@ func cmdSumOf(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Fatalf("%s has no entry for %s", args[0], args[1])
+}
+
+// cmdSQLFile: sqlfile URL GLOB runs the one file matching GLOB on URL's
+// database as one simple query (one transaction), as a tool like
+// golang-migrate runs a down file the way schemactl never does.
+func cmdSQLFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: sqlfile URL GLOB")
+	}
+	found, err := filepath.Glob(ts.MkAbs(args[1]))
+	ts.Check(err)
+	if len(found) != 1 {
+		ts.Fatalf("want one file matching %s, have %v", args[1], found)
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, args[0])
+	ts.Check(err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, ts.ReadFile(found[0]), pgx.QueryExecModeSimpleProtocol)
+	ts.Check(err)
 }
 
 // cmdSQL: sql URL QUERY runs QUERY and prints its rows to stdout, one per

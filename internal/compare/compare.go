@@ -89,6 +89,22 @@ var EntVsMigrations = Sides{
 	RemedyDiffersSQL: "run `schemactl migrate diff <name>`, or change the SQL source to match the migrations",
 }
 
+// Composed words s for a desired state that composes SQL sources with Ent
+// (composed true): an object only the migrations have is then one no
+// source declares, and declaring it may mean a SQL file rather than
+// ent/schema. With Ent alone s stays as it is.
+func (s Sides) Composed(composed bool) Sides {
+	if !composed {
+		return s
+	}
+	s.Want, s.Declares, s.Undeclared = s.SourceWant, s.SourceDeclares, s.SourceUndeclared
+	s.RemedyExtra = "declare it in ent/schema or in a SQL source of the desired state (see docs/composite.md); or drop it with " + dropByHand
+	s.ExtraRemedy = func(ref report.ObjectRef) string {
+		return "declare it in ent/schema or in a SQL source of the desired state; or " + accept(ref) + "; or drop it with " + dropByHand
+	}
+	return s
+}
+
 const dropByHand = "a migration you check by hand (`schemactl migrate diff <name>`, then review the DROP it writes)"
 
 // accept words how to keep an object as it is: Atlas's exclude pattern for

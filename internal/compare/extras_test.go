@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ledgerforge/schemactl/internal/compare"
@@ -125,4 +127,21 @@ CREATE TRIGGER users_lower BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION 
 	res, err = compare.Realms(context.Background(), conn.Driver, nil, want, want, compare.EntVsMigrations, locator{}, mentions)
 	require.NoError(t, err)
 	require.Empty(t, res.Notes)
+}
+
+// With a SQL source composed with Ent, a table only the migrations have is
+// one no source declares, and the remedy names both places to declare it.
+func TestComposedWording(t *testing.T) {
+	have := schema.NewRealm(schema.New("public").AddTables(schema.NewTable("by_hand").AddColumns(schema.NewIntColumn("id", "integer"))))
+	want := schema.NewRealm(schema.New("public"))
+	changes, err := postgres.DefaultDiff.RealmDiff(have, want)
+	require.NoError(t, err)
+	ent := compare.Changes(changes, compare.EntVsMigrations, nil, nil).Findings
+	require.Len(t, ent, 1)
+	require.Contains(t, ent[0].Message, "ent/schema does not declare it")
+	composed := compare.Changes(changes, compare.EntVsMigrations.Composed(true), nil, nil).Findings
+	require.Len(t, composed, 1)
+	require.Contains(t, composed[0].Message, "no source of the desired state declares it")
+	require.Contains(t, composed[0].Remedy, "in a SQL source of the desired state")
+	require.Equal(t, ent, compare.Changes(changes, compare.EntVsMigrations.Composed(false), nil, nil).Findings)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/entsrc"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/pgerr"
 	"github.com/ledgerforge/schemactl/internal/report"
 	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
@@ -33,7 +34,7 @@ func (e *ApplyError) Error() string {
 		// A type the dev database lacks: an extension's, usually.
 		hint = "; if an extension provides it, create the extension in a migration or in the dev database's baseline (atlas.hcl's docker block)"
 	}
-	return fmt.Sprintf("desired: %s: the Ent schema does not apply on PostgreSQL: %s%s", e.At, sqlscript.Message(e.Err), hint)
+	return fmt.Sprintf("desired: %s: the Ent schema does not apply on PostgreSQL: %s%s", e.At, pgerr.Message(e.Err), hint)
 }
 
 func (e *ApplyError) Unwrap() error { return e.Err }

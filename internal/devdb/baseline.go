@@ -2,7 +2,6 @@ package devdb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,24 +9,10 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/ledgerforge/schemactl/internal/pgerr"
 	"github.com/ledgerforge/schemactl/internal/sqlparse"
 )
-
-// pgMessage renders a PostgreSQL error with its SQLSTATE, as sqlscript
-// does (which this package cannot import: its tests start dev databases).
-func pgMessage(err error) string {
-	var pe *pgconn.PgError
-	if !errors.As(err, &pe) {
-		return err.Error()
-	}
-	msg := fmt.Sprintf("%s: %s (SQLSTATE %s)", pe.Severity, pe.Message, pe.Code)
-	if pe.Detail != "" {
-		msg += "; " + pe.Detail
-	}
-	return msg
-}
 
 // BaselineError is a baseline statement that failed: the dev database
 // could not be prepared, so the command could not run (exit 2).
@@ -42,7 +27,7 @@ func (e *BaselineError) Error() string {
 	if e.Line > 0 {
 		at = fmt.Sprintf("%s:%d", e.From, e.Line)
 	}
-	return fmt.Sprintf("devdb: %s: %s", at, pgMessage(e.Err))
+	return fmt.Sprintf("devdb: %s: %s", at, pgerr.Message(e.Err))
 }
 
 func (e *BaselineError) Unwrap() error { return e.Err }

@@ -131,7 +131,7 @@ func fromEnt(ctx context.Context, o Options, live, migrated *schema.Realm, seen 
 		reported[string(f.Category)+f.Object] = true
 	}
 	var out []report.Finding
-	for _, f := range compare.Changes(changes, compare.EntVsDatabase, compare.WithDeclarations(loc, loaded), nil).Findings {
+	for _, f := range compare.Changes(changes, compare.EntVsDatabase.Composed(loaded.DeclaresExtras()), compare.WithDeclarations(loc, loaded), nil).Findings {
 		if !reported[string(f.Category)+f.Object] {
 			out = append(out, f)
 		}

@@ -199,7 +199,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		if len(skipped) > 0 {
 			r.Notes = append(r.Notes, fmt.Sprintf("not compared, as atlas.hcl's diff policy skips them: %s", diffplan.List(skipped)))
 		}
-		cons := compare.Classify(changes, current, want, compare.EntVsMigrations, compare.WithDeclarations(loc, loaded), compare.MentionsIn(o.Dir, files))
+		cons := compare.Classify(changes, current, want, compare.EntVsMigrations.Composed(loaded.DeclaresExtras()), compare.WithDeclarations(loc, loaded), compare.MentionsIn(o.Dir, files))
 		r.Add(cons.Findings...)
 		r.Notes = append(r.Notes, cons.Notes...)
 		if o.Docs != nil {

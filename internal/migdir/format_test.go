@@ -82,6 +82,46 @@ func TestGolangMigrateSum(t *testing.T) {
 	require.Equal(t, []Problem{{Kind: FileEdited, File: "2_posts.up.sql"}}, ps)
 }
 
+// An atlas.sum the Atlas CLI before v1.2 wrote for a golang-migrate
+// directory lists the down files too (as the pinned Atlas library still
+// hashes it). They are not removed: they are there and are no migrations,
+// and the message says so; migrate hash writes Atlas v1.2's sum.
+func TestGolangMigrateOldSum(t *testing.T) {
+	p := copyFixture(t, "golang-migrate")
+	local, err := migrate.NewLocalDir(p)
+	require.NoError(t, err)
+	require.NoError(t, migrate.WriteSumFile(local, mustSum(t, local)))
+	d, err := OpenFormat(p, "golang-migrate")
+	require.NoError(t, err)
+	ps, err := d.CheckSum()
+	require.NoError(t, err)
+	var downs []Problem
+	for _, n := range []string{"1_users.down.sql", "2_posts.down.sql", "3_post_index.down.sql"} {
+		downs = append(downs, Problem{Kind: FileRemoved, File: n, NotMigrationIn: dirformat.GolangMigrate})
+	}
+	require.Equal(t, downs, ps)
+	require.Equal(t, "atlas.sum: file 1_users.down.sql is hashed, but it is not a migration in the golang-migrate format (the Atlas CLI before v1.2 hashed golang-migrate's .down.sql files; Atlas v1.2 and schemactl hash the .up.sql files alone) (run: schemactl migrate hash)", ps[0].String())
+
+	// A down file deleted is still a removal, as is any file gone.
+	require.NoError(t, os.Remove(filepath.Join(p, "2_posts.down.sql")))
+	ps, err = d.CheckSum()
+	require.NoError(t, err)
+	require.Equal(t, Problem{Kind: FileRemoved, File: "2_posts.down.sql"}, ps[1])
+	require.Equal(t, "atlas.sum: file 2_posts.down.sql was removed without rehashing (run: schemactl migrate hash)", ps[1].String())
+
+	require.NoError(t, d.Hash())
+	ps, err = d.CheckSum()
+	require.NoError(t, err)
+	require.Empty(t, ps)
+}
+
+func mustSum(t *testing.T, dir migrate.Dir) migrate.HashFile {
+	t.Helper()
+	h, err := dir.Checksum()
+	require.NoError(t, err)
+	return h
+}
+
 func TestCheckFilesFormats(t *testing.T) {
 	for _, tt := range []struct {
 		format string

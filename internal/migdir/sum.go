@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"ariga.io/atlas/sql/migrate"
 
 	"github.com/ledgerforge/schemactl/internal/atomicfile"
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 )
 
 // rehashHint is the command that fixes every ProblemKind; each message
@@ -62,6 +65,10 @@ type Problem struct {
 	// changed: "CRLF" when the file now has CRLF where atlas.sum hashed LF
 	// (git's text=auto or core.autocrlf on checkout), "LF" the other way.
 	LineEndings string
+	// NotMigrationIn is set on FileRemoved when the file is still in the
+	// directory but is not a migration in this format: a golang-migrate
+	// .down.sql listed by an atlas.sum the Atlas CLI before v1.2 wrote.
+	NotMigrationIn dirformat.Format
 }
 
 // String returns a message naming the file and the fix.
@@ -91,6 +98,9 @@ func (p Problem) Describe() string {
 	case FileAdded:
 		what = "was added"
 	case FileRemoved:
+		if p.NotMigrationIn != "" {
+			return fmt.Sprintf("%s: file %s is hashed, but it is not a migration in the %s format%s", migrate.HashFileName, p.File, p.NotMigrationIn, oldSum(p))
+		}
 		what = "was removed"
 	case SumMismatch:
 		return fmt.Sprintf("%s: entry for file %s does not match the directory", migrate.HashFileName, p.File)
@@ -98,6 +108,15 @@ func (p Problem) Describe() string {
 		what = "has an unknown problem"
 	}
 	return fmt.Sprintf("%s: file %s %s without rehashing", migrate.HashFileName, p.File, what)
+}
+
+// oldSum says why a golang-migrate down file is in atlas.sum, "" for
+// another file.
+func oldSum(p Problem) string {
+	if p.NotMigrationIn == dirformat.GolangMigrate && strings.HasSuffix(p.File, ".down.sql") {
+		return " (the Atlas CLI before v1.2 hashed golang-migrate's .down.sql files; Atlas v1.2 and schemactl hash the .up.sql files alone)"
+	}
+	return ""
 }
 
 // CheckSum compares atlas.sum with the directory's files and returns the
@@ -136,8 +155,14 @@ func (d *Dir) CheckSumOf(files []migrate.File) ([]Problem, error) {
 	}
 	ps := compareSums(have, want)
 	for i, p := range ps {
-		if p.Kind == FileEdited {
+		switch p.Kind {
+		case FileEdited:
 			ps[i].LineEndings = eolOnly(files, have, p.File)
+		case FileRemoved:
+			// Not removed: the file is there, and the format skips it.
+			if _, err := os.Stat(filepath.Join(d.path, filepath.FromSlash(p.File))); err == nil {
+				ps[i].NotMigrationIn = d.format
+			}
 		}
 	}
 	return ps, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/pgerr"
 	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
 
@@ -40,8 +41,8 @@ func TestBatchedReplayIsPrecise(t *testing.T) {
 	require.Equal(t, s.Line, b.Line)
 	require.Equal(t, 5, b.Line)
 	require.Equal(t, s.Stmt, b.Stmt)
-	require.Equal(t, sqlscript.Message(s.Err), sqlscript.Message(b.Err))
-	require.Contains(t, sqlscript.Message(b.Err), "22P02")
+	require.Equal(t, pgerr.Message(s.Err), pgerr.Message(b.Err))
+	require.Contains(t, pgerr.Message(b.Err), "22P02")
 
 	var n int
 	require.NoError(t, batched.DB.QueryRowContext(ctx, "SELECT count(*) FROM pg_tables WHERE tablename IN ('a', 'b')").Scan(&n))
@@ -64,7 +65,7 @@ func TestBatchKeepsTheTransaction(t *testing.T) {
 	err := File(ctx, c.DB, migrate.NewLocalFile("2.sql", []byte("CREATE INDEX CONCURRENTLY a_id ON a (id);\n")))
 	var se *sqlscript.StmtError
 	require.ErrorAs(t, err, &se)
-	require.Contains(t, sqlscript.Message(se.Err), "25001")
+	require.Contains(t, pgerr.Message(se.Err), "25001")
 }
 
 // freshDB starts a server of the test's own and connects to a fresh

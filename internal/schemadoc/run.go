@@ -56,7 +56,7 @@ func RunAudit(ctx context.Context, o AuditOptions) (*Audited, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := compare.Realms(ctx, st.Conn.Driver, o.Env.Dev, st.Current, st.Desired, compare.EntVsMigrations,
+	res, err := compare.Realms(ctx, st.Conn.Driver, o.Env.Dev, st.Current, st.Desired, compare.EntVsMigrations.Composed(st.Loaded.DeclaresExtras()),
 		compare.WithDeclarations(loc, st.Loaded), compare.MentionsIn(o.Dir, o.Files))
 	if err != nil {
 		return nil, fmt.Errorf("schemadoc: %w", err)
@@ -83,7 +83,7 @@ func auditLive(ctx context.Context, o AuditOptions) (*Audited, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := compare.Realms(ctx, o.Target.Driver, o.Env.Dev, live, want, compare.EntVsDatabase, compare.WithDeclarations(loc, loaded), nil)
+	res, err := compare.Realms(ctx, o.Target.Driver, o.Env.Dev, live, want, compare.EntVsDatabase.Composed(loaded.DeclaresExtras()), compare.WithDeclarations(loc, loaded), nil)
 	if err != nil {
 		return nil, fmt.Errorf("schemadoc: %w", err)
 	}

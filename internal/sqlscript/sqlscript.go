@@ -9,11 +9,10 @@ package sqlscript
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/ledgerforge/schemactl/internal/pgerr"
 )
 
 // Stmt is one statement and where it starts.
@@ -33,23 +32,10 @@ type StmtError struct {
 }
 
 func (e *StmtError) Error() string {
-	return fmt.Sprintf("%s:%d: %s%s\n  statement: %s", e.File, e.Line, Message(e.Err), e.Note, e.Stmt)
+	return fmt.Sprintf("%s:%d: %s%s\n  statement: %s", e.File, e.Line, pgerr.Message(e.Err), e.Note, e.Stmt)
 }
 
 func (e *StmtError) Unwrap() error { return e.Err }
-
-// Message renders a PostgreSQL error with its SQLSTATE and detail.
-func Message(err error) string {
-	var pe *pgconn.PgError
-	if !errors.As(err, &pe) {
-		return err.Error()
-	}
-	msg := fmt.Sprintf("%s: %s (SQLSTATE %s)", pe.Severity, pe.Message, pe.Code)
-	if pe.Detail != "" {
-		msg += "; " + pe.Detail
-	}
-	return msg
-}
 
 // Exec runs statements in order, in one transaction when tx is set. A
 // failing statement comes back as a *StmtError. In a transaction they are

@@ -10,6 +10,7 @@ import (
 	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/devdb/devdbtest"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/pgerr"
 )
 
 var server *devdb.Server
@@ -26,7 +27,7 @@ func TestExecBatchIsPrecise(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	require.Equal(t, 2, se.Line)
 	require.Equal(t, stmts[1].Text, se.Stmt)
-	require.Contains(t, Message(se.Err), "42P01")
+	require.Contains(t, pgerr.Message(se.Err), "42P01")
 	require.Equal(t, 0, tables(t, c), "nothing of the failed script is left")
 
 	require.NoError(t, Exec(ctx, c.DB, []Stmt{stmts[0], stmts[2]}, true))
@@ -76,7 +77,7 @@ func TestEachOutsideATransaction(t *testing.T) {
 	err = Each(ctx, c.DB, []Stmt{{Text: "CREATE INDEX CONCURRENTLY a_id2 ON other.a (id)", Line: 7}}, true)
 	require.ErrorAs(t, err, &se)
 	require.Equal(t, 7, se.Line)
-	require.Contains(t, Message(se.Err), "25001", "in a transaction CONCURRENTLY is refused")
+	require.Contains(t, pgerr.Message(se.Err), "25001", "in a transaction CONCURRENTLY is refused")
 }
 
 func tables(t *testing.T, c *pgdb.Conn) int {

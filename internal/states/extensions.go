@@ -14,6 +14,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/pgerr"
 	"github.com/ledgerforge/schemactl/internal/sqlparse"
 	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
@@ -132,7 +133,7 @@ func (d desiredExtensions) create(ctx context.Context, conn *pgdb.Conn) error {
 			if ee := devdb.AsExtensionError(s.File, s.Line, se.Err, devdb.MajorOf(ctx, conn.DB)); ee != se.Err {
 				return ee
 			}
-			return fmt.Errorf("states: %s:%d: the extension does not create for the Ent schemas: %s", s.File, s.Line, sqlscript.Message(se.Err))
+			return fmt.Errorf("states: %s:%d: the extension does not create for the Ent schemas: %s", s.File, s.Line, pgerr.Message(se.Err))
 		}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/migdir"
+	"github.com/ledgerforge/schemactl/internal/pgerr"
 	"github.com/ledgerforge/schemactl/internal/report"
 	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
@@ -38,8 +39,11 @@ func Sum(dir *migdir.Dir, problems []migdir.Problem) []report.Finding {
 			Message:  p.Describe(),
 			Remedy:   "if the change is intended, run `schemactl migrate hash`; never edit a migration that was applied somewhere",
 		}
-		if p.LineEndings != "" {
+		switch {
+		case p.LineEndings != "":
 			f.Remedy = migdir.LineEndingsHint
+		case p.NotMigrationIn != "":
+			f.Remedy = "run `schemactl migrate hash` to hash the migrations alone, as the Atlas CLI v1.2 does"
 		}
 		if p.Kind != migdir.FileRemoved {
 			f.Fix = &report.Location{File: path}
@@ -106,7 +110,7 @@ func Replay(dir *migdir.Dir, err error) (*report.Finding, error) {
 		Code:     ReplayCode,
 		Category: report.Replay,
 		Object:   path,
-		Message:  se.File + ":" + strconv.Itoa(se.Line) + ": " + sqlscript.Message(se.Err) + se.Note,
+		Message:  se.File + ":" + strconv.Itoa(se.Line) + ": " + pgerr.Message(se.Err) + se.Note,
 		Stmt:     se.Stmt,
 		Fix:      &report.Location{File: path, Line: se.Line},
 		Remedy:   "fix the statement (then `schemactl migrate hash`), or regenerate the file with `schemactl migrate diff <name>`",

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/report"
 )
@@ -46,4 +47,19 @@ func TestSumLineEndings(t *testing.T) {
 	require.Contains(t, fs[0].Remedy, "*.sql -text")
 	fs = Sum(d, []migdir.Problem{{Kind: migdir.FileEdited, File: "1_a.sql"}})
 	require.NotContains(t, fs[0].Remedy, "-text")
+}
+
+// A golang-migrate down file listed by an old atlas.sum is not "removed":
+// SUM104 says what it is, and the remedy is Atlas v1.2's hash alone.
+func TestSumNotMigration(t *testing.T) {
+	dir := t.TempDir()
+	d, err := migdir.OpenFormat(dir, "golang-migrate")
+	require.NoError(t, err)
+	fs := Sum(d, []migdir.Problem{{Kind: migdir.FileRemoved, File: "1_a.down.sql", NotMigrationIn: dirformat.GolangMigrate}})
+	require.Equal(t, "SUM104", fs[0].Code)
+	require.Contains(t, fs[0].Message, "1_a.down.sql is hashed, but it is not a migration in the golang-migrate format")
+	require.Equal(t, "run `schemactl migrate hash` to hash the migrations alone, as the Atlas CLI v1.2 does", fs[0].Remedy)
+	fs = Sum(d, []migdir.Problem{{Kind: migdir.FileRemoved, File: "1_a.down.sql"}})
+	require.Contains(t, fs[0].Message, "was removed without rehashing")
+	require.Contains(t, fs[0].Remedy, "never edit a migration")
 }

@@ -253,3 +253,13 @@ func TestDefaultSeverities(t *testing.T) {
 	require.Equal(t, map[string]report.Severity{"DS103": report.Error, "SC306": report.Warning, "PG101": report.Warning,
 		"SC301": report.Warning, "SC305": report.Error}, got)
 }
+
+// An index created without a name is named by its columns, not as "".
+func TestUnnamedIndex(t *testing.T) {
+	fs := run(t, nil, "SET lock_timeout = '5s';\nCREATE INDEX ON users (name);\nCREATE UNIQUE INDEX ON users (lower(name), amount);\n")
+	require.Equal(t, []string{"PG101", "MF101", "PG101"}, codes(fs))
+	require.Equal(t, `unnamed index (name) is created without CONCURRENTLY: writes to "users" wait until it is built`, fs[0].Message)
+	require.Equal(t, `unnamed index (name)`, fs[0].Object)
+	require.Equal(t, `unnamed unique index (expr, amount) is added on "users": it fails if existing rows have duplicates`, fs[1].Message)
+	require.Equal(t, `unnamed index (expr, amount) is created without CONCURRENTLY: writes to "users" wait until it is built`, fs[2].Message)
+}

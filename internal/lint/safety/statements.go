@@ -114,26 +114,48 @@ func (a *analysis) createIndex(ix *pg_query.IndexStmt) {
 	table := ix.GetRelation().GetRelname()
 	a.indexes[ix.Idxname] = table
 	it := item{"index", q(ix.Idxname)}
+	var cols []string
+	for _, p := range ix.IndexParams {
+		cols = append(cols, p.GetIndexElem().GetName()) // "" for an expression: existing data
+	}
+	if ix.Idxname == "" {
+		// PostgreSQL picks the name (t_col_idx, numbered if taken): name
+		// the index by its columns rather than as "".
+		it = item{"unnamed index", unnamed(cols)}
+	}
 	if ix.Concurrent && !a.f.NoTx {
 		a.report("PG103", "", it, say("CREATE INDEX CONCURRENTLY of {o} runs inside the file's transaction, which PostgreSQL refuses"))
 	}
 	if !a.older(table) {
 		return
 	}
-	var cols []string
-	for _, p := range ix.IndexParams {
-		cols = append(cols, p.GetIndexElem().GetName()) // "" for an expression: existing data
+	unique := item{"unique index", it.name}
+	if ix.Idxname == "" {
+		unique.kind = "unnamed unique index"
 	}
 	switch {
 	case !ix.Unique || a.allAdded(table, cols):
-	case a.droppedUniq[ix.Idxname]:
-		a.report("MF102", table, item{"unique index", q(ix.Idxname)}, say("{o} on %q {is} redefined: existing rows may violate the new definition", table))
+	case ix.Idxname != "" && a.droppedUniq[ix.Idxname]:
+		a.report("MF102", table, unique, say("{o} on %q {is} redefined: existing rows may violate the new definition", table))
 	default:
-		a.report("MF101", table, item{"unique index", q(ix.Idxname)}, say("{o} {is} added on %q: it fails if existing rows have duplicates", table))
+		a.report("MF101", table, unique, say("{o} {is} added on %q: it fails if existing rows have duplicates", table))
 	}
 	if !ix.Concurrent {
 		a.report("PG101", table, it, say("{o} {is} created without CONCURRENTLY: writes to %q wait until {it} {is} built", table))
 	}
+}
+
+// unnamed names an index without a name by its columns: "(a, b)", an
+// expression as "expr", as PostgreSQL's chosen name does.
+func unnamed(cols []string) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c
+		if c == "" {
+			names[i] = "expr"
+		}
+	}
+	return "(" + strings.Join(names, ", ") + ")"
 }
 
 // allAdded: a unique index only on columns this file added cannot meet
