@@ -42,14 +42,14 @@ func TestBatch(t *testing.T) {
 	ctx, c := freshDB(t)
 	c.DB.SetMaxOpenConns(1) // the next call gets the same session
 	err := Batch(ctx, c.DB, "CREATE TABLE a (id int);\nCREATE TABLE b (id int REFERENCES missing (id));\nCREATE TABLE c (id int);")
-	require.Contains(t, Message(err), "42P01")
+	require.Contains(t, pgerr.Message(err), "42P01")
 	require.Equal(t, 0, tables(t, c))
 
 	require.NoError(t, Batch(ctx, c.DB, "CREATE TABLE a (id int);\nCREATE TABLE b (id int) -- no semicolon, and a comment"))
 	require.Equal(t, 2, tables(t, c))
 
 	err = Batch(ctx, c.DB, "CREATE INDEX CONCURRENTLY a_id ON a (id)")
-	require.Contains(t, Message(err), "25001")
+	require.Contains(t, pgerr.Message(err), "25001")
 	require.Equal(t, 2, tables(t, c))
 }
 
