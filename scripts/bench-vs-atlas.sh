@@ -8,13 +8,16 @@
 #   schemactl migrate lint --env bench --latest 100
 #
 # URL is a database on schemactl's embedded dev server (`schemactl devdb`),
-# so both tools replay on the same PostgreSQL. The two run alternately,
+# so both tools replay on the same PostgreSQL installation: Atlas on that
+# running server, schemactl on the one it starts itself, as it does by
+# default (its start is part of its time). The two run alternately,
 # RUNS times each (default 5); schemactl both without its replay cache
 # (--no-cache: every file replayed, as Atlas does) and with it (the files
 # before the reviewed ones cached by the previous run). It prints each
 # median and the ratios, then compares the errors: every diagnostic Atlas
 # counts as an error under the policy (the reports of the analyzers its
-# file error names), by file and code, must be an error of schemactl's.
+# file error names), by file and code, must be an error of schemactl's,
+# or a rename schemactl reports as one (see "Renames" below).
 # Exit 0 when it is, 1 when schemactl misses some, 2 when a tool fails.
 # SIDES=atlas runs Atlas's side alone (its median and its errors).
 #
@@ -42,12 +45,42 @@ our_errors() {
 	jq -r '.findings[] | select(.severity == "error") | "\((.fix.file // .object) | split("/") | last) \(.code)"' "$1" | sort -u
 }
 
-# compare ATLAS.json OURS.json: exit 1 when an error of Atlas's is not one
-# of schemactl's.
+# Renames. Atlas's analyzers report a renamed table or column as BC101 or
+# BC102 when its statement parser turns the dropped-and-added pair the
+# inspections show into a rename (sqlparse's FixChange); the open-source
+# build's PostgreSQL parser leaves the pair as it is, so its destructive
+# analyzer reports the rename as DS102 or DS103. No data is lost: schemactl
+# reports the rename, BC101 or BC102. An Atlas DS102/DS103 is the rename
+# schemactl reports when every table or column it names (as "file code
+# name") is one schemactl reports renamed, as an error, in that file.
+atlas_drops() {
+	jq -r '.Files[]? | select((.Error // "") != "") | .Name as $f | (.Error | split("; ")) as $e
+		| (.Reports // [])[] | select(.Text as $t | $e | index($t)) | .Diagnostics[]?
+		| select(.Code == "DS102" or .Code == "DS103") | .Code as $c
+		| .Text | [scan("\"([^\"]+)\"")[0]][] | "\($f) \($c) \(.)"' "$1" | sort -u
+}
+our_renames() {
+	jq -r '.findings[] | select(.severity == "error" and (.code == "BC101" or .code == "BC102"))
+		| "\((.fix.file // .object) | split("/") | last) \(if .code == "BC101" then "DS102" else "DS103" end) \(.object | capture("\"(?<n>[^\"]+)\"$").n)"' "$1" | sort -u
+}
+# renamed ATLAS.json OURS.json: the "file code" pairs of Atlas's DS102/DS103
+# that are schemactl's renames.
+renamed() {
+	awk 'NR == FNR { r[$0] = 1; next } { k = $1 " " $2; seen[k] = 1; if (!($0 in r)) bad[k] = 1 }
+		END { for (k in seen) if (!(k in bad)) print k }' <(our_renames "$2") <(atlas_drops "$1") | sort -u
+}
+
+# compare ATLAS.json OURS.json: exit 1 when an error of Atlas's is neither
+# one of schemactl's (file and code) nor a rename schemactl reports as one.
 compare() {
-	local missed
-	missed=$(comm -23 <(atlas_errors "$1") <(our_errors "$2"))
+	local missed renames
 	echo "errors (file and code): atlas $(atlas_errors "$1" | wc -l), schemactl $(our_errors "$2" | wc -l)"
+	renames=$(comm -23 <(atlas_errors "$1") <(our_errors "$2") | comm -12 - <(renamed "$1" "$2"))
+	if [ -n "$renames" ]; then
+		echo "$(echo "$renames" | wc -l) of Atlas's are renames, which its open-source build reports as drops (DS102, DS103) and schemactl as renames (BC101, BC102):"
+		echo "$renames" | sed 's/^/  /'
+	fi
+	missed=$(comm -23 <(atlas_errors "$1") <(sort -u <(our_errors "$2") <(renamed "$1" "$2")))
 	if [ -n "$missed" ]; then
 		echo "schemactl misses $(echo "$missed" | wc -l) of Atlas's errors:"
 		echo "$missed" | sed 's/^/  /'
@@ -120,8 +153,11 @@ timed() {
 	echo $(($(now_ms) - start))
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+# The machine's load average (1, 5, 15 minutes): the figures mean little without it.
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 lint=(--env bench migrate lint --latest 100 --format json)
+echo "load average before: $(load)"
 : >"$work/atlas.ms"
 : >"$work/cold.ms"
 : >"$work/warm.ms"
@@ -139,6 +175,7 @@ for i in $(seq "$RUNS"); do
 	echo "run $i/$RUNS: atlas $(tail -1 "$work/atlas.ms") ms, schemactl $(tail -1 "$work/cold.ms") ms cold, $(tail -1 "$work/warm.ms") ms warm"
 done
 a=$(median <"$work/atlas.ms")
+echo "load average after: $(load)"
 echo
 if [ "$SIDES" = atlas ]; then
 	echo "median of $RUNS runs: atlas ${a} ms"

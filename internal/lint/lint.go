@@ -98,9 +98,16 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	// that does not load must not hide what the directory's checks found.
 	var g errgroup.Group
 	k := firstAdded(files, o.Review)
+	dirOnly := len(o.Sources) == 0
 	g.Go(func() error {
 		var err error
-		before, current, err = o.Env.CurrentSplit(ctx, files, k)
+		if dirOnly {
+			// Nothing is compared with the schema after all files: they
+			// must replay, but only the one before the review is read.
+			before, err = o.Env.Before(ctx, files, k)
+		} else {
+			before, current, err = o.Env.CurrentSplit(ctx, files, k)
+		}
 		if err == nil {
 			replayed = true
 			return nil
@@ -118,7 +125,6 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		genNote []string
 		sources errgroup.Group
 	)
-	dirOnly := len(o.Sources) == 0
 	g.Go(func() (err error) {
 		if dirOnly {
 			return nil

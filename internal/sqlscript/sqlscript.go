@@ -57,17 +57,26 @@ func Exec(ctx context.Context, db *sql.DB, stmts []Stmt, tx bool) error {
 
 // Batch sends a script in one round trip inside an explicit transaction (a
 // lone simple query would otherwise run outside one, and CONCURRENTLY
-// would wrongly pass). Its error names no statement.
+// would wrongly pass). BEGIN and COMMIT travel with the script: one round
+// trip rather than three. A replay sends one batch per file, and on a busy
+// machine each round trip also waits for the scheduler. Its error names no
+// statement.
 func Batch(ctx context.Context, db *sql.DB, script string) error {
-	tx, err := db.BeginTx(ctx, nil)
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, script); err != nil {
-		tx.Rollback()
+	defer conn.Close()
+	// The newline ends a last-line comment; the lone ";" a statement
+	// without one.
+	if _, err := conn.ExecContext(ctx, "BEGIN;\n"+script+"\n;\nCOMMIT;"); err != nil {
+		// PostgreSQL skipped the rest of the query, COMMIT included: the
+		// session stays in the failed transaction until it rolls back (or
+		// the pool, seeing that, drops it and connects again).
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		return err
 	}
-	return tx.Commit()
+	return nil
 }
 
 // Each runs statements one at a time, in one transaction when tx is set,

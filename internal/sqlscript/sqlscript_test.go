@@ -34,6 +34,25 @@ func TestExecBatchIsPrecise(t *testing.T) {
 	require.Equal(t, 2, tables(t, c))
 }
 
+// Batch sends BEGIN, the script and COMMIT at once: a failure leaves
+// nothing, and the next script runs (the failed transaction does not
+// linger); a script may end in a comment or without a semicolon;
+// CONCURRENTLY is refused, as in any transaction.
+func TestBatch(t *testing.T) {
+	ctx, c := freshDB(t)
+	c.DB.SetMaxOpenConns(1) // the next call gets the same session
+	err := Batch(ctx, c.DB, "CREATE TABLE a (id int);\nCREATE TABLE b (id int REFERENCES missing (id));\nCREATE TABLE c (id int);")
+	require.Contains(t, pgerr.Message(err), "42P01")
+	require.Equal(t, 0, tables(t, c))
+
+	require.NoError(t, Batch(ctx, c.DB, "CREATE TABLE a (id int);\nCREATE TABLE b (id int) -- no semicolon, and a comment"))
+	require.Equal(t, 2, tables(t, c))
+
+	err = Batch(ctx, c.DB, "CREATE INDEX CONCURRENTLY a_id ON a (id)")
+	require.Contains(t, pgerr.Message(err), "25001")
+	require.Equal(t, 2, tables(t, c))
+}
+
 // Outside a transaction the statements share one session, so a SET holds
 // for the next statement, and what ran before a failure stays.
 func TestEachOutsideATransaction(t *testing.T) {

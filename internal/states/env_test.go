@@ -20,6 +20,7 @@ import (
 	"github.com/ledgerforge/schemactl/internal/devdb/devdbtest"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/replaycache"
+	"github.com/ledgerforge/schemactl/internal/sqlscript"
 )
 
 var server *devdb.Server
@@ -128,6 +129,27 @@ func TestCacheReusesTheNormalisedSchema(t *testing.T) {
 	got, _, err = e.Desired(ctx, desired.EntSources("../../ent/schema")...)
 	require.NoError(t, err)
 	require.Equal(t, names(want), names(got))
+	require.NoError(t, e.Close())
+}
+
+// Before reads the schema the added files run against, and applies them
+// without reading the result: a file that does not replay is still the
+// error it is.
+func TestBeforeAppliesTheRest(t *testing.T) {
+	ctx := context.Background()
+	f1, f2 := file("1_e.sql", "CREATE TABLE e (id int);"), file("2_f.sql", "CREATE TABLE f (id int);")
+	e := open(t, Options{NoCache: true})
+	before, err := e.Before(ctx, list(f1, f2), 1)
+	require.NoError(t, err)
+	require.Equal(t, []string{"e"}, names(before))
+	all, err := e.Before(ctx, list(f1, f2), 2)
+	require.NoError(t, err)
+	require.Equal(t, []string{"e", "f"}, names(all))
+
+	_, err = e.Before(ctx, list(f1, file("2_f.sql", "CREATE TABLE e (id int);")), 1)
+	var se *sqlscript.StmtError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "2_f.sql", se.File)
 	require.NoError(t, e.Close())
 }
 

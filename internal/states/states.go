@@ -48,7 +48,7 @@ func (s *States) Close() error {
 // Current replays files on a clean database. The connection is returned
 // open; the database itself is already released.
 func (e *Env) Current(ctx context.Context, files []migrate.File) (*schema.Realm, *pgdb.Conn, error) {
-	_, cur, conn, err := e.currentSplit(ctx, files, len(files))
+	_, cur, conn, err := e.currentSplit(ctx, files, len(files), true)
 	return cur, conn, err
 }
 
@@ -65,14 +65,32 @@ func (e *Env) CurrentSplit(ctx context.Context, files []migrate.File, k int) (be
 			return r, r, exclude.Schemas(r, e.exclude)
 		}
 	}
-	before, current, conn, err := e.currentSplit(ctx, files, k)
+	before, current, conn, err := e.currentSplit(ctx, files, k, true)
 	if conn != nil {
 		conn.Close()
 	}
 	return before, current, err
 }
 
-func (e *Env) currentSplit(ctx context.Context, files []migrate.File, k int) (before, current *schema.Realm, conn *pgdb.Conn, err error) {
+// Before is CurrentSplit for a caller that compares nothing with the
+// schema after all files (a review of the directory alone): the files
+// after the first k are applied, so a file that does not replay is still
+// an error, but the database is inspected once, after k.
+func (e *Env) Before(ctx context.Context, files []migrate.File, k int) (*schema.Realm, error) {
+	if k == len(files) {
+		before, _, err := e.CurrentSplit(ctx, files, k)
+		return before, err
+	}
+	before, _, conn, err := e.currentSplit(ctx, files, k, false)
+	if conn != nil {
+		conn.Close()
+	}
+	return before, err
+}
+
+// currentSplit replays files and inspects the database after the first k,
+// and after all of them when all is set (current is nil otherwise).
+func (e *Env) currentSplit(ctx context.Context, files []migrate.File, k int, all bool) (before, current *schema.Realm, conn *pgdb.Conn, err error) {
 	f := hashed(files)
 	db, conn, cost, err := e.build(ctx, f, k)
 	if err != nil {
@@ -101,17 +119,22 @@ func (e *Env) currentSplit(ctx context.Context, files []migrate.File, k int) (be
 		if err := e.apply(ctx, conn, db, f, k, len(files)); err != nil {
 			return fail(err)
 		}
-		if current, err = conn.Inspect(ctx); err != nil {
-			return fail(err)
+		current = nil
+		if all {
+			if current, err = conn.Inspect(ctx); err != nil {
+				return fail(err)
+			}
 		}
 	}
 	pgdb.Subtract(before, e.base)
-	if current != before {
+	if current != nil && current != before {
 		pgdb.Subtract(current, e.base)
 	}
-	e.storeRealm(replayRealm, f.last(), current)
-	if err := exclude.Schemas(current, e.exclude); err != nil {
-		return fail(err)
+	if current != nil {
+		e.storeRealm(replayRealm, f.last(), current)
+		if err := exclude.Schemas(current, e.exclude); err != nil {
+			return fail(err)
+		}
 	}
 	if err := db.Release(ctx); err != nil {
 		conn.Close()

@@ -158,6 +158,23 @@ func TestSeverityConfig(t *testing.T) {
 	require.Equal(t, []report.Severity{report.Warning, report.Error}, severities(fs))
 }
 
+// A rename loses no data: it is BC101 or BC102, never DS102 or DS103,
+// and the incompatible block, not the destructive one, makes it an error.
+// Atlas's analyzers classify it so when its parser recognises the rename;
+// its open-source build's PostgreSQL parser does not, and reports the
+// dropped-and-added pair its inspections show as DS102/DS103
+// (docs/lint.md, "Renames").
+func TestRenameIsNotADrop(t *testing.T) {
+	const renames = "SET lock_timeout = '1s';\nALTER TABLE users RENAME COLUMN email TO mail;\nALTER TABLE orgs RENAME TO organisations;\n"
+	fs := run(t, Config{Destructive: report.Error}, renames)
+	require.Equal(t, []string{"BC102", "BC101"}, codes(fs))
+	require.Equal(t, []report.Severity{report.Warning, report.Warning}, severities(fs))
+	require.Equal(t, `column "users"."email" is renamed to "mail": the running release still uses the old name`, fs[0].Message)
+	require.Equal(t, `table "orgs" is renamed to "organisations": the running release still uses the old name`, fs[1].Message)
+	fs = run(t, Config{Destructive: report.Warning, Incompatible: report.Error}, renames)
+	require.Equal(t, []report.Severity{report.Error, report.Error}, severities(fs))
+}
+
 func severities(fs []report.Finding) []report.Severity {
 	var out []report.Severity
 	for _, f := range fs {
