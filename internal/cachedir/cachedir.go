@@ -1,5 +1,6 @@
 // Package cachedir locates schemactl's per-user cache, shared by the dev
-// database template and the loaded Ent graph.
+// database template, the loaded Ent graph and the inspected schemas, and
+// keeps its file stores to their most recently used entries (lru.go).
 package cachedir
 
 import (

@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/ledgerforge/schemactl/internal/buildid"
 	"github.com/ledgerforge/schemactl/internal/cachedir"
@@ -71,7 +68,7 @@ func readResult(key string) (*output, bool) {
 	if json.Unmarshal(b, &out) != nil || out.Version != protocol {
 		return nil, false
 	}
-	touch(p)
+	cachedir.Touch(p)
 	return &out, true
 }
 
@@ -103,42 +100,6 @@ func writeResult(key string, out *output) {
 	}
 	killpoint.Here("entload.cache")
 	if os.Rename(p, filepath.Join(dir, key+".json")) == nil {
-		prune(dir, keepResults, ".json")
-	}
-}
-
-// touch marks an entry used, for prune.
-func touch(p string) {
-	now := time.Now()
-	_ = os.Chtimes(p, now, now)
-}
-
-// prune removes all but the keep most recently used entries of dir whose
-// names end with suffix.
-func prune(dir string, keep int, suffix string) {
-	es, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	type entry struct {
-		name string
-		mod  time.Time
-	}
-	var all []entry
-	for _, e := range es {
-		// Dot files are scratch directories' locks, never entries.
-		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") || !strings.HasSuffix(e.Name(), suffix) {
-			continue
-		}
-		if fi, err := e.Info(); err == nil {
-			all = append(all, entry{e.Name(), fi.ModTime()})
-		}
-	}
-	if len(all) <= keep {
-		return
-	}
-	slices.SortFunc(all, func(a, b entry) int { return b.mod.Compare(a.mod) })
-	for _, e := range all[keep:] {
-		os.Remove(filepath.Join(dir, e.name))
+		cachedir.Prune(dir, keepResults, ".json")
 	}
 }

@@ -19,9 +19,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
-	"time"
 
 	"ariga.io/atlas/sql/schema"
 
@@ -92,8 +90,7 @@ func (s *Store) Get(key string) (*schema.Realm, bool) {
 		os.Remove(p)
 		return nil, false
 	}
-	now := time.Now()
-	os.Chtimes(p, now, now) // least recently used goes first
+	cachedir.Touch(p) // least recently used goes first
 	return r, true
 }
 
@@ -131,30 +128,8 @@ func (s *Store) Put(key string, b []byte) error {
 	if err := os.Rename(name, s.path(key)); err != nil {
 		return fmt.Errorf("realm cache: %w", err)
 	}
-	s.prune()
+	cachedir.Prune(s.dir, MaxEntries, ".realm")
 	return nil
 }
 
 func (s *Store) path(key string) string { return filepath.Join(s.dir, key+".realm") }
-
-// prune removes the least recently used entries beyond MaxEntries.
-func (s *Store) prune() {
-	names, _ := filepath.Glob(filepath.Join(s.dir, "*.realm"))
-	if len(names) <= MaxEntries {
-		return
-	}
-	type entry struct {
-		path string
-		used time.Time
-	}
-	var es []entry
-	for _, n := range names {
-		if fi, err := os.Stat(n); err == nil {
-			es = append(es, entry{n, fi.ModTime()})
-		}
-	}
-	slices.SortFunc(es, func(a, b entry) int { return b.used.Compare(a.used) })
-	for _, e := range es[min(MaxEntries, len(es)):] {
-		os.Remove(e.path)
-	}
-}
