@@ -94,6 +94,13 @@ func (s *Store) Get(key string) (*schema.Realm, bool) {
 	return r, true
 }
 
+// Has reports whether an entry is stored under key (it may still fail to
+// decode: Get says).
+func (s *Store) Has(key string) bool {
+	_, err := os.Stat(s.path(key))
+	return err == nil
+}
+
 // Marshal encodes r for Put. A realm holding something the codec cannot
 // write faithfully gives nil and no error: it is not stored, and the next
 // run inspects again.

@@ -126,7 +126,7 @@ func Open(ctx context.Context, o Options) (*Env, error) {
 	// When the realm cache holds the directory's state, the run may need
 	// no database at all (see Differ): the server starts when first asked
 	// for.
-	if _, ok := e.cachedRealm(replayRealm, e.prefix.last()); !ok {
+	if !e.hasRealm(replayRealm, e.prefix.last()) {
 		e.begin()
 	}
 	return e, nil

@@ -37,6 +37,13 @@ func (e *Env) cachedRealm(kind, state string) (*schema.Realm, bool) {
 	return e.realms.Get(e.realmKey(kind, state))
 }
 
+// hasRealm reports whether the cache holds a state's realm, without
+// reading it: Open only decides whether to start the server up front, and
+// the command reads the realm itself once.
+func (e *Env) hasRealm(kind, state string) bool {
+	return e.realms != nil && state != "" && e.realms.Has(e.realmKey(kind, state))
+}
+
 // storeRealm encodes a state's freshly inspected realm, before exclude
 // patterns change it, for Close to store: after the replay cache's entry,
 // so that a run killed before that leaves neither, and the next run
