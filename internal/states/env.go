@@ -211,17 +211,12 @@ func baselineFailed(err error) bool {
 }
 
 // inspectBaseline reads what the baseline made of a clean database.
-func inspectBaseline(ctx context.Context, pool *devdb.Pool) (*schema.Realm, error) {
-	db, err := pool.Acquire(ctx)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := pgdb.ConnectDev(ctx, db.URL)
-	if err != nil {
-		return nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
-	}
-	r, err := conn.Inspect(ctx)
-	return r, errors.Join(err, conn.Close(), db.Release(context.WithoutCancel(ctx)))
+func inspectBaseline(ctx context.Context, pool *devdb.Pool) (r *schema.Realm, err error) {
+	err = lend(ctx, pool, func(c *pgdb.Conn) (err error) {
+		r, err = c.Inspect(ctx)
+		return err
+	})
+	return r, err
 }
 
 // WithoutBaseline removes from r, in place, the dev database baseline's
@@ -314,6 +309,11 @@ func (e *Env) Dev(ctx context.Context, use func(*pgdb.Conn) error) error {
 	if err != nil {
 		return err
 	}
+	return lend(ctx, pool, use)
+}
+
+// lend runs use on a clean database of pool, then gives the database back.
+func lend(ctx context.Context, pool *devdb.Pool, use func(*pgdb.Conn) error) error {
 	db, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
