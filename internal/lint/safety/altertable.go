@@ -141,6 +141,11 @@ func (a *analysis) alterType(table, column string, def *pg_query.ColumnDef) {
 	}
 	c := col(table, column)
 	to := typeOfName(def.TypeName)
+	if a.swapped(to.name) {
+		a.reportFix("SC303", "swap", enumRemedy, item{"column", c},
+			say("{o} {is} rewritten to the new enum type %q (type swap): the table is rewritten under an ACCESS EXCLUSIVE lock", to.name))
+		return
+	}
 	from, ok := columnType(a.in.Before, table, column)
 	if !ok {
 		a.report("SC303", "", item{"column", fmt.Sprintf("%s (to %s)", c, to)}, say("the type of {o} changes: the table is rewritten under an ACCESS EXCLUSIVE lock"))
@@ -154,7 +159,10 @@ func (a *analysis) alterType(table, column string, def *pg_query.ColumnDef) {
 	if narrower {
 		a.report("SC201", "", change, say("the type of {o} narrows: the statement fails if an existing value does not fit"))
 	}
-	if rewrite {
+	switch {
+	case rewrite && a.toEnum(to.name):
+		a.reportFix("SC303", "", enumRemedy, change, say("the type of {o} changes: the table is rewritten under an ACCESS EXCLUSIVE lock"))
+	case rewrite:
 		a.report("SC303", "", change, say("the type of {o} changes: the table is rewritten under an ACCESS EXCLUSIVE lock"))
 	}
 }
