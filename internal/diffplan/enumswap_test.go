@@ -49,7 +49,7 @@ BEGIN
     FROM "posts" AS r CROSS JOIN LATERAL unnest(r."states"::text[]) AS e(v) WHERE e.v <> ALL (ARRAY['done', 'new', 'gone']::text[]);
   IF n > 0 THEN
     RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "posts" column "states"', n, '"status"', found
-      USING HINT = 'nothing was changed: update or delete those rows (or keep the values in the schema), then apply the migration again';
+      USING HINT = 'update or delete those rows (or keep the values in the schema), then apply the migration again';
   END IF;
 END
 $guard$;
@@ -63,7 +63,7 @@ BEGIN
     FROM "users" AS r WHERE r."status"::text <> ALL (ARRAY['done', 'new', 'gone']::text[]);
   IF n > 0 THEN
     RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "users" column "status"', n, '"status"', found
-      USING HINT = 'nothing was changed: update or delete those rows (or keep the values in the schema), then apply the migration again';
+      USING HINT = 'update or delete those rows (or keep the values in the schema), then apply the migration again';
   END IF;
 END
 $guard$;
@@ -252,7 +252,7 @@ BEGIN
     FROM "users" AS r WHERE r."status"::text <> ALL (ARRAY['pending', 'active']::text[]);
   IF n > 0 THEN
     RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "users" column "status"', n, '"casestatus"', found
-      USING HINT = 'nothing was changed: update or delete those rows (or keep the values in the schema), then apply the migration again';
+      USING HINT = 'update or delete those rows (or keep the values in the schema), then apply the migration again';
   END IF;
 END
 $guard$;

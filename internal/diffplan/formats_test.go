@@ -126,7 +126,7 @@ BEGIN
     FROM "users" AS r WHERE r."status"::text <> ALL (ARRAY['new', 'done']::text[]);
   IF n > 0 THEN
     RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "users" column "status"', n, '"status"', found
-      USING HINT = 'nothing was changed: update or delete those rows (or keep the values in the schema), then apply the migration again';
+      USING HINT = 'update or delete those rows (or keep the values in the schema), then apply the migration again';
   END IF;
 END
 $guard$;

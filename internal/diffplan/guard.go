@@ -33,7 +33,7 @@ const guardTag = "guard"
 // the type, in their transaction: PostgreSQL's own error for a value that
 // does not cast ("invalid input value for enum") names neither the table
 // nor the column, and comes after the earlier statements of the file
-// already ran. When the guard fails the transaction rolls back: the
+// already ran. When the guard fails its transaction rolls back: the
 // schema is as it was.
 //
 // The message is passed to RAISE as arguments, never in its format
@@ -58,7 +58,7 @@ BEGIN
   %s
   IF n > 0 THEN
     RAISE EXCEPTION '%%: %% row(s) hold a value that enum type %% will not have: %%', %s, n, %s, found
-      USING HINT = 'nothing was changed: update or delete those rows (or keep the values in the schema), then apply the migration again';
+      USING HINT = 'update or delete those rows (or keep the values in the schema), then apply the migration again';
   END IF;
 END
 `, query, literal(g.object(sanitize)), literal(g.typeName(sanitize)))

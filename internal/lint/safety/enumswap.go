@@ -22,7 +22,7 @@ import (
 // changes an enum column only this way, so there is no new column to
 // backfill; the rewrite is accepted where it happens.
 const enumRemedy = "an enum column's type changes only by rewriting the table (Ent has no backfill to do instead): " +
-	"apply it when a short stop of writes to the table is acceptable, then accept it with `-- atlas:nolint SC303` " +
+	"apply it when the table may stop reads and writes for as long as it takes, then accept it with `-- atlas:nolint SC303` " +
 	"on the line above the statement and run `schemactl migrate hash`"
 
 // renameType records ALTER TYPE … RENAME TO.
