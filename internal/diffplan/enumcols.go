@@ -38,7 +38,7 @@ func columnsOf(e *schema.EnumType, current *schema.Realm, gone map[string]bool, 
 			}
 			for _, c := range t.Columns {
 				ce, array := enumOf(c)
-				if !sameEnum(ce, e) || gone[tableKey(t)+"."+c.Name] {
+				if ce != e && !sameEnum(ce, e) || gone[tableKey(t)+"."+c.Name] {
 					continue
 				}
 				sc := swapColumn{table: t, col: c, array: array}

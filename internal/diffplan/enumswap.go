@@ -33,9 +33,14 @@ type enumPlan struct {
 	retyped []schema.Change
 }
 
-// statements are the plan's statements but the guards, which quote every
-// value of a type: split looks in them for added values they use.
-func (p *enumPlan) statements() []*migrate.Change { return slices.Concat(p.head, p.moves, p.tail) }
+// statements are the plan's statements that may use a value another type
+// gets by ALTER TYPE … ADD VALUE (split looks in them): not the guards nor
+// the new types, which only list values.
+func (p *enumPlan) statements() []*migrate.Change {
+	return slices.DeleteFunc(slices.Concat(p.head, p.moves, p.tail), func(c *migrate.Change) bool {
+		return strings.HasPrefix(c.Cmd, "CREATE TYPE ") || strings.HasPrefix(c.Cmd, "DO ")
+	})
+}
 
 // swap is one enum type swapped: renamed to old, created anew with the new
 // values, every column converted, the old type dropped.
@@ -56,6 +61,7 @@ type swap struct {
 // renames (--rename): names come from them and from changes, never from
 // the database.
 func planEnums(ctx context.Context, drv migrate.Driver, changes []schema.Change, from, to *schema.Realm, reverse bool) (*enumPlan, []schema.Change, error) {
+	renames, changes := takeRenames(changes)
 	swaps, changes := takeSwaps(changes, func(e1, e2 *schema.EnumType) bool { return needsSwap(e1.Values, e2.Values) })
 	if reverse {
 		used, err := valuesUsed(ctx, drv, changes, nil, from, to)
@@ -119,11 +125,12 @@ func planEnums(ctx context.Context, drv migrate.Driver, changes []schema.Change,
 		}
 		return false
 	})
+	deps.changes = changes
 	head, tail, err := deps.plan(ctx, drv, from, to)
 	if err != nil {
 		return nil, nil, err
 	}
-	p.head, p.tail = slices.Concat(head, p.head), slices.Concat(tail, p.tail)
+	p.head, p.tail = slices.Concat(renames, head, p.head), slices.Concat(tail, p.tail)
 	// A column change left with nothing (its default set by a conversion)
 	// would still print as an empty ALTER TABLE.
 	for _, c := range changes {
@@ -151,6 +158,29 @@ func needsSwap(from, to []string) bool {
 // lost reports whether a value of from is not in to.
 func lost(from, to []string) bool {
 	return slices.ContainsFunc(from, func(v string) bool { return !slices.Contains(to, v) })
+}
+
+// takeRenames takes the enum type renames out of changes (RenameObject,
+// as a --rename gives them) and plans them as Atlas does, to run first of
+// the head: the swaps and moves name the types by their new names.
+func takeRenames(changes []schema.Change) ([]*migrate.Change, []schema.Change) {
+	var renames []*migrate.Change
+	rest := make([]schema.Change, 0, len(changes))
+	for _, c := range changes {
+		if r, ok := c.(*schema.RenameObject); ok {
+			e1, ok1 := r.From.(*schema.EnumType)
+			e2, ok2 := r.To.(*schema.EnumType)
+			if ok1 && ok2 {
+				renames = append(renames, &migrate.Change{
+					Cmd:     fmt.Sprintf("ALTER TYPE %s RENAME TO %s", ident(e1.Schema, e1.T), pgx.Identifier{e2.T}.Sanitize()),
+					Comment: fmt.Sprintf("rename an enum from %q to %q", e1.T, e2.T),
+				})
+				continue
+			}
+		}
+		rest = append(rest, c)
+	}
+	return renames, rest
 }
 
 // takeSwaps takes out of changes the enum type modifications that want

@@ -2,12 +2,15 @@ package diffplan
 
 import (
 	"context"
+	"slices"
 	"testing"
 
+	"ariga.io/atlas/sql/schema"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/migdir"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
 
 // swapBefore is a type in use everywhere a swap must reach: a defaulted
@@ -93,6 +96,11 @@ CREATE VIEW "open_users" ("id", "status") AS SELECT users.id,
    FROM users
   WHERE (users.status = 'new'::status);
 `)
+	// The realms are as they were: the same plan again (a down migration
+	// and the realm cache reuse them).
+	twice, _, err := Plan(ctx, conn.Driver, nil, cur, want, "swap", nil, day, Policy{})
+	require.NoError(t, err)
+	require.Equal(t, files, twice)
 	applyFiles(t, conn, files)
 	after, err := conn.Inspect(ctx)
 	require.NoError(t, err)
@@ -313,4 +321,41 @@ func requireFile(t *testing.T, files []migdir.NewFile, name, want string) {
 	require.Len(t, files, 1)
 	require.Equal(t, name, files[0].Name)
 	require.Equal(t, want, string(files[0].Data))
+}
+
+// A --rename of the type arrives before planEnums as a RenameObject, with
+// the current realm already rewritten to the new name: the rename runs
+// first, then the swap names the type by its new name, and the file
+// applies on the database that still has the old one.
+func TestPlanEnumsAfterTypeRename(t *testing.T) {
+	ctx := context.Background()
+	_, conn := inspect(t, `CREATE TYPE userstatus AS ENUM ('pending', 'active', 'gone');
+CREATE TABLE users (id int, status userstatus DEFAULT 'pending');
+INSERT INTO users VALUES (1, 'active');`)
+	rewritten, _ := inspect(t, `CREATE TYPE casestatus AS ENUM ('pending', 'active', 'gone');
+CREATE TABLE users (id int, status casestatus DEFAULT 'pending');`)
+	want, _ := inspect(t, `CREATE TYPE casestatus AS ENUM ('active', 'pending');
+CREATE TABLE users (id int, status casestatus DEFAULT 'pending');`)
+	changes, err := pgdb.DiffRealms(ctx, conn.Driver, nil, rewritten, want)
+	require.NoError(t, err)
+	s, _ := rewritten.Schema("public")
+	renamed := pgdb.Enums(rewritten)[0]
+	old := &schema.EnumType{T: "userstatus", Schema: s, Values: renamed.Values}
+	changes = append([]schema.Change{&schema.RenameObject{From: old, To: renamed}}, changes...)
+	ep, rest, err := planEnums(ctx, conn.Driver, changes, rewritten, want, false)
+	require.NoError(t, err)
+	require.Empty(t, rest)
+	require.Equal(t, `ALTER TYPE "userstatus" RENAME TO "casestatus"`, ep.head[0].Cmd)
+	require.Equal(t, `ALTER TYPE "casestatus" RENAME TO "casestatus_old"`, ep.head[1].Cmd)
+	var sql string
+	for _, c := range slices.Concat(ep.guards, ep.head, ep.moves, ep.tail) {
+		sql += c.Cmd + ";\n"
+	}
+	_, err = conn.DB.ExecContext(ctx, "BEGIN;\n"+sql+"COMMIT;")
+	require.NoError(t, err, sql)
+	after, err := conn.Inspect(ctx)
+	require.NoError(t, err)
+	again, _, err := Plan(ctx, conn.Driver, nil, after, want, "again", nil, day, Policy{})
+	require.NoError(t, err)
+	require.Empty(t, again)
 }
