@@ -201,13 +201,12 @@ func oldName(e *schema.EnumType, taken map[string]bool, realms ...*schema.Realm)
 
 // refuseFuncs refuses to swap type e while a function of current takes or
 // returns it: the renamed old type would stay in the function's signature,
-// and PostgreSQL would refuse to drop it.
+// and PostgreSQL would refuse to drop it. The signature is matched by the
+// type's name, in any schema: a type of the same name elsewhere refuses
+// too, which is the safe way to be wrong.
 func refuseFuncs(e *schema.EnumType, current *schema.Realm) error {
 	re := regexp.MustCompile(`(^|[^\w$])"?` + regexp.QuoteMeta(e.T) + `"?(\[\])?([^\w$]|$)`)
 	for _, f := range pgdb.ExtrasOf(current).Funcs {
-		if schemaName(f.Schema) != schemaName(e.Schema) && schemaName(e.Schema) != pgdb.Schema {
-			continue
-		}
 		info := pgdb.InfoOf(f)
 		if re.MatchString(info.ArgTypes) || re.MatchString(info.Result) {
 			return fmt.Errorf("diffplan: %w: enum type %q loses or reorders values, which takes a type swap (the old type renamed, a new one created, every column converted, the old type dropped), "+
