@@ -359,3 +359,32 @@ CREATE TABLE users (id int, status casestatus DEFAULT 'pending');`)
 	require.NoError(t, err)
 	require.Empty(t, again)
 }
+
+// An array of one enum type moved to an array of another: each element
+// is cast, and the guard counts rows holding an element the new type
+// lacks.
+func TestPlanEnumMoveArray(t *testing.T) {
+	ctx := context.Background()
+	const before = `CREATE TYPE mood AS ENUM ('up', 'down', 'meh');
+CREATE TABLE days (id int, moods mood[] DEFAULT '{up}');
+`
+	want, _ := inspect(t, `CREATE TYPE feeling AS ENUM ('up', 'down');
+CREATE TABLE days (id int, moods feeling[] DEFAULT '{up}');`)
+	cur, conn := inspect(t, before+`INSERT INTO days VALUES (1, '{up,down}'), (2, NULL), (3, '{}');`)
+	files, _, err := Plan(ctx, conn.Driver, nil, cur, want, "feel", nil, day, Policy{})
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+	require.Contains(t, string(files[0].Data), `ALTER TABLE "days" ALTER COLUMN "moods" DROP DEFAULT, ALTER COLUMN "moods" TYPE "feeling"[] USING "moods"::text[]::"feeling"[], ALTER COLUMN "moods" SET DEFAULT '{up}';`)
+	applyFiles(t, conn, files)
+	after, err := conn.Inspect(ctx)
+	require.NoError(t, err)
+	again, _, err := Plan(ctx, conn.Driver, nil, after, want, "again", nil, day, Policy{})
+	require.NoError(t, err)
+	require.Empty(t, again)
+
+	cur, conn = inspect(t, before+`INSERT INTO days VALUES (1, '{up,meh,meh}'), (2, '{meh}'), (3, '{down}');`)
+	files, _, err = Plan(ctx, conn.Driver, nil, cur, want, "feel", nil, day, Policy{})
+	require.NoError(t, err)
+	_, err = conn.DB.ExecContext(ctx, "BEGIN;\n"+string(files[0].Data)+"COMMIT;")
+	require.EqualError(t, err, `ERROR: table "days" column "moods": 2 row(s) hold a value that enum type "feeling" will not have: 'meh' (SQLSTATE P0001)`)
+}

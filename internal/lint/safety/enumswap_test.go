@@ -62,3 +62,15 @@ func TestEnumMove(t *testing.T) {
 	fs = run(t, nil, "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN amount TYPE bigint;")
 	require.Equal(t, remedy["SC303"], fs[0].Remedy)
 }
+
+// An array column of the swapped type: the same swap, and a move between
+// arrays names both array types.
+func TestTypeSwapArray(t *testing.T) {
+	fs := run(t, nil, "SET lock_timeout = '5s';\nALTER TYPE userstatus RENAME TO userstatus_old;\nCREATE TYPE userstatus AS ENUM ('active');\n"+
+		"ALTER TABLE users ALTER COLUMN status TYPE userstatus[] USING status::text[]::userstatus[];")
+	require.Equal(t, []string{"SC303"}, codes(fs))
+	require.Equal(t, `column "users"."status" is rewritten to the new enum type "userstatus" (type swap): the table is rewritten under an ACCESS EXCLUSIVE lock`, fs[0].Message)
+	fs = run(t, nil, "SET lock_timeout = '5s';\nCREATE TYPE mood AS ENUM ('a');\nALTER TABLE users ALTER COLUMN name TYPE mood[] USING name::text[]::mood[];")
+	require.Equal(t, `the type of column "users"."name" (text to mood[]) changes: the table is rewritten under an ACCESS EXCLUSIVE lock`, fs[0].Message)
+	require.Equal(t, enumRemedy, fs[0].Remedy)
+}
