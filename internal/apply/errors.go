@@ -3,6 +3,7 @@ package apply
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"ariga.io/atlas/sql/migrate"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -30,15 +31,27 @@ func (e *ExecError) Error() string {
 	if e.Stmt == "" {
 		return fmt.Sprintf("apply: %s: %v", e.File, e.Err)
 	}
-	msg := fmt.Sprintf("apply: %s:%d: statement %q failed: %v", e.File, e.Line, e.Stmt, e.Err)
+	// A statement of many lines (a DO block, such as the guard `migrate
+	// diff` writes before an enum conversion) is named by its first: the
+	// line number locates the rest.
+	stmt, _, more := strings.Cut(e.Stmt, "\n")
+	if more {
+		stmt += " …"
+	}
+	msg := fmt.Sprintf("apply: %s:%d: statement %q failed: %v", e.File, e.Line, stmt, e.Err)
+	// A RAISE in a migration (P0001), such as the guard's, says what to do
+	// in its hint; PostgreSQL's own errors are explained below.
+	var pe *pgconn.PgError
+	if errors.As(e.Err, &pe) && pe.Code == "P0001" && pe.Hint != "" {
+		msg += " (hint: " + pe.Hint + ")"
+	}
 	switch e.Mode {
 	case TxAll:
 		msg += "; --tx-mode all rolled back the whole batch: nothing was applied"
 	case TxNone:
 		msg += "; the statements before it stay applied, and a re-run resumes at this one"
 	}
-	var pe *pgconn.PgError
-	if errors.As(e.Err, &pe) && pe.Code == "55P04" {
+	if pe != nil && pe.Code == "55P04" {
 		// PostgreSQL 12+ runs ALTER TYPE ... ADD VALUE in a transaction,
 		// but the new value cannot be used before that transaction commits.
 		msg += "; a value added by ALTER TYPE ADD VALUE cannot be used in the same transaction: "

@@ -32,7 +32,7 @@ import (
 // not) and makes index changes concurrent, in files of their own that run
 // outside a transaction (see byTxMode).
 func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time, p Policy) ([]migdir.NewFile, []Skipped, error) {
-	plans, _, skipped, err := plan(ctx, drv, dev, current, desired, name, false, p)
+	plans, skipped, err := plan(ctx, drv, dev, current, desired, name, false, p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -53,24 +53,18 @@ func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desire
 }
 
 // plan plans the changes from one realm to another, one plan per file (see
-// Plan). A reverse plan (a down migration) leaves out what PostgreSQL
-// cannot undo, enum values added, and says so in kept, one line per type;
-// a forward plan refuses such a change (checkEnums). The policy's skips
-// apply both ways (a down does not undo what the up left out), its
-// concurrent indexes only forward: a down runs in one transaction.
-func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schema.Realm, name string, reverse bool, pol Policy) (plans []*migrate.Plan, kept []string, skipped []Skipped, err error) {
-	if !reverse {
-		if err := checkEnums(from, to); err != nil {
-			return nil, nil, nil, err
-		}
-	}
+// Plan). Enum changes ALTER TYPE cannot make are type swaps (planEnums);
+// a reverse plan (a down migration) swaps a type whose added values it
+// uses too, as it runs in one transaction. The policy's skips apply both
+// ways (a down does not undo what the up left out), its concurrent
+// indexes only forward: a down runs in one transaction.
+func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schema.Realm, name string, reverse bool, pol Policy) (plans []*migrate.Plan, skipped []Skipped, err error) {
 	changes, err := pgdb.DiffRealms(ctx, drv, dev, from, to)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("diffplan: diff: %w", err)
+		return nil, nil, fmt.Errorf("diffplan: diff: %w", err)
 	}
 	if reverse {
 		changes, _ = pol.reversed().Filter(changes, to)
-		changes, kept = keepValues(changes)
 		if pgdb.ExtrasOf(from).Undeclared {
 			// The desired state declares no functions, triggers or
 			// extensions: the plan leaves the directory's alone, and so
@@ -82,22 +76,26 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		pol.concurrently(changes)
 	}
 	if len(changes) == 0 {
-		return nil, kept, skipped, nil
+		return nil, skipped, nil
 	}
 	views, changes := pgdb.SplitViews(changes)
 	extras, changes := pgdb.SplitExtras(changes)
+	ep, changes, err := planEnums(ctx, drv, changes, from, to, reverse)
+	if err != nil {
+		return nil, nil, err
+	}
 	// Before the conversions leave the change set: they retype columns a
 	// view may read.
-	vp := pgdb.PlanViews(views, changes, from, to)
+	vp := pgdb.PlanViews(views, slices.Concat(changes, ep.retyped), from, to)
 	xp := pgdb.PlanExtras(extras, changes, from)
 	conversions := convertToEnums(changes)
 	changes = slices.DeleteFunc(changes, func(c schema.Change) bool {
 		mt, ok := c.(*schema.ModifyTable)
 		return ok && len(mt.Changes) == 0
 	})
-	groups, err := split(ctx, drv, changes, conversions, from, to)
+	groups, err := split(ctx, drv, changes, slices.Concat(conversions, ep.statements()), from, to)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	for i, g := range groups {
 		n := name
@@ -106,22 +104,23 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		}
 		p, err := pgdb.Plan(ctx, drv, n, g, from, to)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("diffplan: plan: %w", err)
+			return nil, nil, fmt.Errorf("diffplan: plan: %w", err)
 		}
 		if i == len(groups)-1 {
-			p.Changes = slices.Concat(xp.First, vp.Drop, p.Changes, conversions, xp.Funcs, vp.Create, xp.Last)
+			p.Changes = slices.Concat(ep.guards, xp.First, vp.Drop, ep.head, p.Changes, conversions, ep.moves, ep.tail, xp.Funcs, vp.Create, xp.Last)
 		}
 		plans = append(plans, byTxMode(p)...)
 	}
-	return plans, kept, skipped, nil
+	return plans, skipped, nil
 }
 
 // split separates enum value additions from the rest when the rest uses one
-// of the added values (a default, a predicate or a CHECK).
-func split(ctx context.Context, drv migrate.Driver, changes []schema.Change, conversions []*migrate.Change, realms ...*schema.Realm) ([][]schema.Change, error) {
-	added := addedValues(changes)
-	if len(added) == 0 {
-		return [][]schema.Change{changes}, nil
+// of the added values (a default, a predicate or a CHECK); stmts are
+// statements planned apart from changes.
+func split(ctx context.Context, drv migrate.Driver, changes []schema.Change, stmts []*migrate.Change, realms ...*schema.Realm) ([][]schema.Change, error) {
+	used, err := valuesUsed(ctx, drv, changes, stmts, realms...)
+	if err != nil || !used {
+		return [][]schema.Change{changes}, err
 	}
 	var enumChanges, rest []schema.Change
 	for _, c := range changes {
@@ -131,16 +130,31 @@ func split(ctx context.Context, drv migrate.Driver, changes []schema.Change, con
 			rest = append(rest, c)
 		}
 	}
+	return [][]schema.Change{enumChanges, rest}, nil
+}
+
+// valuesUsed reports whether a statement Atlas plans for changes (but for
+// their enum type changes), or one of stmts, uses a value that changes
+// adds to an existing enum type.
+func valuesUsed(ctx context.Context, drv migrate.Driver, changes []schema.Change, stmts []*migrate.Change, realms ...*schema.Realm) (bool, error) {
+	added := addedValues(changes)
+	if len(added) == 0 {
+		return false, nil
+	}
+	rest := slices.DeleteFunc(slices.Clone(changes), func(c schema.Change) bool {
+		_, ok := c.(*schema.ModifyObject)
+		return ok
+	})
 	plan, err := pgdb.Plan(ctx, drv, "", rest, realms...)
 	if err != nil {
-		return nil, fmt.Errorf("diffplan: plan: %w", err)
+		return false, fmt.Errorf("diffplan: plan: %w", err)
 	}
-	for _, c := range append(plan.Changes, conversions...) {
-		if slices.ContainsFunc(added, func(v string) bool { return strings.Contains(c.Cmd, "'"+strings.ReplaceAll(v, "'", "''")+"'") }) {
-			return [][]schema.Change{enumChanges, rest}, nil
+	for _, c := range slices.Concat(plan.Changes, stmts) {
+		if slices.ContainsFunc(added, func(v string) bool { return strings.Contains(c.Cmd, literal(v)) }) {
+			return true, nil
 		}
 	}
-	return [][]schema.Change{changes}, nil
+	return false, nil
 }
 
 // convertToEnums takes out of the change set every column that becomes an

@@ -32,8 +32,8 @@ const defaultName = "migration"
 
 // PlanFormat is Plan for a directory in format f. The formats other than
 // Atlas's hold down migrations, which are planned too, on the dev
-// database, as the change from desired back to current (enum values stay:
-// PostgreSQL cannot drop them, and the down file says so): golang-migrate
+// database, as the change from desired back to current (enum values
+// added are removed by a type swap, see planEnums): golang-migrate
 // gets <version>_<name>.up.sql and .down.sql, Flyway V<version>__<name>.sql
 // and its undo U<version>__<name>.sql, goose and dbmate one file with both
 // sections, as Atlas's formatters write them.
@@ -42,22 +42,18 @@ func PlanFormat(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, 
 		files, skipped, err := Plan(ctx, drv, dev, current, desired, name, existing, now, p)
 		return &Planned{Files: files, Skipped: skipped}, err
 	}
-	ups, _, skipped, err := plan(ctx, drv, dev, current, desired, name, false, p)
+	ups, skipped, err := plan(ctx, drv, dev, current, desired, name, false, p)
 	if err != nil || len(ups) == 0 {
 		return &Planned{Skipped: skipped}, err
 	}
-	downs, kept, _, err := plan(ctx, drv, dev, desired, current, name, true, p)
+	downs, _, err := plan(ctx, drv, dev, desired, current, name, true, p)
 	if err != nil {
 		return nil, fmt.Errorf("diffplan: down: %w", err)
 	}
-	// The reverse of every change but the enum values, which the first file
-	// adds when they go first (split), is the last file's down.
+	// The reverse of every change, the enum values the first file adds
+	// when they go first (split) included, is the last file's down: the
+	// downs run newest first.
 	down := make([]string, len(ups))
-	var notes strings.Builder
-	for _, k := range kept {
-		notes.WriteString("-- " + k + "\n")
-	}
-	down[0] = notes.String()
 	for _, d := range downs {
 		down[len(down)-1] += body(d)
 	}

@@ -92,13 +92,18 @@ func section(t *testing.T, content, prefix, sep string, i int) string {
 	return parts[i]
 }
 
-// Added enum values cannot be dropped: the down leaves them and says so.
-// When a change uses a value it adds, the values go first, in a file whose
-// down is only that note.
+// The down of added enum values removes them: a type swap, which runs in
+// the down's one transaction even where the down uses a value it adds
+// back. When the up uses a value it adds, the values go first, in a file
+// whose down is empty: the later file's down takes them out. Up, down and
+// up again apply (a down that kept the values would make the second up
+// fail: "enum label already exists"); the down's guard stops it while a
+// row holds an added value.
 func TestPlanFormatEnumValues(t *testing.T) {
 	ctx := context.Background()
 	cur, conn := inspect(t, `CREATE TYPE status AS ENUM ('new', 'done');
-CREATE TABLE users (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'new');`)
+CREATE TABLE users (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'new');
+INSERT INTO users VALUES (1, 'new'), (2, 'done');`)
 	want, _ := inspect(t, `CREATE TYPE status AS ENUM ('new', 'held', 'done');
 CREATE TABLE users (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'held', note text);`)
 	p, err := PlanFormat(ctx, conn.Driver, nil, cur, want, "hold", []migrate.File{migrate.NewLocalFile("1_init.up.sql", nil)}, at, dirformat.GolangMigrate, Policy{})
@@ -109,10 +114,59 @@ CREATE TABLE users (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'held'
 	}
 	require.Equal(t, []string{"20300102030405_hold_enum_values.up.sql", "20300102030405_hold_enum_values.down.sql", "20300102030406_hold.up.sql", "20300102030406_hold.down.sql"}, names)
 	require.Equal(t, "-- add value to enum type: \"status\"\nALTER TYPE \"status\" ADD VALUE 'held' AFTER 'new';\n", string(p.Files[0].Data))
-	require.Equal(t, "-- enum type \"status\" keeps the value(s) ('held'): PostgreSQL cannot drop enum values\n", string(p.Files[1].Data))
-	require.Equal(t, `-- modify "users" table
-ALTER TABLE "users" ALTER COLUMN "status" SET DEFAULT 'new', DROP COLUMN "note";
-`, string(p.Files[3].Data))
+	require.Empty(t, string(p.Files[1].Data))
+	down := string(p.Files[3].Data)
+	require.Equal(t, `-- guard: fail, changing nothing, if table "users" column "status" holds a value enum type "status" will not have
+DO $guard$
+DECLARE
+  n bigint;
+  found text;
+BEGIN
+  SELECT count(*), array_to_string((array_agg(DISTINCT quote_literal(r."status"::text)))[1:10], ', ') INTO n, found
+    FROM "users" AS r WHERE r."status"::text <> ALL (ARRAY['new', 'done']::text[]);
+  IF n > 0 THEN
+    RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "users" column "status"', n, '"status"', found
+      USING HINT = 'update or delete those rows (or keep the values in the schema), then apply the migration again';
+  END IF;
+END
+$guard$;
+-- rename enum type "status" to "status_old", to swap it for one with the new values
+ALTER TYPE "status" RENAME TO "status_old";
+-- create enum type "status" with its new values
+CREATE TYPE "status" AS ENUM ('new', 'done');
+-- convert column "status" of table "users" to the new enum type "status"
+ALTER TABLE "users" ALTER COLUMN "status" DROP DEFAULT, ALTER COLUMN "status" TYPE "status" USING "status"::text::"status", ALTER COLUMN "status" SET DEFAULT 'new';
+-- modify "users" table
+ALTER TABLE "users" DROP COLUMN "note";
+-- drop enum type "status_old", the old "status"
+DROP TYPE "status_old";
+`, down)
+
+	exec := func(sql string) error { _, err := conn.DB.ExecContext(ctx, sql); return err }
+	up := func() {
+		require.NoError(t, exec(string(p.Files[0].Data)))
+		require.NoError(t, exec(string(p.Files[2].Data)))
+	}
+	up()
+	require.NoError(t, exec(down))
+	require.NoError(t, exec(string(p.Files[1].Data)))
+	back, err := conn.Inspect(ctx)
+	require.NoError(t, err)
+	again, _, err := Plan(ctx, conn.Driver, nil, back, cur, "again", nil, at, Policy{})
+	require.NoError(t, err)
+	require.Empty(t, again)
+	up()
+
+	// A row holds the added value: the down stops, naming it, and changes
+	// nothing.
+	require.NoError(t, exec(`INSERT INTO users VALUES (3, 'held')`))
+	err = exec(down)
+	require.ErrorContains(t, err, `table "users" column "status": 1 row(s) hold a value that enum type "status" will not have: 'held'`)
+	after, err := conn.Inspect(ctx)
+	require.NoError(t, err)
+	again, _, err = Plan(ctx, conn.Driver, nil, after, want, "again", nil, at, Policy{})
+	require.NoError(t, err)
+	require.Empty(t, again)
 }
 
 // A function the directory creates and a desired state that declares no

@@ -2,6 +2,7 @@ package safety
 
 import (
 	"fmt"
+	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -141,6 +142,12 @@ func (a *analysis) alterType(table, column string, def *pg_query.ColumnDef) {
 	}
 	c := col(table, column)
 	to := typeOfName(def.TypeName)
+	elem := strings.TrimSuffix(to.name, "[]") // an array's element type
+	if a.swapped(elem) {
+		a.reportFix("SC303", "swap", enumRemedy, item{"column", c},
+			say("{o} {is} rewritten to the new enum type %q (type swap): the table is rewritten under an ACCESS EXCLUSIVE lock", elem))
+		return
+	}
 	from, ok := columnType(a.in.Before, table, column)
 	if !ok {
 		a.report("SC303", "", item{"column", fmt.Sprintf("%s (to %s)", c, to)}, say("the type of {o} changes: the table is rewritten under an ACCESS EXCLUSIVE lock"))
@@ -154,7 +161,10 @@ func (a *analysis) alterType(table, column string, def *pg_query.ColumnDef) {
 	if narrower {
 		a.report("SC201", "", change, say("the type of {o} narrows: the statement fails if an existing value does not fit"))
 	}
-	if rewrite {
+	switch {
+	case rewrite && a.toEnum(elem):
+		a.reportFix("SC303", "", enumRemedy, change, say("the type of {o} changes: the table is rewritten under an ACCESS EXCLUSIVE lock"))
+	case rewrite:
 		a.report("SC303", "", change, say("the type of {o} changes: the table is rewritten under an ACCESS EXCLUSIVE lock"))
 	}
 }

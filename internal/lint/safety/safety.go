@@ -80,7 +80,7 @@ type Input struct {
 func Analyze(in Input) []report.Finding {
 	a := &analysis{in: in, created: map[string]string{}, rules: map[string]Rule{},
 		notNullOK: map[string]bool{}, droppedUniq: map[string]bool{}, nnChecks: map[string]string{},
-		indexes: map[string]string{}, fks: map[string]fkInfo{}}
+		indexes: map[string]string{}, fks: map[string]fkInfo{}, typeRenames: map[string]string{}, newEnums: map[string]bool{}}
 	for _, r := range Rules {
 		if s, ok := in.Config[r.Analyzer]; ok {
 			r.Severity = s
@@ -115,6 +115,9 @@ type analysis struct {
 	droppedUniq map[string]bool   // unique indexes dropped so far
 	indexes     map[string]string // indexes the added files created: name -> table
 	fks         map[string]fkInfo // foreign keys the added files added: "table.name" -> what it references
+
+	typeRenames map[string]string // types the added files renamed: new name -> the earlier schema's name
+	newEnums    map[string]bool   // enum types the added files created
 
 	// per file
 	f           *sqlparse.File
@@ -166,6 +169,7 @@ type hit struct {
 	code, key string
 	items     []item
 	say       func(objects string, many bool) string
+	remedy    string // instead of the code's own, when the hazard has a better one
 }
 
 // report records a hazard of the current statement unless a nolint
@@ -196,10 +200,14 @@ func (a *analysis) flush() {
 	for _, code := range codes {
 		var clauses []string
 		var objects []item
+		fix := remedy[code]
 		for _, h := range a.hits {
 			if h.code == code {
 				clauses = append(clauses, h.say(list(h.items), len(h.items) > 1))
 				objects = append(objects, h.items...)
+				if h.remedy != "" {
+					fix = h.remedy
+				}
 			}
 		}
 		r := a.rules[code]
@@ -211,7 +219,7 @@ func (a *analysis) flush() {
 			Message:  strings.Join(clauses, "; "),
 			Stmt:     oneLine(a.stmt.Text),
 			Fix:      &report.Location{File: path, Line: a.stmt.Line},
-			Remedy:   remedy[code],
+			Remedy:   fix,
 		})
 	}
 }

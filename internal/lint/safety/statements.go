@@ -57,6 +57,8 @@ func (a *analysis) statement(s sqlparse.Stmt) {
 		a.rename(n.RenameStmt)
 	case *pg_query.Node_AlterEnumStmt:
 		a.alterEnum(n.AlterEnumStmt)
+	case *pg_query.Node_CreateEnumStmt:
+		a.createEnum(n.CreateEnumStmt)
 	}
 	a.usesNewValue(s)
 	a.needLockTimeout()
@@ -92,9 +94,7 @@ func (a *analysis) drop(d *pg_query.DropStmt) {
 				a.report("DS102", "", item{"table", q(name)}, say("{o} {is} dropped with {its} data"))
 			}
 		case pg_query.ObjectType_OBJECT_TYPE:
-			if _, ok := enum(a.in.Before, name); ok {
-				a.report("SC101", "", item{"enum type", q(name)}, say("{o} {is} dropped"))
-			}
+			a.dropType(name)
 		case pg_query.ObjectType_OBJECT_INDEX:
 			table := a.IndexTable(name)
 			if _, unique := indexTable(a.in.Before, name); unique {
@@ -180,6 +180,8 @@ func (a *analysis) rename(r *pg_query.RenameStmt) {
 		if a.older(table) && r.RelationType == pg_query.ObjectType_OBJECT_TABLE {
 			a.report("BC102", "", item{"column", col(table, r.Subname)}, say("{o} {is} renamed to %q: the running release still uses the old name", r.Newname))
 		}
+	case pg_query.ObjectType_OBJECT_TYPE:
+		a.renameType(r)
 	}
 }
 

@@ -42,6 +42,9 @@ func typeOfName(tn *pg_query.TypeName) sqlType {
 	if c, ok := canonical[name]; ok {
 		name = c
 	}
+	if len(tn.ArrayBounds) > 0 {
+		name += "[]" // as an inspected array column's type reads
+	}
 	t := sqlType{name: name}
 	var mods []int
 	for _, m := range tn.Typmods {
