@@ -59,6 +59,8 @@ func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desire
 // apply both ways (a down does not undo what the up left out), its
 // concurrent indexes only forward: a down runs in one transaction.
 func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schema.Realm, name string, reverse bool, pol Policy) (plans []*migrate.Plan, kept []string, skipped []Skipped, err error) {
+	// The renames first: everything else is planned from the renamed copy.
+	from, rn := pol.renamed(from, reverse)
 	if !reverse {
 		if err := checkEnums(from, to); err != nil {
 			return nil, nil, nil, err
@@ -68,6 +70,7 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("diffplan: diff: %w", err)
 	}
+	changes = rn.keepNames(changes)
 	if reverse {
 		changes, _ = pol.reversed().Filter(changes, to)
 		changes, kept = keepValues(changes)
@@ -81,7 +84,7 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		changes, skipped = pol.Filter(changes, to)
 		pol.concurrently(changes)
 	}
-	if len(changes) == 0 {
+	if len(changes) == 0 && len(rn.stmts) == 0 {
 		return nil, kept, skipped, nil
 	}
 	views, changes := pgdb.SplitViews(changes)
@@ -107,6 +110,9 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		p, err := pgdb.Plan(ctx, drv, n, g, from, to)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("diffplan: plan: %w", err)
+		}
+		if i == 0 {
+			p.Changes = append(rn.stmts, p.Changes...)
 		}
 		if i == len(groups)-1 {
 			p.Changes = slices.Concat(xp.First, vp.Drop, p.Changes, conversions, xp.Funcs, vp.Create, xp.Last)
