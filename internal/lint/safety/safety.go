@@ -119,9 +119,10 @@ type analysis struct {
 	// per file
 	f           *sqlparse.File
 	lockTimeout bool
-	newValues   map[string]string // enum value -> type, added in this file's transaction
-	notValid    map[string]bool   // constraints added NOT VALID in this file's transaction
-	addedCols   map[string]bool   // "table.column" added by this file
+	newValues   map[string]string   // enum value -> type, added in this file's transaction
+	notValid    map[string]bool     // constraints added NOT VALID in this file's transaction
+	addedCols   map[string]bool     // "table.column" added by this file
+	addedTo     map[string][]string // table -> the columns the whole file adds to it
 
 	// per statement
 	stmt sqlparse.Stmt
@@ -137,6 +138,7 @@ type fkInfo struct {
 func (a *analysis) file(f *sqlparse.File) {
 	a.f, a.lockTimeout = f, false
 	a.newValues, a.notValid, a.addedCols = map[string]string{}, map[string]bool{}, map[string]bool{}
+	a.addedTo = addedColumns(f)
 	for _, s := range f.Stmts {
 		a.stmt, a.hits = s, nil
 		a.statement(s)
@@ -166,6 +168,7 @@ type hit struct {
 	code, key string
 	items     []item
 	say       func(objects string, many bool) string
+	remedy    string // instead of the code's own (setRemedy)
 }
 
 // report records a hazard of the current statement unless a nolint
@@ -196,10 +199,14 @@ func (a *analysis) flush() {
 	for _, code := range codes {
 		var clauses []string
 		var objects []item
+		fix := remedy[code]
 		for _, h := range a.hits {
 			if h.code == code {
 				clauses = append(clauses, h.say(list(h.items), len(h.items) > 1))
 				objects = append(objects, h.items...)
+				if h.remedy != "" {
+					fix = h.remedy
+				}
 			}
 		}
 		r := a.rules[code]
@@ -211,7 +218,7 @@ func (a *analysis) flush() {
 			Message:  strings.Join(clauses, "; "),
 			Stmt:     oneLine(a.stmt.Text),
 			Fix:      &report.Location{File: path, Line: a.stmt.Line},
-			Remedy:   remedy[code],
+			Remedy:   fix,
 		})
 	}
 }
