@@ -16,8 +16,9 @@ import (
 // cmdPty: pty TRANSCRIPT ANSWERS PROG [ARGS...] runs PROG on a terminal
 // (a pseudo-terminal as its stdin, stdout and stderr, as a person's shell
 // gives it), answers each "[y/N] " question it asks with the next of the
-// comma-separated ANSWERS (” for none), and writes what the terminal showed to
-// TRANSCRIPT (line ends as \n). A question with no answer left fails.
+// comma-separated ANSWERS (an empty argument: none), and writes what the
+// terminal showed to TRANSCRIPT (line ends as \n). A question with no
+// answer left fails.
 func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 3 {
 		ts.Fatalf("usage: pty TRANSCRIPT ANSWERS PROG [ARGS...]")
