@@ -111,11 +111,11 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("diffplan: plan: %w", err)
 		}
-		if i == 0 {
-			p.Changes = append(rn.stmts, p.Changes...)
-		}
 		if i == len(groups)-1 {
 			p.Changes = slices.Concat(xp.First, vp.Drop, p.Changes, conversions, xp.Funcs, vp.Create, xp.Last)
+		}
+		if i == 0 { // the renames open the first file: the rest names the new names
+			p.Changes = append(rn.stmts, p.Changes...)
 		}
 		plans = append(plans, byTxMode(p)...)
 	}

@@ -201,3 +201,30 @@ ALTER TYPE "history"."kind" RENAME TO "op";
 		probable: "",
 	}.run(t)
 }
+
+// The rest of the diff is planned from the renamed schema: the field made
+// optional too is a DROP NOT NULL after the rename, and a view reading the
+// column is dropped before and created after it.
+func TestRenameThenTheRest(t *testing.T) {
+	renameCase{
+		cur: `CREATE TABLE users (id bigint PRIMARY KEY, full_name text NOT NULL);
+CREATE VIEW names AS SELECT id, full_name FROM users;`,
+		want: `CREATE TABLE users (id bigint PRIMARY KEY, display_name text);
+CREATE VIEW names AS SELECT id, display_name FROM users;`,
+		seed:    `INSERT INTO users VALUES (1, 'Ada')`,
+		renames: []Rename{{Kind: RenameColumn, Object: "users", Member: "full_name", To: "display_name"}},
+		file: `-- Rename column "full_name" of table "users" to "display_name"
+ALTER TABLE "users" RENAME COLUMN "full_name" TO "display_name";
+-- Drop "names" view
+DROP VIEW "names";
+-- Modify "users" table
+ALTER TABLE "users" ALTER COLUMN "display_name" DROP NOT NULL;
+-- Create "names" view
+CREATE VIEW "names" ("id", "display_name") AS SELECT users.id,
+    users.display_name
+   FROM users;
+`,
+		check: `SELECT display_name FROM names`, rows: "Ada",
+		probable: "users.full_name=display_name",
+	}.run(t)
+}
