@@ -30,7 +30,8 @@ import (
 // created first, functions after the tables, triggers after the views.
 // The policy p leaves change kinds out (returned as skipped, planned or
 // not) and makes index changes concurrent, in files of their own that run
-// outside a transaction (see byTxMode).
+// outside a transaction (see byTxMode); its renames open the first file,
+// and the rest is planned from the renamed schema (rename.go).
 func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time, p Policy) ([]migdir.NewFile, []Skipped, error) {
 	plans, _, skipped, err := plan(ctx, drv, dev, current, desired, name, false, p)
 	if err != nil {
