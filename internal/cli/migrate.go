@@ -15,17 +15,26 @@ import (
 
 func newDiffCmd(g *globals) *cobra.Command {
 	var (
-		flags inputs
-		check bool
+		flags   inputs
+		check   bool
+		renames []string
 	)
 	cmd := &cobra.Command{
 		Use:   "diff [flags] [name]",
 		Short: "Write a new migration that takes the directory to the Ent schemas",
 		Long: `Replays the migration directory on a dev database, loads the Ent schemas,
 and writes the difference as <version>_<name>.sql plus an updated atlas.sum.
-Writes nothing, and says so, when both are in sync.`,
+Writes nothing, and says so, when both are in sync.
+
+A column, table, enum type or enum value that looks renamed (dropped and
+created alike) is asked about on a terminal; otherwise a warning names the
+--rename flag (a schemactl extension) that plans it as a rename.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			rs, err := parseRenames(renames)
+			if err != nil {
+				return err
+			}
 			in, err := resolve(cmd, g, flags)
 			if err != nil {
 				return err
@@ -35,10 +44,11 @@ Writes nothing, and says so, when both are in sync.`,
 				// A file name with blanks is not Atlas's <version>_<name>.sql.
 				name = migdir.SafeName(args[0])
 			}
-			return runDiff(cmd, in, name, check)
+			return runDiff(cmd, in, name, check, rs)
 		},
 	}
 	cmd.Flags().BoolVar(&check, "check", false, "write nothing; print the planned files and exit 1 when the directory is not in sync (schemactl extension)")
+	addRenameFlag(cmd, &renames)
 	addDirFlag(cmd, &flags)
 	addToFlag(cmd, &flags)
 	addDevFlag(cmd, &flags)
@@ -46,7 +56,7 @@ Writes nothing, and says so, when both are in sync.`,
 	return cmd
 }
 
-func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
+func runDiff(cmd *cobra.Command, in inputs, name string, check bool, renames []diffplan.Rename) error {
 	ctx := cmd.Context()
 	sources, err := in.sources()
 	if err != nil {
@@ -82,7 +92,11 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 		return err
 	}
 	defer st.Close()
-	planned, err := diffplan.PlanFormat(ctx, st.Conn.Driver, env.Dev, st.Current, st.Desired, name, st.Files, time.Now(), dir.Format(), in.policy())
+	pol, err := decideRenames(cmd, in.policy(), renames, st.Current, st.Desired, check)
+	if err != nil {
+		return err
+	}
+	planned, err := diffplan.PlanFormat(ctx, st.Conn.Driver, env.Dev, st.Current, st.Desired, name, st.Files, time.Now(), dir.Format(), pol)
 	if err != nil {
 		return err
 	}

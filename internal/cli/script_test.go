@@ -84,6 +84,7 @@ func TestScripts(t *testing.T) {
 			"formatdir": cmdFormatDir(root),
 			"file":      cmdFile,
 			"sqlfile":   cmdSQLFile,
+			"pty":       cmdPty,
 		},
 	})
 }

@@ -30,7 +30,8 @@ import (
 // created first, functions after the tables, triggers after the views.
 // The policy p leaves change kinds out (returned as skipped, planned or
 // not) and makes index changes concurrent, in files of their own that run
-// outside a transaction (see byTxMode).
+// outside a transaction (see byTxMode); its renames open the first file,
+// and the rest is planned from the renamed schema (rename.go).
 func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time, p Policy) ([]migdir.NewFile, []Skipped, error) {
 	plans, skipped, err := plan(ctx, drv, dev, current, desired, name, false, p)
 	if err != nil {
@@ -59,10 +60,14 @@ func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desire
 // ways (a down does not undo what the up left out), its concurrent
 // indexes only forward: a down runs in one transaction.
 func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schema.Realm, name string, reverse bool, pol Policy) (plans []*migrate.Plan, skipped []Skipped, err error) {
+	// The renames first: everything else, the enum swaps included, is
+	// planned from the renamed copy.
+	from, rn := pol.renamed(from, reverse)
 	changes, err := pgdb.DiffRealms(ctx, drv, dev, from, to)
 	if err != nil {
 		return nil, nil, fmt.Errorf("diffplan: diff: %w", err)
 	}
+	changes = rn.keepNames(changes)
 	if reverse {
 		changes, _ = pol.reversed().Filter(changes, to)
 		if pgdb.ExtrasOf(from).Undeclared {
@@ -75,7 +80,7 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		changes, skipped = pol.Filter(changes, to)
 		pol.concurrently(changes)
 	}
-	if len(changes) == 0 {
+	if len(changes) == 0 && len(rn.stmts) == 0 {
 		return nil, skipped, nil
 	}
 	views, changes := pgdb.SplitViews(changes)
@@ -108,6 +113,9 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		}
 		if i == len(groups)-1 {
 			p.Changes = slices.Concat(ep.guards, xp.First, vp.Drop, ep.head, p.Changes, conversions, ep.moves, ep.tail, xp.Funcs, vp.Create, xp.Last)
+		}
+		if i == 0 { // the renames open the first file: the rest names the new names
+			p.Changes = append(rn.stmts, p.Changes...)
 		}
 		plans = append(plans, byTxMode(p)...)
 	}

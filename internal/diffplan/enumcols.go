@@ -95,7 +95,13 @@ func droppedOf(changes []schema.Change) map[string]bool {
 	return gone
 }
 
-func tableKey(t *schema.Table) string { return schemaName(t.Schema) + "." + t.Name }
+// tableKey identifies a table across realms: schema.table ("" for none).
+func tableKey(t *schema.Table) string {
+	if t == nil {
+		return ""
+	}
+	return schemaName(t.Schema) + "." + t.Name
+}
 
 // move converts the columns changes moves from one enum type to another
 // (a column's type named anew in Ent, or a type renamed there, which

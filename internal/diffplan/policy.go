@@ -25,6 +25,10 @@ type Policy struct {
 	// the same change is created plainly, as Atlas plans it: nothing reads
 	// the table yet.
 	ConcurrentAdd, ConcurrentDrop bool
+	// Renames are planned as renames (RENAME COLUMN, RENAME TO, RENAME
+	// VALUE) instead of a drop and a create: diff's --rename, or a yes at
+	// its prompt, not an atlas.hcl setting. See rename.go.
+	Renames []Rename
 }
 
 // Skipped is one change the policy left out.

@@ -122,9 +122,10 @@ type analysis struct {
 	// per file
 	f           *sqlparse.File
 	lockTimeout bool
-	newValues   map[string]string // enum value -> type, added in this file's transaction
-	notValid    map[string]bool   // constraints added NOT VALID in this file's transaction
-	addedCols   map[string]bool   // "table.column" added by this file
+	newValues   map[string]string   // enum value -> type, added in this file's transaction
+	notValid    map[string]bool     // constraints added NOT VALID in this file's transaction
+	addedCols   map[string]bool     // "table.column" added by this file
+	addedTo     map[string][]string // table -> the columns the whole file adds to it
 
 	// per statement
 	stmt sqlparse.Stmt
@@ -140,6 +141,7 @@ type fkInfo struct {
 func (a *analysis) file(f *sqlparse.File) {
 	a.f, a.lockTimeout = f, false
 	a.newValues, a.notValid, a.addedCols = map[string]string{}, map[string]bool{}, map[string]bool{}
+	a.addedTo = addedColumns(f)
 	for _, s := range f.Stmts {
 		a.stmt, a.hits = s, nil
 		a.statement(s)
