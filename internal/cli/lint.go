@@ -89,7 +89,7 @@ func runLint(cmd *cobra.Command, in inputs, out lintOutput, rv reviewFlags) erro
 	if err != nil {
 		return err
 	}
-	review, err := rv.review(ctx, in, dir)
+	review, reviewNote, err := rv.review(ctx, in, dir)
 	if err != nil {
 		return err
 	}
@@ -107,6 +107,9 @@ func runLint(cmd *cobra.Command, in inputs, out lintOutput, rv reviewFlags) erro
 		docs = &lint.Docs{ERD: schemadoc.ERDPath, Audit: schemadoc.AuditPath}
 	}
 	r, err := lint.Run(ctx, lint.Options{Sources: sources, Dir: dir, Files: files, Env: env, Review: review, Docs: docs, DiffPolicy: in.policy()})
+	if r != nil && reviewNote != "" {
+		r.Notes = append(r.Notes, reviewNote)
+	}
 	show := func() error {
 		if out.template == nil {
 			return renderVerbose(cmd, out.format, "schemactl migrate lint", r, out.verbose)
