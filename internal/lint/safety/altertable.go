@@ -128,7 +128,7 @@ func (a *analysis) addColumn(table string, def *pg_query.ColumnDef, existing boo
 	// A new unique column holds NULLs, which never collide; a default gives
 	// every row the same value.
 	if unique && hasDefault && volatileCall(defaultExpr) == "" {
-		a.report("MF101", "", item{"unique column", c}, say("{o} {is} added with a default: every row gets the same value, so it fails once %q has two rows", table))
+		a.reportFix("MF101", "", item{"unique column", c}, say("{o} {is} added with a default: every row gets the same value, so it fails once %q has two rows", table), mf101Default)
 	}
 	if f := volatileCall(defaultExpr); f != "" && existing {
 		a.report("SC304", "", item{"column", fmt.Sprintf("%s (%s())", c, f)}, say("{o} {is} added with a volatile default: every row is rewritten under an ACCESS EXCLUSIVE lock"))
@@ -197,7 +197,7 @@ func (a *analysis) addConstraint(table string, c *pg_query.Constraint) {
 			cols = append(cols, k.GetString_().GetSval())
 		}
 		if a.older(table) && c.Indexname == "" && !a.allAdded(table, cols) {
-			a.report("MF101", table, item{"unique constraint", q(name)}, say("{o} {is} added to %q: the statement fails if existing rows have duplicates", table))
+			a.reportFix("MF101", table, item{"unique constraint", q(name)}, say("{o} {is} added to %q: the statement fails if existing rows have duplicates", table), mf101Constraint(table, cols))
 		}
 	}
 }
