@@ -63,7 +63,7 @@ Exit status: 0 clean (warnings only), 1 errors, 2 the gate could not run.`,
 	addCacheFlag(cmd, &flags)
 	cmd.Flags().StringVar(&format, "format", "text", "report format: "+strings.Join(report.Formats, ", ")+", or a Go template such as '{{ json . }}'")
 	cmd.Flags().BoolVar(&verbose, "verbose", false, "text: list every warning of the review instead of counting them per file")
-	cmd.Flags().StringVar(&rv.gitBase, "git-base", "", "review the migration files added since this git ref (a pull request's base branch)")
+	cmd.Flags().StringVar(&rv.gitBase, "git-base", "", "review the migration files added since this git ref (a pull request's base branch); default: atlas.hcl's lint { git { base } }, skipped with a note when this clone lacks that ref")
 	cmd.Flags().StringVar(&rv.gitDir, "git-dir", "", "the git work tree --git-base reads (default: the one holding the migration directory)")
 	cmd.Flags().IntVar(&rv.latest, "latest", 0, "review the last N migration files")
 	return cmd
