@@ -126,11 +126,11 @@ func LoadBaseIn(ctx context.Context, gitDir, dirPath, ref string) (*Base, error)
 		return nil, fmt.Errorf("history: list %s at the merge-base with %s: %w", dirPath, ref, err)
 	}
 	b := &Base{Ref: ref, Files: map[string][]byte{}}
-	for _, p := range sqlFiles(paths) {
-		content, err := showFile(ctx, top, fork, p)
-		if err != nil {
-			return nil, fmt.Errorf("history: read %s at the merge-base with %s: %w", p, ref, err)
-		}
+	contents, err := showFiles(ctx, top, fork, sqlFiles(paths))
+	if err != nil {
+		return nil, fmt.Errorf("history: read %s at the merge-base with %s: %w", dirPath, ref, err)
+	}
+	for p, content := range contents {
 		b.Files[path.Base(p)] = content
 		b.newer(path.Base(p))
 	}
