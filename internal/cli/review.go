@@ -62,6 +62,9 @@ func (rv reviewFlags) review(ctx context.Context, in inputs, dir *migdir.Dir) (r
 	if err != nil && fromConfig && unreadableBase(err) {
 		return nil, fmt.Sprintf("%s's lint { git { base = %q } }: %s, so no added files were reviewed (%s)", in.configFile, base, whyUnreadable(err, base), fixUnreadable(err)), nil
 	}
+	if err != nil && fromConfig {
+		return nil, "", fmt.Errorf("%s's lint { git { base = %q } }: %w", in.configFile, base, err)
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("--git-base: %w", err)
 	}
