@@ -8,3 +8,15 @@ env "local" {
     dir = "file://migrations"
   }
 }
+
+// The review of the migration files a branch adds (since it left main),
+// for every env and for `schemactl migrate lint` with no flags: `make lint`
+// runs what CI runs. CI names its base itself (--git-base origin/<base>).
+// In a clone without a local main (a shallow clone, a clone of another
+// branch), schemactl says so in a note and reviews nothing; --git-base REF
+// with a REF that does not exist is an error.
+lint {
+  git {
+    base = "main"
+  }
+}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ledgerforge/schemactl/internal/config"
 )
 
 // workflow is the part of a GitHub Actions workflow these tests read.
@@ -131,4 +133,73 @@ func TestWorkflowFreshnessStep(t *testing.T) {
 			require.Contains(t, string(out), tt.shows)
 		})
 	}
+}
+
+// `make lint` is CI's gate: the command the workflow runs, less the report
+// format and the base, which atlas.hcl's lint { git { base } } names for a
+// clone (CI names origin/<base>, as its clone has no local branch); and
+// `make check`'s gate is the same command.
+func TestMakeLintRunsTheCIGate(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "schemactl")
+	out, code := runMake(t, bin, "-n", "lint")
+	require.Equal(t, 0, code, out)
+	var local []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if strings.HasPrefix(line, bin+" ") {
+			local = strings.Fields(strings.TrimPrefix(line, bin))
+		}
+	}
+	require.Equal(t, []string{"migrate", "lint"}, local, "make lint runs:\n%s", out)
+
+	steps := readWorkflow(t).Jobs["gate"].Steps
+	i := index(steps, runs("bin/schemactl migrate lint"))
+	require.GreaterOrEqual(t, i, 0)
+	var ci []string
+	args := words(steps[i].Run)
+	require.Equal(t, "bin/schemactl", args[0])
+	for j := 1; j < len(args); j++ {
+		switch args[j] {
+		case "--format", "--git-base":
+			j++ // CI's report format and base: its own
+		default:
+			ci = append(ci, args[j])
+		}
+	}
+	require.Equal(t, local, ci, "CI runs %q", steps[i].Run)
+	require.Contains(t, args, "--git-base")
+
+	cfg, err := config.Load("../atlas.hcl", config.Options{})
+	require.NoError(t, err)
+	require.Equal(t, "main", cfg.Lint.GitBase, "atlas.hcl: lint { git { base } } names the base branch for `make lint`")
+
+	check, err := os.ReadFile("check.sh")
+	require.NoError(t, err)
+	require.Contains(t, string(check), `bin/schemactl migrate lint"}`, "make check's gate is make lint's command")
+}
+
+// words splits a one-line shell command into its words; a double-quoted
+// word (with its ${{ }} expression's blanks) is one.
+func words(cmd string) []string {
+	var out []string
+	var w strings.Builder
+	quoted, in := false, false
+	for _, r := range strings.TrimSpace(cmd) {
+		switch {
+		case r == '"':
+			quoted, in = !quoted, true
+		case r == ' ' && !quoted:
+			if in {
+				out = append(out, w.String())
+			}
+			w.Reset()
+			in = false
+		default:
+			w.WriteRune(r)
+			in = true
+		}
+	}
+	if in {
+		out = append(out, w.String())
+	}
+	return out
 }

@@ -63,7 +63,7 @@ Exit status: 0 clean (warnings only), 1 errors, 2 the gate could not run.`,
 	addCacheFlag(cmd, &flags)
 	cmd.Flags().StringVar(&format, "format", "text", "report format: "+strings.Join(report.Formats, ", ")+", or a Go template such as '{{ json . }}'")
 	cmd.Flags().BoolVar(&verbose, "verbose", false, "text: list every warning of the review instead of counting them per file")
-	cmd.Flags().StringVar(&rv.gitBase, "git-base", "", "review the migration files added since this git ref (a pull request's base branch)")
+	cmd.Flags().StringVar(&rv.gitBase, "git-base", "", "review the migration files added since this git ref (a pull request's base branch); default: atlas.hcl's lint { git { base } }, skipped with a note when this clone lacks that ref")
 	cmd.Flags().StringVar(&rv.gitDir, "git-dir", "", "the git work tree --git-base reads (default: the one holding the migration directory)")
 	cmd.Flags().IntVar(&rv.latest, "latest", 0, "review the last N migration files")
 	return cmd
@@ -89,7 +89,7 @@ func runLint(cmd *cobra.Command, in inputs, out lintOutput, rv reviewFlags) erro
 	if err != nil {
 		return err
 	}
-	review, err := rv.review(ctx, in, dir)
+	review, reviewNote, err := rv.review(ctx, in, dir)
 	if err != nil {
 		return err
 	}
@@ -107,6 +107,9 @@ func runLint(cmd *cobra.Command, in inputs, out lintOutput, rv reviewFlags) erro
 		docs = &lint.Docs{ERD: schemadoc.ERDPath, Audit: schemadoc.AuditPath}
 	}
 	r, err := lint.Run(ctx, lint.Options{Sources: sources, Dir: dir, Files: files, Env: env, Review: review, Docs: docs, DiffPolicy: in.policy()})
+	if r != nil && reviewNote != "" {
+		r.Notes = append(r.Notes, reviewNote)
+	}
 	show := func() error {
 		if out.template == nil {
 			return renderVerbose(cmd, out.format, "schemactl migrate lint", r, out.verbose)

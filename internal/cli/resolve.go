@@ -58,6 +58,7 @@ type inputs struct {
 	externals  map[string]config.ExternalSchema
 	composites map[string]config.CompositeSchema
 	configDir  string
+	configFile string // the project file's base name (atlas.hcl), for notes
 	// from says where dir, to and devURL came from when the env block set
 	// them ("dir" -> `atlas.hcl:5,5-30: env "local" migration dir`), so a
 	// bad value is blamed on the line that holds it, not on a flag the user
@@ -118,7 +119,7 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	m := env.Migration
 	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, diff: env.Diff, from: map[string]string{},
 		dirFormat: m.Format, baseline: m.Baseline, lockTimeout: m.LockTimeout, revisionsSchema: m.RevisionsSchema,
-		externals: env.ExternalSchemas, composites: env.CompositeSchemas, configDir: filepath.Dir(path)}
+		externals: env.ExternalSchemas, composites: env.CompositeSchemas, configDir: filepath.Dir(path), configFile: filepath.Base(path)}
 	// schemactl works on one schema, as Atlas with ?search_path=public:
 	// patterns are relative to it.
 	for _, ex := range []struct {

@@ -101,7 +101,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetVersionTemplate("{{.Version}}")
 
 	migrate := &cobra.Command{Use: "migrate", Short: "Generate, hash, validate, lint and apply versioned migrations"}
-	migrate.AddCommand(newDiffCmd(g), newHashCmd(g), newValidateCmd(g), newLintCmd(g), newRebaseCmd(g), newApplyCmd(g), newStatusCmd(g))
+	migrate.AddCommand(newDiffCmd(g), newNewCmd(g), newHashCmd(g), newValidateCmd(g), newLintCmd(g), newRebaseCmd(g), newApplyCmd(g), newStatusCmd(g))
 	root.AddCommand(migrate, newSchemaCmd(g), newDevDBCmd(), newVersionCmd())
 	guardGroups(root)
 	return root

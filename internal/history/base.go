@@ -25,6 +25,10 @@ import (
 // ErrBadRef means the git ref does not exist (or names no commit).
 var ErrBadRef = errors.New("unknown git ref")
 
+// ErrNoWorkTree means the migration directory (or --git-dir) is not in a
+// git work tree, or git cannot be run: there is no history to read.
+var ErrNoWorkTree = errors.New("not in a git work tree")
+
 // ErrNoMergeBase means HEAD and the base ref share no commit, so what the
 // branch changed cannot be told (a shallow clone, most often).
 var ErrNoMergeBase = errors.New("no common ancestor")
@@ -103,7 +107,7 @@ func LoadBaseIn(ctx context.Context, gitDir, dirPath, ref string) (*Base, error)
 		top, err = filepath.EvalSymlinks(top)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("history: %s is not in a git work tree: %w", what, err)
+		return nil, fmt.Errorf("history: %s is %w: %w", what, ErrNoWorkTree, err)
 	}
 	rel, err := filepath.Rel(top, abs)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
@@ -122,11 +126,11 @@ func LoadBaseIn(ctx context.Context, gitDir, dirPath, ref string) (*Base, error)
 		return nil, fmt.Errorf("history: list %s at the merge-base with %s: %w", dirPath, ref, err)
 	}
 	b := &Base{Ref: ref, Files: map[string][]byte{}}
-	for _, p := range sqlFiles(paths) {
-		content, err := showFile(ctx, top, fork, p)
-		if err != nil {
-			return nil, fmt.Errorf("history: read %s at the merge-base with %s: %w", p, ref, err)
-		}
+	contents, err := showFiles(ctx, top, fork, sqlFiles(paths))
+	if err != nil {
+		return nil, fmt.Errorf("history: read %s at the merge-base with %s: %w", dirPath, ref, err)
+	}
+	for p, content := range contents {
 		b.Files[path.Base(p)] = content
 		b.newer(path.Base(p))
 	}

@@ -130,7 +130,7 @@ func (a *analysis) addColumn(table string, def *pg_query.ColumnDef, existing boo
 	// A new unique column holds NULLs, which never collide; a default gives
 	// every row the same value.
 	if unique && hasDefault && volatileCall(defaultExpr) == "" {
-		a.report("MF101", "", item{"unique column", c}, say("{o} {is} added with a default: every row gets the same value, so it fails once %q has two rows", table))
+		a.reportFix("MF101", "", item{"unique column", c}, say("{o} {is} added with a default: every row gets the same value, so it fails once %q has two rows", table), mf101Default)
 	}
 	if f := volatileCall(defaultExpr); f != "" && existing {
 		a.report("SC304", "", item{"column", fmt.Sprintf("%s (%s())", c, f)}, say("{o} {is} added with a volatile default: every row is rewritten under an ACCESS EXCLUSIVE lock"))
@@ -145,8 +145,8 @@ func (a *analysis) alterType(table, column string, def *pg_query.ColumnDef) {
 	to := typeOfName(def.TypeName)
 	elem := strings.TrimSuffix(to.name, "[]") // an array's element type
 	if a.swapped(elem) {
-		a.reportFix("SC303", "swap", enumRemedy, item{"column", c},
-			say("{o} {is} rewritten to the new enum type %q (type swap): the table is rewritten under an ACCESS EXCLUSIVE lock", elem))
+		a.reportFix("SC303", "swap", item{"column", c},
+			say("{o} {is} rewritten to the new enum type %q (type swap): the table is rewritten under an ACCESS EXCLUSIVE lock", elem), enumRemedy)
 		return
 	}
 	from, ok := columnType(a.in.Before, table, column)
@@ -164,7 +164,7 @@ func (a *analysis) alterType(table, column string, def *pg_query.ColumnDef) {
 	}
 	switch {
 	case rewrite && a.toEnum(elem):
-		a.reportFix("SC303", "", enumRemedy, change, say("the type of {o} changes: the table is rewritten under an ACCESS EXCLUSIVE lock"))
+		a.reportFix("SC303", "", change, say("the type of {o} changes: the table is rewritten under an ACCESS EXCLUSIVE lock"), enumRemedy)
 	case rewrite:
 		a.report("SC303", "", change, say("the type of {o} changes: the table is rewritten under an ACCESS EXCLUSIVE lock"))
 	}
@@ -208,7 +208,7 @@ func (a *analysis) addConstraint(table string, c *pg_query.Constraint) {
 			cols = append(cols, k.GetString_().GetSval())
 		}
 		if a.older(table) && c.Indexname == "" && !a.allAdded(table, cols) {
-			a.report("MF101", table, item{"unique constraint", q(name)}, say("{o} {is} added to %q: the statement fails if existing rows have duplicates", table))
+			a.reportFix("MF101", table, item{"unique constraint", q(name)}, say("{o} {is} added to %q: the statement fails if existing rows have duplicates", table), mf101Constraint(table, cols))
 		}
 	}
 }

@@ -77,13 +77,3 @@ func (a *analysis) dropType(name string) {
 	}
 	a.report("SC101", "", item{"enum type", q(old)}, say("{o} {is} dropped"))
 }
-
-// reportFix is report with a remedy for this hazard in place of the code's.
-func (a *analysis) reportFix(code, key, fix string, it item, s func(string, bool) string) {
-	a.report(code, key, it, s)
-	for i := range a.hits {
-		if a.hits[i].code == code && a.hits[i].key == key {
-			a.hits[i].remedy = fix
-		}
-	}
-}

@@ -171,12 +171,17 @@ type hit struct {
 	code, key string
 	items     []item
 	say       func(objects string, many bool) string
-	remedy    string // instead of the code's own, when the hazard has a better one
+	remedy    string // this hazard's own remedy, when the code's does not fit it
 }
 
 // report records a hazard of the current statement unless a nolint
 // directive silences its code.
 func (a *analysis) report(code, key string, it item, say func(objects string, many bool) string) {
+	a.reportFix(code, key, it, say, "")
+}
+
+// reportFix is report with a remedy for this statement ("": the code's).
+func (a *analysis) reportFix(code, key string, it item, say func(objects string, many bool) string, fix string) {
 	r := a.rules[code]
 	if a.f.Nolint.Silences(code, r.Analyzer) || a.stmt.Nolint.Silences(code, r.Analyzer) {
 		return
@@ -187,7 +192,7 @@ func (a *analysis) report(code, key string, it item, say func(objects string, ma
 			return
 		}
 	}
-	a.hits = append(a.hits, hit{code: code, key: key, items: []item{it}, say: say})
+	a.hits = append(a.hits, hit{code: code, key: key, items: []item{it}, say: say, remedy: fix})
 }
 
 // flush turns the statement's hits into findings, one per code.
@@ -202,13 +207,13 @@ func (a *analysis) flush() {
 	for _, code := range codes {
 		var clauses []string
 		var objects []item
-		fix := remedy[code]
+		fix, own := remedy[code], false // the first hazard's own remedy wins
 		for _, h := range a.hits {
 			if h.code == code {
 				clauses = append(clauses, h.say(list(h.items), len(h.items) > 1))
 				objects = append(objects, h.items...)
-				if h.remedy != "" {
-					fix = h.remedy
+				if h.remedy != "" && !own {
+					fix, own = h.remedy, true
 				}
 			}
 		}

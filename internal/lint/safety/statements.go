@@ -11,31 +11,6 @@ import (
 	"github.com/ledgerforge/schemactl/internal/sqlparse"
 )
 
-var remedy = map[string]string{
-	"DS101": "make sure nothing needs the data; silence with `-- atlas:nolint DS101` when intended",
-	"DS102": "make sure nothing needs the data; silence with `-- atlas:nolint DS102` when intended",
-	"DS103": "stop reading the column in a release first, then drop it; silence with `-- atlas:nolint DS103`",
-	"SC101": "make sure no column uses the type and nothing needs it",
-	"SC102": "add the new value and migrate the data instead of renaming; deploy readers first",
-	"MF101": "check the existing rows for duplicates first, or build the index CONCURRENTLY and attach it",
-	"MF102": "check the existing rows for duplicates under the new definition first",
-	"MF103": "add the column with a DEFAULT, or nullable, backfill, then SET NOT NULL",
-	"MF104": "backfill NULLs first; add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL",
-	"SC201": "check that every existing value fits the narrower type",
-	"BC101": "keep the old name readable (a view) until no release uses it",
-	"BC102": "add the new column, write both, backfill, then drop the old one in a later release",
-	"CD101": "make sure nothing relies on the foreign key",
-	"PG101": "use CREATE INDEX CONCURRENTLY in a file with `-- atlas:txmode none`",
-	"PG102": "use DROP INDEX CONCURRENTLY in a file with `-- atlas:txmode none`",
-	"PG103": "add `-- atlas:txmode none` to the file header: CONCURRENTLY cannot run in a transaction",
-	"SC301": "add it NOT VALID, then VALIDATE CONSTRAINT in a later migration (another transaction)",
-	"SC302": "add CHECK (col IS NOT NULL) NOT VALID and VALIDATE it in earlier migrations, then SET NOT NULL",
-	"SC303": "add a new column, backfill it in batches, and swap, instead of changing the type in place",
-	"SC304": "add the column without a default (or a constant one), then backfill in batches",
-	"SC305": "move the statements that use the new value to a later migration file",
-	"SC306": "start the file with SET lock_timeout = '5s' (or SET LOCAL) so a blocked migration fails fast instead of queueing every query behind it",
-}
-
 func (a *analysis) statement(s sqlparse.Stmt) {
 	switch n := s.Node.GetNode().(type) {
 	case *pg_query.Node_CreateStmt:
@@ -136,9 +111,9 @@ func (a *analysis) createIndex(ix *pg_query.IndexStmt) {
 	switch {
 	case !ix.Unique || a.allAdded(table, cols):
 	case ix.Idxname != "" && a.droppedUniq[ix.Idxname]:
-		a.report("MF102", table, unique, say("{o} on %q {is} redefined: existing rows may violate the new definition", table))
+		a.reportFix("MF102", table, unique, say("{o} on %q {is} redefined: existing rows may violate the new definition", table), mf102(table, cols))
 	default:
-		a.report("MF101", table, unique, say("{o} {is} added on %q: it fails if existing rows have duplicates", table))
+		a.reportFix("MF101", table, unique, say("{o} {is} added on %q: it fails if existing rows have duplicates", table), mf101Index(table, cols, ix.Concurrent))
 	}
 	if !ix.Concurrent {
 		a.report("PG101", table, it, say("{o} {is} created without CONCURRENTLY: writes to %q wait until {it} {is} built", table))
@@ -211,15 +186,15 @@ func (a *analysis) usesNewValue(s sqlparse.Stmt) {
 		}
 		if v := c.GetSval().GetSval(); v != "" {
 			if typ, ok := a.newValues[v]; ok {
+				// Every statement that uses it fails: each is reported.
 				a.report("SC305", typ, item{"value", q(v)}, say("{o} {is} added to %q and used in the same transaction, which PostgreSQL refuses (55P04)", typ))
-				delete(a.newValues, v)
 			}
 		}
 	})
 }
 
-// needLockTimeout flags a lock that stops reads or writes on an existing
-// table, taken before any lock_timeout: a blocked migration then queues
+// needLockTimeout flags each statement that takes a lock that stops reads
+// or writes on an existing table before any lock_timeout is set: a blocked migration then queues
 // every query behind it. The locks are PostgreSQL's own (Locks): SET
 // (fillfactor), VALIDATE CONSTRAINT or SET STATISTICS stop neither.
 func (a *analysis) needLockTimeout() {
@@ -241,7 +216,8 @@ func (a *analysis) needLockTimeout() {
 	for _, t := range tables {
 		a.report("SC306", "", t, msg)
 	}
-	a.lockTimeout = true // once per file is enough
+	// Every such statement is reported, not only the file's first: each
+	// queues the table's queries behind it, and a directive silences one.
 }
 
 // article is "an ACCESS EXCLUSIVE", "a SHARE".
