@@ -217,7 +217,9 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 
 // policy is the diff block that applies, as diffplan takes it.
 func (in inputs) policy() diffplan.Policy {
-	return diffplan.Policy{Skip: in.diff.Skip, ConcurrentAdd: in.diff.ConcurrentAdd, ConcurrentDrop: in.diff.ConcurrentDrop}
+	s := in.diff.Safe()
+	return diffplan.Policy{Skip: in.diff.Skip, ConcurrentAdd: s.ConcurrentAdd, ConcurrentDrop: s.ConcurrentDrop,
+		NotValid: s.NotValid, NotNull: s.NotNull, EnumGuard: s.EnumGuard, LockTimeout: s.LockTimeout}
 }
 
 // andMore says how many problems an error line leaves out.

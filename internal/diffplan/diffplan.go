@@ -91,11 +91,20 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 	vp := pgdb.PlanViews(views, changes, from, to)
 	xp := pgdb.PlanExtras(extras, changes, from)
 	conversions := convertToEnums(changes)
+	safe := &later{}
+	if !reverse {
+		if pol.EnumGuard {
+			conversions = guardEnums(conversions)
+		}
+		if safe, err = pol.safeDDL(ctx, drv, changes, from, to); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	changes = slices.DeleteFunc(changes, func(c schema.Change) bool {
 		mt, ok := c.(*schema.ModifyTable)
 		return ok && len(mt.Changes) == 0
 	})
-	groups, err := split(ctx, drv, changes, conversions, from, to)
+	groups, err := split(ctx, drv, changes, slices.Concat(conversions, safe.add), from, to)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -109,9 +118,17 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 			return nil, nil, nil, fmt.Errorf("diffplan: plan: %w", err)
 		}
 		if i == len(groups)-1 {
-			p.Changes = slices.Concat(xp.First, vp.Drop, p.Changes, conversions, xp.Funcs, vp.Create, xp.Last)
+			p.Changes = slices.Concat(xp.First, vp.Drop, p.Changes, conversions, xp.Funcs, vp.Create, xp.Last, safe.add)
 		}
 		plans = append(plans, byTxMode(p)...)
+	}
+	if v := safe.validatePlan(name); v != nil {
+		plans = append(plans, v)
+	}
+	if !reverse {
+		if err := pol.withLockTimeout(plans, from, to); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	return plans, kept, skipped, nil
 }
@@ -180,6 +197,8 @@ func convertToEnums(changes []schema.Change) []*migrate.Change {
 				// The comment is a "--" line: %q keeps a newline in a name
 				// from ending it.
 				Comment: fmt.Sprintf("convert column %q of table %q to enum type %q", mc.To.Name, mt.T.Name, to.T),
+				// What the statement does, for guardEnums.
+				Source: &schema.ModifyTable{T: mt.T, Changes: []schema.Change{&schema.ModifyColumn{From: mc.From, To: mc.To, Change: mc.Change}}},
 			})
 			// Anything else that changed on the column is still Atlas's to
 			// plan. A copy of the column: the realm's stays as it is, for
