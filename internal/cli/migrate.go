@@ -82,6 +82,7 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool) error {
 		return err
 	}
 	defer st.Close()
+	warnUnusedDiffs(cmd, in)
 	planned, err := diffplan.PlanFormat(ctx, st.Conn.Driver, env.Dev, st.Current, st.Desired, name, st.Files, time.Now(), dir.Format(), in.policy())
 	if err != nil {
 		return err
@@ -213,6 +214,16 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "%s: atlas.sum matches %d files; all replay on the dev database\n", dir.Path(), len(files))
 	return nil
+}
+
+// warnUnusedDiffs says that an env's diff block does not apply without
+// --env (Atlas reads no project file then; schemactl its top-level blocks):
+// a block written where Atlas's documentation puts it, inside the env, is
+// otherwise silently ignored by `make diff`.
+func warnUnusedDiffs(cmd *cobra.Command, in inputs) {
+	for _, d := range in.unusedDiffs {
+		fmt.Fprintf(cmd.ErrOrStderr(), "schemactl: warning: %s: the diff block of env %q applies only with --env %s; without it, the top-level diff block and the defaults do\n", d.At, d.Env, d.Env)
+	}
 }
 
 // policy is the diff block that applies, as diffplan takes it.

@@ -54,6 +54,7 @@ env "skip" {
 	f, err := Load(p, Options{})
 	require.NoError(t, err)
 	require.Equal(t, map[string]bool{"drop_schema": true, "drop_table": true}, f.Diff.Skip, "the top-level block applies without --env")
+	require.Equal(t, []EnvDiff{{"own", p + ":12,3-7"}, {"skip", p + ":20,3-7"}}, f.EnvDiffs, "the env blocks' diff blocks, which do not")
 }
 
 // Every safe setting is on unless a block turns it off; an env's block

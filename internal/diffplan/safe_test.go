@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ledgerforge/schemactl/internal/dirformat"
 )
 
 // safe is the CLI's default policy: every safe step on.
@@ -312,4 +314,53 @@ func TestNotNullName(t *testing.T) {
 	require.True(t, strings.HasPrefix(u, "éé"), u)
 	require.NotContains(t, u, "\ufffd")
 	require.Equal(t, u, strings.ToValidUTF8(u, "?"))
+}
+
+// In a golang-migrate directory the validation is a version of its own
+// after the others, versions strictly increasing; the whole change's down
+// is the last version's. Each up file runs as golang-migrate runs it, one
+// multi-statement query (SET LOCAL holds in its implicit transaction, the
+// guard's DO block is one statement), on rows, and the downs, newest
+// first, take the database back.
+func TestPlanFormatSafe(t *testing.T) {
+	ctx := context.Background()
+	cur, conn := inspect(t, safeBefore)
+	want, _ := inspect(t, safeAfter)
+	existing := []migrate.File{migrate.NewLocalFile("20300102030405_init.up.sql", nil)}
+	p, err := PlanFormat(ctx, conn.Driver, nil, cur, want, "safe", existing, at, dirformat.GolangMigrate, safe)
+	require.NoError(t, err)
+	var names []string
+	for _, f := range p.Files {
+		names = append(names, f.Name)
+	}
+	require.Equal(t, []string{
+		"20300102030406_safe.up.sql", "20300102030406_safe.down.sql",
+		"20300102030407_safe_create_indexes.up.sql", "20300102030407_safe_create_indexes.down.sql",
+		"20300102030408_safe_validate.up.sql", "20300102030408_safe_validate.down.sql",
+	}, names)
+	require.Empty(t, p.Files[1].Data)
+	require.Empty(t, p.Files[3].Data)
+	require.Contains(t, string(p.Files[5].Data), `DROP TABLE "u"`)
+	require.True(t, strings.HasPrefix(string(p.Files[4].Data), "-- Wait at most 5s for a table lock"))
+	for _, i := range []int{0, 2, 4} {
+		_, err := conn.DB.ExecContext(ctx, string(p.Files[i].Data))
+		require.NoError(t, err, p.Files[i].Name)
+	}
+	after, err := conn.Inspect(ctx)
+	require.NoError(t, err)
+	again, _, err := Plan(ctx, conn.Driver, nil, after, want, "again", nil, at, safe)
+	require.NoError(t, err)
+	require.Empty(t, again)
+	for _, i := range []int{5, 3, 1} {
+		_, err := conn.DB.ExecContext(ctx, string(p.Files[i].Data))
+		require.NoError(t, err, p.Files[i].Name)
+	}
+	back, err := conn.Inspect(ctx)
+	require.NoError(t, err)
+	again, _, err = Plan(ctx, conn.Driver, nil, back, cur, "again", nil, at, Policy{})
+	require.NoError(t, err)
+	require.Empty(t, again)
+	var rows int
+	require.NoError(t, conn.DB.QueryRowContext(ctx, `SELECT count(*) FROM t`).Scan(&rows))
+	require.Equal(t, 49, rows)
 }
