@@ -82,10 +82,10 @@ type File struct {
 	// EnvDiffs are the diff blocks of the env blocks, selected or not:
 	// without --env none of them applies, which a command may want to say.
 	EnvDiffs []EnvDiff
-	env  string
-	sel  *Env     // the env block --env selected, if any
-	have []string // the labels of the env blocks, for messages
-	anon int      // env blocks with neither a label nor name = atlas.env
+	env      string
+	sel      *Env     // the env block --env selected, if any
+	have     []string // the labels of the env blocks, for messages
+	anon     int      // env blocks with neither a label nor name = atlas.env
 }
 
 // EnvDiff is an env block's diff block: the env's name and where the
