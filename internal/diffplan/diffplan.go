@@ -91,12 +91,15 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 	vp := pgdb.PlanViews(views, changes, from, to)
 	xp := pgdb.PlanExtras(extras, changes, from)
 	conversions := convertToEnums(changes)
-	safe := &later{}
+	safe, swaps := &later{}, []*migrate.Change(nil)
 	if !reverse {
 		if pol.EnumGuard {
 			conversions = guardEnums(conversions)
 		}
 		if safe, err = pol.safeDDL(ctx, drv, changes, from, to); err != nil {
+			return nil, nil, nil, err
+		}
+		if swaps, err = pol.swapIndexes(ctx, drv, changes, from, to); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -122,6 +125,7 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		}
 		plans = append(plans, byTxMode(p)...)
 	}
+	plans = withSwaps(plans, swaps, name)
 	if v := safe.validatePlan(name); v != nil {
 		plans = append(plans, v)
 	}
