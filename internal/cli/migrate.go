@@ -92,6 +92,7 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool, renames []d
 		return err
 	}
 	defer st.Close()
+	warnUnusedDiffs(cmd, in)
 	pol, err := decideRenames(cmd, in.policy(), renames, st.Current, st.Desired, check)
 	if err != nil {
 		return err
@@ -229,9 +230,21 @@ func runValidate(cmd *cobra.Command, in inputs) error {
 	return nil
 }
 
+// warnUnusedDiffs says that an env's diff block does not apply without
+// --env (Atlas reads no project file then; schemactl its top-level blocks):
+// a block written where Atlas's documentation puts it, inside the env, is
+// otherwise silently ignored by `make diff`.
+func warnUnusedDiffs(cmd *cobra.Command, in inputs) {
+	for _, d := range in.unusedDiffs {
+		fmt.Fprintf(cmd.ErrOrStderr(), "schemactl: warning: %s: the diff block of env %q applies only with --env %s; without it, the top-level diff block and the defaults do\n", d.At, d.Env, d.Env)
+	}
+}
+
 // policy is the diff block that applies, as diffplan takes it.
 func (in inputs) policy() diffplan.Policy {
-	return diffplan.Policy{Skip: in.diff.Skip, ConcurrentAdd: in.diff.ConcurrentAdd, ConcurrentDrop: in.diff.ConcurrentDrop}
+	s := in.diff.Safe()
+	return diffplan.Policy{Skip: in.diff.Skip, ConcurrentAdd: s.ConcurrentAdd, ConcurrentDrop: s.ConcurrentDrop,
+		NotValid: s.NotValid, NotNull: s.NotNull, EnumGuard: s.EnumGuard, LockTimeout: s.LockTimeout}
 }
 
 // andMore says how many problems an error line leaves out.

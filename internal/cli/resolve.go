@@ -44,6 +44,9 @@ type inputs struct {
 	url         string      // the target database, from the env block
 	lint        config.Lint // the lint block that applies
 	diff        config.Diff // the diff block that applies
+	// unusedDiffs are the env blocks' diff blocks when no --env selects
+	// one (config.File.EnvDiffs): migrate diff warns of them.
+	unusedDiffs []config.EnvDiff
 	// exclude are the env block's exclude patterns and its migration
 	// block's, which Atlas also leaves out of every comparison.
 	exclude []string
@@ -109,7 +112,10 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		return inputs{}, err
 	}
 	env := config.Env{Lint: cfg.Lint, Diff: cfg.Diff}
-	if g.env != "" {
+	var unusedDiffs []config.EnvDiff
+	if g.env == "" {
+		unusedDiffs = cfg.EnvDiffs
+	} else {
 		e, err := cfg.Env(g.env)
 		if err != nil {
 			return inputs{}, err
@@ -117,7 +123,7 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		env = *e
 	}
 	m := env.Migration
-	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, diff: env.Diff, from: map[string]string{},
+	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, diff: env.Diff, unusedDiffs: unusedDiffs, from: map[string]string{},
 		dirFormat: m.Format, baseline: m.Baseline, lockTimeout: m.LockTimeout, revisionsSchema: m.RevisionsSchema,
 		externals: env.ExternalSchemas, composites: env.CompositeSchemas, configDir: filepath.Dir(path), configFile: filepath.Base(path)}
 	// schemactl works on one schema, as Atlas with ?search_path=public:

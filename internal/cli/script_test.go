@@ -363,10 +363,11 @@ func cmdSumOf(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdSQLFile: sqlfile URL GLOB runs the one file matching GLOB on URL's
 // database as one simple query (one transaction), as a tool like
-// golang-migrate runs a down file the way schemactl never does.
+// golang-migrate runs a down file the way schemactl never does; ! expects
+// it to fail, and writes the error to stderr.
 func cmdSQLFile(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: sqlfile URL GLOB")
+	if len(args) != 2 {
+		ts.Fatalf("usage: [!] sqlfile URL GLOB")
 	}
 	found, err := filepath.Glob(ts.MkAbs(args[1]))
 	ts.Check(err)
@@ -378,7 +379,15 @@ func cmdSQLFile(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, ts.ReadFile(found[0]), pgx.QueryExecModeSimpleProtocol)
-	ts.Check(err)
+	switch {
+	case neg && err == nil:
+		ts.Fatalf("%s applied", args[1])
+	case neg:
+		// For stderr to match: the server's message.
+		fmt.Fprintln(ts.Stderr(), err)
+	default:
+		ts.Check(err)
+	}
 }
 
 // cmdSQL: sql URL QUERY runs QUERY and prints its rows to stdout, one per

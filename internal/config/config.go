@@ -79,11 +79,18 @@ type File struct {
 	Path string
 	Lint Lint // the top-level lint block
 	Diff Diff // the top-level diff block
-	env  string
-	sel  *Env     // the env block --env selected, if any
-	have []string // the labels of the env blocks, for messages
-	anon int      // env blocks with neither a label nor name = atlas.env
+	// EnvDiffs are the diff blocks of the env blocks, selected or not:
+	// without --env none of them applies, which a command may want to say.
+	EnvDiffs []EnvDiff
+	env      string
+	sel      *Env     // the env block --env selected, if any
+	have     []string // the labels of the env blocks, for messages
+	anon     int      // env blocks with neither a label nor name = atlas.env
 }
+
+// EnvDiff is an env block's diff block: the env's name and where the
+// block is ("atlas.hcl:8,3-7").
+type EnvDiff struct{ Env, At string }
 
 // Options say how to load a project file.
 type Options struct {
@@ -138,6 +145,11 @@ func Load(path string, o Options) (*File, error) {
 			}
 		case "env":
 			envs = append(envs, b)
+			for _, d := range b.Body.Blocks {
+				if d.Type == "diff" && len(b.Labels) == 1 {
+					f.EnvDiffs = append(f.EnvDiffs, EnvDiff{Env: b.Labels[0], At: d.DefRange().String()})
+				}
+			}
 		}
 	}
 	var first *hclsyntax.Block

@@ -94,11 +94,23 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 	vp := pgdb.PlanViews(views, slices.Concat(changes, ep.retyped), from, to)
 	xp := pgdb.PlanExtras(extras, changes, from)
 	conversions := convertToEnums(changes)
+	safe, swaps := &later{}, []*migrate.Change(nil)
+	if !reverse {
+		if pol.EnumGuard {
+			conversions = guardEnums(conversions)
+		}
+		if safe, err = pol.safeDDL(ctx, drv, changes, from, to); err != nil {
+			return nil, nil, err
+		}
+		if swaps, err = pol.swapIndexes(ctx, drv, changes, from, to); err != nil {
+			return nil, nil, err
+		}
+	}
 	changes = slices.DeleteFunc(changes, func(c schema.Change) bool {
 		mt, ok := c.(*schema.ModifyTable)
 		return ok && len(mt.Changes) == 0
 	})
-	groups, err := split(ctx, drv, changes, slices.Concat(conversions, ep.statements()), from, to)
+	groups, err := split(ctx, drv, changes, slices.Concat(conversions, ep.statements(), safe.add), from, to)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -112,12 +124,21 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 			return nil, nil, fmt.Errorf("diffplan: plan: %w", err)
 		}
 		if i == len(groups)-1 {
-			p.Changes = slices.Concat(ep.guards, xp.First, vp.Drop, ep.head, p.Changes, conversions, ep.moves, ep.tail, xp.Funcs, vp.Create, xp.Last)
+			p.Changes = slices.Concat(ep.guards, xp.First, vp.Drop, ep.head, p.Changes, conversions, ep.moves, ep.tail, xp.Funcs, vp.Create, xp.Last, safe.add)
 		}
 		if i == 0 { // the renames open the first file: the rest names the new names
 			p.Changes = append(rn.stmts, p.Changes...)
 		}
 		plans = append(plans, byTxMode(p)...)
+	}
+	plans = withSwaps(plans, swaps, name)
+	if v := safe.validatePlan(name); v != nil {
+		plans = append(plans, v)
+	}
+	if !reverse {
+		if err := pol.withLockTimeout(plans, from, to); err != nil {
+			return nil, nil, err
+		}
 	}
 	return plans, skipped, nil
 }
@@ -202,6 +223,8 @@ func convertToEnums(changes []schema.Change) []*migrate.Change {
 				// The comment is a "--" line: %q keeps a newline in a name
 				// from ending it.
 				Comment: fmt.Sprintf("convert column %q of table %q to enum type %q", mc.To.Name, mt.T.Name, to.T),
+				// What the statement does, for guardEnums.
+				Source: &schema.ModifyTable{T: mt.T, Changes: []schema.Change{&schema.ModifyColumn{From: mc.From, To: mc.To, Change: mc.Change}}},
 			})
 			// Anything else that changed on the column is still Atlas's to
 			// plan. A copy of the column: the realm's stays as it is, for

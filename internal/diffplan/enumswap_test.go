@@ -46,12 +46,13 @@ CREATE VIEW open_users AS SELECT id, status FROM users WHERE status = 'new';`)
 DO $guard$
 DECLARE
   n bigint;
-  found text;
+  found text[];
 BEGIN
-  SELECT count(DISTINCT r.ctid), array_to_string((array_agg(DISTINCT quote_literal(e.v)))[1:10], ', ') INTO n, found
+  SELECT count(DISTINCT r.ctid), array_agg(DISTINCT quote_literal(e.v)) INTO n, found
     FROM "posts" AS r CROSS JOIN LATERAL unnest(r."states"::text[]) AS e(v) WHERE e.v <> ALL (ARRAY['done', 'new', 'gone']::text[]);
   IF n > 0 THEN
-    RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "posts" column "states"', n, '"status"', found
+    RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "posts" column "states"', n, '"status"',
+      array_to_string(found[1:10], ', ') || CASE WHEN cardinality(found) > 10 THEN ', ...' ELSE '' END
       USING HINT = 'update or delete those rows (or keep the values in the schema), then apply the migration again';
   END IF;
 END
@@ -60,12 +61,13 @@ $guard$;
 DO $guard$
 DECLARE
   n bigint;
-  found text;
+  found text[];
 BEGIN
-  SELECT count(*), array_to_string((array_agg(DISTINCT quote_literal(r."status"::text)))[1:10], ', ') INTO n, found
+  SELECT count(*), array_agg(DISTINCT quote_literal(r."status"::text)) INTO n, found
     FROM "users" AS r WHERE r."status"::text <> ALL (ARRAY['done', 'new', 'gone']::text[]);
   IF n > 0 THEN
-    RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "users" column "status"', n, '"status"', found
+    RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "users" column "status"', n, '"status"',
+      array_to_string(found[1:10], ', ') || CASE WHEN cardinality(found) > 10 THEN ', ...' ELSE '' END
       USING HINT = 'update or delete those rows (or keep the values in the schema), then apply the migration again';
   END IF;
 END
@@ -197,7 +199,7 @@ CREATE TYPE mood AS ENUM ('down', 'up'); CREATE TABLE days (mood mood);`)
 	require.NoError(t, err)
 	require.Len(t, files, 1)
 	text := string(files[0].Data)
-	require.Contains(t, text, `RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "history"."log" column "kind"', n, '"history"."kind"', found`)
+	require.Contains(t, text, `RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "history"."log" column "kind"', n, '"history"."kind"',`)
 	require.Contains(t, text, "ALTER TYPE \"history\".\"kind\" RENAME TO \"kind_old2\";\n")
 	require.Contains(t, text, "CREATE TYPE \"history\".\"kind\" AS ENUM ('a');\n")
 	require.Contains(t, text, `ALTER TABLE "history"."log" ALTER COLUMN "kind" TYPE "history"."kind" USING "kind"::text::"history"."kind";`)
@@ -254,12 +256,13 @@ CREATE TYPE "casestatus" AS ENUM ('pending', 'active');
 DO $guard$
 DECLARE
   n bigint;
-  found text;
+  found text[];
 BEGIN
-  SELECT count(*), array_to_string((array_agg(DISTINCT quote_literal(r."status"::text)))[1:10], ', ') INTO n, found
+  SELECT count(*), array_agg(DISTINCT quote_literal(r."status"::text)) INTO n, found
     FROM "users" AS r WHERE r."status"::text <> ALL (ARRAY['pending', 'active']::text[]);
   IF n > 0 THEN
-    RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "users" column "status"', n, '"casestatus"', found
+    RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "users" column "status"', n, '"casestatus"',
+      array_to_string(found[1:10], ', ') || CASE WHEN cardinality(found) > 10 THEN ', ...' ELSE '' END
       USING HINT = 'update or delete those rows (or keep the values in the schema), then apply the migration again';
   END IF;
 END

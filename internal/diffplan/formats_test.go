@@ -120,12 +120,13 @@ CREATE TABLE users (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'held'
 DO $guard$
 DECLARE
   n bigint;
-  found text;
+  found text[];
 BEGIN
-  SELECT count(*), array_to_string((array_agg(DISTINCT quote_literal(r."status"::text)))[1:10], ', ') INTO n, found
+  SELECT count(*), array_agg(DISTINCT quote_literal(r."status"::text)) INTO n, found
     FROM "users" AS r WHERE r."status"::text <> ALL (ARRAY['new', 'done']::text[]);
   IF n > 0 THEN
-    RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "users" column "status"', n, '"status"', found
+    RAISE EXCEPTION '%: % row(s) hold a value that enum type % will not have: %', 'table "users" column "status"', n, '"status"',
+      array_to_string(found[1:10], ', ') || CASE WHEN cardinality(found) > 10 THEN ', ...' ELSE '' END
       USING HINT = 'update or delete those rows (or keep the values in the schema), then apply the migration again';
   END IF;
 END

@@ -29,7 +29,7 @@ const guardTag = "guard"
 // Change is the guard as a statement: a DO block that counts the rows
 // holding a value the enum type will not have and, when there are some,
 // raises an error naming the table, the column, the count and (up to ten
-// of) the values, with a hint. It goes before the statements that change
+// of) the values, with a hint (past ten values, ", ..."). It goes before the statements that change
 // the type, in their transaction: PostgreSQL's own error for a value that
 // does not cast ("invalid input value for enum") names neither the table
 // nor the column, and comes after the earlier statements of the file
@@ -44,20 +44,21 @@ func (g castGuard) Change() *migrate.Change {
 	allowed := "ARRAY[" + literals(g.Values) + "]::text[]"
 	// The offending rows and (up to ten of) their values, in one scan: each
 	// element of an array is cast, a row counts once.
-	query := fmt.Sprintf("SELECT count(*), array_to_string((array_agg(DISTINCT quote_literal(r.%s::text)))[1:10], ', ') INTO n, found\n    FROM %s AS r WHERE r.%s::text <> ALL (%s);",
+	query := fmt.Sprintf("SELECT count(*), array_agg(DISTINCT quote_literal(r.%s::text)) INTO n, found\n    FROM %s AS r WHERE r.%s::text <> ALL (%s);",
 		col, table, col, allowed)
 	if g.Array {
-		query = fmt.Sprintf("SELECT count(DISTINCT r.ctid), array_to_string((array_agg(DISTINCT quote_literal(e.v)))[1:10], ', ') INTO n, found\n    FROM %s AS r CROSS JOIN LATERAL unnest(r.%s::text[]) AS e(v) WHERE e.v <> ALL (%s);",
+		query = fmt.Sprintf("SELECT count(DISTINCT r.ctid), array_agg(DISTINCT quote_literal(e.v)) INTO n, found\n    FROM %s AS r CROSS JOIN LATERAL unnest(r.%s::text[]) AS e(v) WHERE e.v <> ALL (%s);",
 			table, col, allowed)
 	}
 	body := fmt.Sprintf(`
 DECLARE
   n bigint;
-  found text;
+  found text[];
 BEGIN
   %s
   IF n > 0 THEN
-    RAISE EXCEPTION '%%: %% row(s) hold a value that enum type %% will not have: %%', %s, n, %s, found
+    RAISE EXCEPTION '%%: %% row(s) hold a value that enum type %% will not have: %%', %s, n, %s,
+      array_to_string(found[1:10], ', ') || CASE WHEN cardinality(found) > 10 THEN ', ...' ELSE '' END
       USING HINT = 'update or delete those rows (or keep the values in the schema), then apply the migration again';
   END IF;
 END

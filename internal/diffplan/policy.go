@@ -13,8 +13,9 @@ import (
 )
 
 // Policy is atlas.hcl's diff block: the change kinds a plan leaves out and
-// whether index changes on existing tables are concurrent. The zero value
-// plans everything, in transactions.
+// how changes of existing tables are made safe. The zero value plans
+// everything as Atlas does, in transactions; the CLI's default turns every
+// safe step on (config.Diff.Safe).
 type Policy struct {
 	// Skip holds Atlas's skip kinds (config.SkipKinds: drop_column, …)
 	// that are left out.
@@ -29,6 +30,14 @@ type Policy struct {
 	// VALUE) instead of a drop and a create: diff's --rename, or a yes at
 	// its prompt, not an atlas.hcl setting. See rename.go.
 	Renames []Rename
+	// NotValid, NotNull, EnumGuard and LockTimeout make the other changes
+	// of existing tables safe (safe.go): foreign keys and CHECKs added NOT
+	// VALID and validated in a later file, SET NOT NULL through a validated
+	// CHECK, a guard before a conversion to an enum type, and SET LOCAL
+	// lock_timeout = LockTimeout ("" for none) at the head of a file that
+	// locks an existing table.
+	NotValid, NotNull, EnumGuard bool
+	LockTimeout                  string
 }
 
 // Skipped is one change the policy left out.
