@@ -79,6 +79,9 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		}
 	} else {
 		changes, skipped = pol.Filter(changes, to)
+		if err := checkRequired(changes); err != nil {
+			return nil, nil, nil, err
+		}
 		pol.concurrently(changes)
 	}
 	if len(changes) == 0 {
