@@ -28,7 +28,7 @@ func checkRequired(changes []schema.Change) error {
 				hasAttr[*postgres.Identity](ac.C.Attrs) || hasAttr[*schema.GeneratedExpr](ac.C.Attrs) {
 				continue
 			}
-			cols = append(cols, pgx.Identifier{mt.T.Name, ac.C.Name}.Sanitize())
+			cols = append(cols, ident(mt.T.Schema, mt.T.Name)+"."+pgx.Identifier{ac.C.Name}.Sanitize())
 		}
 	}
 	if len(cols) == 0 {

@@ -32,6 +32,8 @@ func TestCheckRequired(t *testing.T) {
 		"new table":    {&schema.AddTable{T: schema.NewTable("tags").AddColumns(col("label", false))}, ""},
 		"required":     {added(col("country", false)), `column "users"."country" is required and added to an existing table without a default`},
 		"two":          {added(col("country", false), col("region", false)), `columns "users"."country", "users"."region" are required`},
+		"qualified": {&schema.ModifyTable{T: schema.NewTable("payments").SetSchema(schema.New("billing")),
+			Changes: []schema.Change{&schema.AddColumn{C: col("amount_cents", false)}}}, `column "billing"."payments"."amount_cents" is required`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := checkRequired([]schema.Change{tt.change})
