@@ -172,11 +172,11 @@ func (e scenarioEdit) apply(t *testing.T, dir string) {
 	}
 }
 
-// cliResult is one schemactl run: its exit status and its output, stdout
-// then stderr.
+// cliResult is one schemactl run: its exit status, its stdout, and its
+// whole output (stdout then stderr).
 type cliResult struct {
-	code int
-	out  string
+	code        int
+	stdout, out string
 }
 
 // scenarioRun runs schemactl (this test binary, as testscript installs it)
@@ -197,7 +197,7 @@ func scenarioRun(t *testing.T, dir string, args ...string) cliResult {
 	} else {
 		require.NoError(t, err)
 	}
-	return cliResult{code: code, out: stdout.String() + stderr.String()}
+	return cliResult{code: code, stdout: stdout.String(), out: stdout.String() + stderr.String()}
 }
 
 // scenarioFiles lists the directory's .sql files in order.
