@@ -62,6 +62,7 @@ func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desire
 func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schema.Realm, name string, reverse bool, pol Policy) (plans []*migrate.Plan, skipped []Skipped, err error) {
 	// The renames first: everything else, the enum swaps included, is
 	// planned from the renamed copy.
+	orig := from
 	from, rn := pol.renamed(from, reverse)
 	changes, err := pgdb.DiffRealms(ctx, drv, dev, from, to)
 	if err != nil {
@@ -78,6 +79,9 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		}
 	} else {
 		changes, skipped = pol.Filter(changes, to)
+		if err := checkRequired(changes); err != nil {
+			return nil, nil, err
+		}
 		pol.concurrently(changes)
 	}
 	if len(changes) == 0 && len(rn.stmts) == 0 {
@@ -136,7 +140,8 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		plans = append(plans, v)
 	}
 	if !reverse {
-		if err := pol.withLockTimeout(plans, from, to); err != nil {
+		markDrops(plans)
+		if err := pol.withLockTimeout(plans, from, to, orig); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -216,7 +216,7 @@ func refuseFuncs(e *schema.EnumType, current *schema.Realm) error {
 		info := pgdb.InfoOf(f)
 		if re.MatchString(info.ArgTypes) || re.MatchString(info.Result) {
 			return fmt.Errorf("diffplan: %w: enum type %q loses or reorders values, which takes a type swap (the old type renamed, a new one created, every column converted, the old type dropped), "+
-				"but %s %s takes or returns it: write this migration by hand (drop the %s, swap the type, create the %s again), then run `schemactl migrate hash`",
+				"but %s %s takes or returns it: write this migration by hand in the file `schemactl migrate new` creates (drop the %s, swap the type, create the %s again), then run `schemactl migrate hash`",
 				ErrUnplannable, enumKey(e), info.Kind, pgdb.FuncKey(f), info.Kind, info.Kind)
 		}
 	}

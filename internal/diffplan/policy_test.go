@@ -112,7 +112,7 @@ CREATE TABLE "n" ("id" integer NULL);
 	require.NoError(t, err)
 	require.Equal(t, []Skipped{{"drop_table", `table "gone"`}, {"modify_table", `table "t"`}, {"add_table", `table "n"`}}, skipped)
 	require.Len(t, files, 1)
-	require.Equal(t, "-- Drop \"x\" table\nDROP TABLE \"old\".\"x\";\n-- Drop \"y\" table\nDROP TABLE \"old\".\"y\";\n", string(files[0].Data))
+	require.Equal(t, "-- Drop \"x\" table: the desired state no longer declares it, and its rows go with it\n-- atlas:nolint DS102\nDROP TABLE \"old\".\"x\";\n-- Drop \"y\" table: the desired state no longer declares it, and its rows go with it\n-- atlas:nolint DS102\nDROP TABLE \"old\".\"y\";\n", string(files[0].Data))
 
 	// All of it skipped: nothing to write.
 	files, skipped, err = Plan(ctx, conn.Driver, nil, cur, want, "s", nil, day, Policy{Skip: map[string]bool{"drop_schema": true, "drop_table": true, "add_table": true, "modify_table": true}})

@@ -216,7 +216,7 @@ func (l *later) validatePlan(name string) *migrate.Plan {
 // only CONCURRENTLY index changes, which block neither, and whose wait for
 // older transactions a lock_timeout would cut short, leaving an invalid
 // index behind.
-func (p Policy) withLockTimeout(plans []*migrate.Plan, from, to *schema.Realm) error {
+func (p Policy) withLockTimeout(plans []*migrate.Plan, from, to, orig *schema.Realm) error {
 	if p.LockTimeout == "" {
 		return nil
 	}
@@ -225,7 +225,7 @@ func (p Policy) withLockTimeout(plans []*migrate.Plan, from, to *schema.Realm) e
 		if noTransaction(pl) {
 			continue
 		}
-		blocks, err := locksExisting(pl, cat, from)
+		blocks, err := locksExisting(pl, cat, from, orig)
 		if err != nil {
 			return err
 		}
@@ -241,8 +241,10 @@ func (p Policy) withLockTimeout(plans []*migrate.Plan, from, to *schema.Realm) e
 }
 
 // locksExisting reports whether a statement of the plan takes a lock that
-// blocks reads or writes on a table of from (the review's SC306 rule).
-func locksExisting(pl *migrate.Plan, cat safety.Catalog, from *schema.Realm) (bool, error) {
+// blocks reads or writes on a table of from (the review's SC306 rule), or
+// of orig, the realm before the renames: a rename names the table by the
+// name it had.
+func locksExisting(pl *migrate.Plan, cat safety.Catalog, from, orig *schema.Realm) (bool, error) {
 	for _, c := range pl.Changes {
 		tree, err := pg_query.Parse(c.Cmd)
 		if err != nil {
@@ -250,7 +252,7 @@ func locksExisting(pl *migrate.Plan, cat safety.Catalog, from *schema.Realm) (bo
 		}
 		for _, s := range tree.Stmts {
 			for _, l := range safety.Locks(s.Stmt, cat) {
-				if l.Mode.Blocks() != "" && hasTable(from, l.Table) {
+				if l.Mode.Blocks() != "" && (hasTable(from, l.Table) || hasTable(orig, l.Table)) {
 					return true, nil
 				}
 			}
