@@ -227,7 +227,7 @@ func cmdFile(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	text := ts.ReadFile(found[0])
 	if re.MatchString(text) == neg {
-		ts.Fatalf("%s: match of %q is %v, want %v\n%s", found[0], args[1], !neg, neg, text)
+		ts.Fatalf("%s: match of %q is %v, want %v\n%s", found[0], args[1], neg, !neg, text)
 	}
 }
 
@@ -296,7 +296,7 @@ func cmdMigration(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	text := ts.ReadFile(filepath.Join("migrations", found[0]))
 	if re.MatchString(text) == neg {
-		ts.Fatalf("%s: match of %q is %v, want %v\n%s", found[0], args[1], !neg, neg, text)
+		ts.Fatalf("%s: match of %q is %v, want %v\n%s", found[0], args[1], neg, !neg, text)
 	}
 }
 
