@@ -140,7 +140,7 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		plans = append(plans, v)
 	}
 	if !reverse {
-		markDrops(plans)
+		markDrops(plans, ProbableRenames(from, to, Policy{Skip: pol.Skip}))
 		if err := pol.withLockTimeout(plans, from, to, orig); err != nil {
 			return nil, nil, err
 		}
