@@ -46,6 +46,9 @@ func PlanFormat(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, 
 	if err != nil || len(ups) == 0 {
 		return &Planned{Skipped: skipped}, err
 	}
+	if f == dirformat.GolangMigrate || f == dirformat.DBMate {
+		ups = oneStatementEach(ups)
+	}
 	downs, _, err := plan(ctx, drv, dev, desired, current, name, true, p)
 	if err != nil {
 		return nil, fmt.Errorf("diffplan: down: %w", err)
@@ -73,6 +76,28 @@ func PlanFormat(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, 
 		version = migdir.NextVersion([]migrate.File{migrate.NewLocalFile(version+".sql", nil)}, now)
 	}
 	return out, nil
+}
+
+// oneStatementEach gives every statement of a plan that runs outside a
+// transaction a version of its own. golang-migrate's PostgreSQL driver
+// sends a file as one query, and dbmate's transaction:false runs a section
+// as one too: PostgreSQL runs a query of several statements as one
+// implicit transaction, which CONCURRENTLY refuses (25001), whatever the
+// file's `-- atlas:txmode none` says. One statement per file runs alone.
+func oneStatementEach(plans []*migrate.Plan) []*migrate.Plan {
+	var out []*migrate.Plan
+	for _, p := range plans {
+		if !noTransaction(p) || len(p.Changes) < 2 {
+			out = append(out, p)
+			continue
+		}
+		for _, c := range p.Changes {
+			q := *p
+			q.Changes = []*migrate.Change{c}
+			out = append(out, &q)
+		}
+	}
+	return out
 }
 
 // formatFiles writes one version's files.

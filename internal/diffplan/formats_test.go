@@ -184,3 +184,40 @@ CREATE FUNCTION t_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM
 	require.Equal(t, "-- modify \"t\" table\nALTER TABLE \"t\" ADD COLUMN \"note\" text NULL;\n", string(p.Files[0].Data))
 	require.Equal(t, "-- modify \"t\" table\nALTER TABLE \"t\" DROP COLUMN \"note\";\n", string(p.Files[1].Data))
 }
+
+// In golang-migrate and dbmate directories every statement that must run
+// outside a transaction is a version of its own: their tools send a file
+// (a section) as one query, which PostgreSQL runs as one implicit
+// transaction, and CONCURRENTLY refuses that. Each up file runs as
+// golang-migrate runs it.
+func TestPlanFormatOneConcurrentStatementEach(t *testing.T) {
+	ctx := context.Background()
+	cur, conn := inspect(t, `CREATE TABLE t (id int, a int, b int); INSERT INTO t SELECT i, i, i FROM generate_series(1, 9) AS i;`)
+	want, _ := inspect(t, `CREATE TABLE t (id int, a int, b int); CREATE INDEX t_a ON t (a); CREATE UNIQUE INDEX t_b ON t (b);`)
+	for _, f := range []dirformat.Format{dirformat.GolangMigrate, dirformat.DBMate} {
+		p, err := PlanFormat(ctx, conn.Driver, nil, cur, want, "idx", nil, day, f, safe)
+		require.NoError(t, err)
+		var ups []string
+		for _, file := range p.Files {
+			if !strings.HasSuffix(file.Name, ".down.sql") {
+				ups = append(ups, string(file.Data))
+			}
+		}
+		require.Len(t, ups, 2, "%s: one version per CONCURRENTLY statement", f)
+		for _, up := range ups {
+			require.Equal(t, 1, strings.Count(up, "CONCURRENTLY"), up)
+		}
+		if f != dirformat.GolangMigrate {
+			continue
+		}
+		for _, up := range ups {
+			_, err := conn.DB.ExecContext(ctx, up)
+			require.NoError(t, err, up)
+		}
+		after, err := conn.Inspect(ctx)
+		require.NoError(t, err)
+		again, _, err := Plan(ctx, conn.Driver, nil, after, want, "again", nil, day, safe)
+		require.NoError(t, err)
+		require.Empty(t, again)
+	}
+}
