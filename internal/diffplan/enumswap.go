@@ -125,6 +125,7 @@ func planEnums(ctx context.Context, drv migrate.Driver, changes []schema.Change,
 		}
 		return false
 	})
+	convertedChecks(changes, from, deps)
 	deps.changes = changes
 	head, tail, err := deps.plan(ctx, drv, from, to)
 	if err != nil {
@@ -142,6 +143,31 @@ func planEnums(ctx context.Context, drv migrate.Driver, changes []schema.Change,
 		}
 	}
 	return p, changes, nil
+}
+
+// convertedChecks records in deps the columns convertToEnums will turn
+// into enums: their CHECKs and indexes are rebuilt too, as for a swap. A
+// CHECK that compares the varchar column with strings survives the type
+// change, but PostgreSQL rewrites it over the enum type, so it no longer
+// prints as the desired state's and a second diff would be needed.
+func convertedChecks(changes []schema.Change, current *schema.Realm, deps *dependents) {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		for _, tc := range mt.Changes {
+			mc, ok := tc.(*schema.ModifyColumn)
+			if !ok || !mc.Change.Is(schema.ChangeType) {
+				continue
+			}
+			_, toEnum := mc.To.Type.Type.(*schema.EnumType)
+			_, wasEnum := mc.From.Type.Type.(*schema.EnumType)
+			if t, ok := lookupTable(current, mt.T); ok && toEnum && !wasEnum {
+				deps.add(t, mc.From.Name, mt.T, mc.To.Name)
+			}
+		}
+	}
 }
 
 // needsSwap reports whether an enum type's values cannot go from one list

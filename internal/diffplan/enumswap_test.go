@@ -391,3 +391,28 @@ CREATE TABLE days (id int, moods feeling[] DEFAULT '{up}');`)
 	_, err = conn.DB.ExecContext(ctx, "BEGIN;\n"+string(files[0].Data)+"COMMIT;")
 	require.EqualError(t, err, `ERROR: table "days" column "moods": 2 row(s) hold a value that enum type "feeling" will not have: 'meh' (SQLSTATE P0001)`)
 }
+
+// A varchar column with a CHECK comparing it with strings, turned into an
+// enum: the CHECK is dropped before the conversion and created after it
+// as the desired state defines it, so one diff brings the two in sync
+// (found on openmeter's settlement_type).
+func TestPlanEnumConvertRebuildsChecks(t *testing.T) {
+	ctx := context.Background()
+	cur, conn := inspect(t, `CREATE TABLE t (id int, kind varchar NOT NULL, CONSTRAINT t_kind CHECK (kind IN ('a', 'b')));
+INSERT INTO t VALUES (1, 'a'), (2, 'b');`)
+	want, _ := inspect(t, `CREATE TYPE kind AS ENUM ('a', 'b');
+CREATE TABLE t (id int, kind kind NOT NULL, CONSTRAINT t_kind CHECK (kind IN ('a', 'b')));`)
+	files, _, err := Plan(ctx, conn.Driver, nil, cur, want, "convert", nil, day, safe)
+	require.NoError(t, err)
+	text := ""
+	for _, f := range files {
+		text += string(f.Data)
+	}
+	require.Contains(t, text, `DROP CONSTRAINT "t_kind"`)
+	applyFiles(t, conn, files)
+	after, err := conn.Inspect(ctx)
+	require.NoError(t, err)
+	again, _, err := Plan(ctx, conn.Driver, nil, after, want, "again", nil, day, safe)
+	require.NoError(t, err)
+	require.Empty(t, again, text)
+}
