@@ -177,6 +177,23 @@ func hasNotNullCheck(s *schema.Schema, table, column string) bool {
 	return false
 }
 
+// notNullCheckColumn is the column a CHECK (col IS NOT NULL) of the
+// earlier schema, named name on table, proves, or "".
+func notNullCheckColumn(s *schema.Schema, table, name string) string {
+	t, ok := lookupTable(s, table)
+	if !ok {
+		return ""
+	}
+	for _, a := range t.Attrs {
+		if c, ok := a.(*schema.Check); ok && c.Name == name {
+			if m := notNullExpr.FindStringSubmatch(strings.TrimSpace(c.Expr)); m != nil {
+				return m[1]
+			}
+		}
+	}
+	return ""
+}
+
 func lookupTable(s *schema.Schema, name string) (*schema.Table, bool) {
 	if s == nil {
 		return nil, false
