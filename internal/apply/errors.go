@@ -42,7 +42,11 @@ func (e *ExecError) Error() string {
 	// A RAISE in a migration (P0001), such as the guard's, says what to do
 	// in its hint; PostgreSQL's own errors are explained below.
 	var pe *pgconn.PgError
-	if errors.As(e.Err, &pe) && pe.Code == "P0001" && pe.Hint != "" {
+	if errors.As(e.Err, &pe) && pe.Detail != "" {
+		// Which row: "Key (email)=(a@x) is duplicated."
+		msg += " (detail: " + pe.Detail + ")"
+	}
+	if pe != nil && pe.Code == "P0001" && pe.Hint != "" {
 		msg += " (hint: " + pe.Hint + ")"
 	}
 	switch e.Mode {
@@ -50,6 +54,11 @@ func (e *ExecError) Error() string {
 		msg += "; --tx-mode all rolled back the whole batch: nothing was applied"
 	case TxNone:
 		msg += "; the statements before it stay applied, and a re-run resumes at this one"
+		if name, ok := concurrentIndex(e.Stmt); ok {
+			// A failed CREATE INDEX CONCURRENTLY leaves its index behind,
+			// INVALID: the re-run would fail on "already exists".
+			msg += fmt.Sprintf(", after `DROP INDEX CONCURRENTLY %s` (a failed concurrent build leaves the index behind, INVALID)", name)
+		}
 	}
 	if pe != nil && pe.Code == "55P04" {
 		// PostgreSQL 12+ runs ALTER TYPE ... ADD VALUE in a transaction,
@@ -65,6 +74,23 @@ func (e *ExecError) Error() string {
 }
 
 func (e *ExecError) Unwrap() error { return e.Err }
+
+// concurrentIndex returns the index a CREATE [UNIQUE] INDEX CONCURRENTLY
+// statement builds, as written (possibly quoted), when stmt is one.
+func concurrentIndex(stmt string) (string, bool) {
+	f := strings.Fields(stmt)
+	if len(f) > 1 && strings.EqualFold(f[1], "UNIQUE") {
+		f = append(f[:1], f[2:]...)
+	}
+	if len(f) < 4 || !strings.EqualFold(f[0], "CREATE") || !strings.EqualFold(f[1], "INDEX") || !strings.EqualFold(f[2], "CONCURRENTLY") {
+		return "", false
+	}
+	name := f[3]
+	if strings.EqualFold(name, "IF") || strings.EqualFold(name, "ON") {
+		return "", false
+	}
+	return name, true
+}
 
 // execError names f in err from Atlas's executor; a failing statement is
 // located by its line.

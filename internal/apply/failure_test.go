@@ -396,3 +396,31 @@ func TestCommitFailure(t *testing.T) {
 		})
 	}
 }
+
+// A concurrent unique index that fails on duplicates: the error says which
+// key (PostgreSQL's DETAIL) and that the INVALID index it left must be
+// dropped before a re-run, which otherwise fails on "already exists".
+func TestFailedConcurrentIndex(t *testing.T) {
+	e := newEnv(t)
+	e.write("1_t.sql", "CREATE TABLE t (id int, b int);\nINSERT INTO t VALUES (1, 7), (2, 7);\n")
+	e.write("2_idx.sql", "-- atlas:txmode none\n\nCREATE UNIQUE INDEX CONCURRENTLY \"t_b\" ON t (b);\n")
+	_, err := e.run(Options{TxMode: TxFile})
+	var ee *ExecError
+	require.ErrorAs(t, err, &ee)
+	require.Contains(t, err.Error(), `(detail: Key (b)=(7) is duplicated.)`)
+	require.Contains(t, err.Error(), "a re-run resumes at this one, after `DROP INDEX CONCURRENTLY \"t_b\"` (a failed concurrent build leaves the index behind, INVALID)")
+}
+
+func TestConcurrentIndexName(t *testing.T) {
+	for stmt, want := range map[string]string{
+		`CREATE INDEX CONCURRENTLY "a" ON t (x)`:         `"a"`,
+		`create unique index concurrently b on t (x)`:    "b",
+		`CREATE INDEX CONCURRENTLY IF NOT EXISTS c ON t`: "",
+		`CREATE INDEX c ON t (x)`:                        "",
+		`DROP INDEX CONCURRENTLY "a"`:                    "",
+	} {
+		got, ok := concurrentIndex(stmt)
+		require.Equal(t, want, got, stmt)
+		require.Equal(t, want != "", ok, stmt)
+	}
+}
