@@ -302,11 +302,34 @@ func (in inputs) openDir() (*migdir.Dir, error) {
 	}
 	d, err := migdir.OpenFormat(in.dir, in.dirFormat)
 	if errors.Is(err, migdir.ErrNoDir) {
-		return nil, fmt.Errorf("%s: %w (to start a new directory, create it first)", in.named("dir"), err)
+		return nil, fmt.Errorf("%s: %w (%s)", in.named("dir"), err, in.noDirHint())
 	} else if err != nil {
 		return nil, fmt.Errorf("%s: %w", in.named("dir"), err)
 	}
 	return d, nil
+}
+
+// noDirHint says what to do about a missing migration directory: create
+// it, or, when the default was used, name the directory Ent projects keep
+// theirs in, and atlas.hcl's envs.
+func (in inputs) noDirHint() string {
+	_, fromEnv := in.from["dir"]
+	if in.dir != defaultDir || fromEnv {
+		return "to start a new directory, create it first"
+	}
+	var hints []string
+	for _, d := range []string{"ent/migrate/migrations", "internal/ent/migrate/migrations", "db/migrations", "migrations/postgres"} {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			hints = append(hints, "--dir file://"+d)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(in.configDir, in.configFile)); in.configFile != "" && err == nil {
+		hints = append(hints, "--env NAME for an env of "+in.configFile)
+	}
+	if len(hints) == 0 {
+		return "to start a new directory, create it first, or pass --dir"
+	}
+	return "pass " + strings.Join(hints, ", or ")
 }
 
 // StoreAfterEnv tunes the replay cache: a state is stored only when

@@ -40,7 +40,8 @@ func checkRequired(changes []schema.Change) error {
 	}
 	return fmt.Errorf("diffplan: %w: %s required and added to an existing table without a default, which fails if the table holds rows: "+
 		"give the field a Default, or add it Optional, backfill it, and make it required in a later change, "+
-		"or write the migration by hand (`schemactl migrate new`, then `schemactl migrate hash`)", ErrUnplannable, what)
+		"or write the migration by hand (`schemactl migrate new`, then `schemactl migrate hash`); "+
+		"a renamed field keeps its data with `--rename TABLE.OLD=NEW` or `.StorageKey(\"OLD\")` instead", ErrUnplannable, what)
 }
 
 func hasAttr[T schema.Attr](attrs []schema.Attr) bool {
