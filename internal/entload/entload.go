@@ -26,6 +26,8 @@ import (
 	"path/filepath"
 
 	"entgo.io/ent/entc/load"
+
+	"github.com/ledgerforge/schemactl/internal/progress"
 )
 
 // Options say how to load.
@@ -158,7 +160,9 @@ func Load(ctx context.Context, dir string, o Options) (*Package, error) {
 			return l.result(out, true)
 		}
 	}
+	t := progress.Start(ctx, "compiling the schema loader (go build)", 0)
 	out := l.run(ctx)
+	t.End()
 	if ctx.Err() != nil {
 		return nil, ctx.Err() // an interrupted load says nothing about the project
 	}
