@@ -19,7 +19,6 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/entgen"
 	"github.com/ledgerforge/schemactl/internal/entload"
-	"github.com/ledgerforge/schemactl/internal/progress"
 )
 
 // ErrDuplicateTable means two schema packages declare one table.
@@ -145,8 +144,6 @@ func Load(ctx context.Context, sources []Source, o Options) (*State, error) {
 
 // loadPackage loads the Ent schema package in dir.
 func loadPackage(ctx context.Context, dir string, o Options) (*Package, error) {
-	t := progress.Start(ctx, "loading the Ent schema "+dir, 0)
-	defer t.End()
 	generation, locateErr := entgen.Locate(dir)
 	globalID, err := globalIDTarget(generation)
 	if err != nil {
