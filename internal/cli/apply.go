@@ -19,6 +19,7 @@ import (
 	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/dsn"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/progress"
 	"github.com/ledgerforge/schemactl/internal/revisions"
 )
 
@@ -157,14 +158,18 @@ func newApplyCmd(g *globals) *cobra.Command {
 }
 
 func runApply(cmd *cobra.Command, conn *pgdb.Conn, o apply.Options) error {
-	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	out := cmd.OutOrStdout()
 	start := time.Now()
-	if isTerminal(errOut) {
-		o.OnFile = func(f migrate.File, i, n int) { fmt.Fprintf(errOut, "\r\x1b[K[%d/%d] %s", i+1, n, f.Name()) }
+	var applying progress.Task
+	o.OnFile = func(f migrate.File, i, n int) {
+		if applying == nil {
+			applying = progress.Start(cmd.Context(), "applying migration files", n)
+		}
+		applying.Step(i+1, f.Name())
 	}
 	res, err := apply.Run(cmd.Context(), conn, o)
-	if o.OnFile != nil {
-		fmt.Fprint(errOut, "\r\x1b[K")
+	if applying != nil {
+		applying.End()
 	}
 	if err != nil {
 		// Files committed before the failure stay applied: say which.
@@ -291,7 +296,7 @@ func newStatusCmd(g *globals) *cobra.Command {
 }
 
 func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
+	f, ok := unguarded(w).(*os.File)
 	if !ok {
 		return false
 	}

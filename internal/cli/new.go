@@ -140,7 +140,7 @@ func editFile(cmd *cobra.Command, name string, content []byte) ([]byte, error) {
 		editor = "vi"
 	}
 	sh := exec.CommandContext(cmd.Context(), "sh", "-c", editor+" "+shellQuote(p))
-	sh.Stdin, sh.Stdout, sh.Stderr = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
+	sh.Stdin, sh.Stdout, sh.Stderr = cmd.InOrStdin(), unguarded(cmd.OutOrStdout()), unguarded(cmd.ErrOrStderr())
 	if err := sh.Run(); err != nil {
 		return nil, fmt.Errorf("--edit: $EDITOR %q: %w (nothing written)", editor, err)
 	}

@@ -43,7 +43,8 @@ func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	cmd := exec.Command(prog, args[3:]...)
 	cmd.Env, cmd.Dir = env, ts.MkAbs(".")
-	term, err := pty.Start(cmd)
+	// A terminal's size, wide enough for a progress line not to be cut.
+	term, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
 	ts.Check(err)
 	defer term.Close()
 

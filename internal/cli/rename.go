@@ -92,7 +92,7 @@ func interactive(cmd *cobra.Command) bool {
 // isTTY is isatty(3): a terminal, not just any character device (isTerminal
 // takes /dev/null, which CI gives as stdin, for one).
 func isTTY(v any) bool {
-	f, ok := v.(interface{ Fd() uintptr })
+	f, ok := unguarded(v).(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 

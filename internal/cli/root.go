@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ledgerforge/schemactl/internal/dsn"
+	"github.com/ledgerforge/schemactl/internal/progress"
 )
 
 // Main runs schemactl with args and returns the exit status. An interrupt
@@ -28,9 +29,13 @@ import (
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	root := newRoot(stdin, stdout, stderr)
+	line, stdout, stderr := openProgress(stdout, stderr)
+	root := newRoot(stdin, stdout, stderr, line)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if line != nil {
+		line.Close()
+	}
 	if err != nil && err != errSilent {
 		msg := dsn.Redact(err.Error())
 		if ctx.Err() != nil {
@@ -46,6 +51,7 @@ type globals struct {
 	env    string
 	config string
 	vars   varsFlag
+	quiet  bool // no progress line (progress.go)
 }
 
 // varsFlag is --var as Atlas reads it: name=value pairs, comma-separated
@@ -82,7 +88,7 @@ func (v *varsFlag) String() string {
 	return strings.Join(parts, ",")
 }
 
-func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+func newRoot(stdin io.Reader, stdout, stderr io.Writer, line *progress.Terminal) *cobra.Command {
 	g := &globals{}
 	root := &cobra.Command{
 		Use:           "schemactl",
@@ -96,6 +102,8 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().StringVar(&g.env, "env", "", "the env block of the project file to use")
 	root.PersistentFlags().StringVarP(&g.config, "config", "c", "file://atlas.hcl", "the project file")
 	root.PersistentFlags().Var(&g.vars, "var", "input variables of the project file (name=value; repeat a name for a list)")
+	root.PersistentFlags().BoolVar(&g.quiet, "quiet", false, "show no progress line on stderr (shown only on a terminal; schemactl extension)")
+	root.PersistentPreRun = showProgress(line, g)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{flagError(err)} })
 	root.Version = buildVersion()
 	root.SetVersionTemplate("{{.Version}}")

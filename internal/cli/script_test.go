@@ -85,6 +85,7 @@ func TestScripts(t *testing.T) {
 			"file":      cmdFile,
 			"sqlfile":   cmdSQLFile,
 			"pty":       cmdPty,
+			"screen":    cmdScreen,
 		},
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ledgerforge/schemactl/internal/dsn"
+	"github.com/ledgerforge/schemactl/internal/progress"
 )
 
 // Pool hands out clean dev databases: fresh ones on the embedded server, or
@@ -62,6 +63,8 @@ func OpenWith(ctx context.Context, o Options) (*Pool, error) {
 		if err != nil {
 			return nil, err
 		}
+		t := progress.Start(ctx, "starting the dev database", 0)
+		defer t.End()
 		s, err := StartWith(ctx, bin, o.Archive)
 		if err != nil {
 			return nil, err

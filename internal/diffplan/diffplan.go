@@ -15,6 +15,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/progress"
 )
 
 // Plan returns the files that migrate current to desired, every schema of
@@ -60,6 +61,12 @@ func Plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desire
 // ways (a down does not undo what the up left out), its concurrent
 // indexes only forward: a down runs in one transaction.
 func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schema.Realm, name string, reverse bool, pol Policy) (plans []*migrate.Plan, skipped []Skipped, err error) {
+	what := "planning"
+	if reverse {
+		what = "planning the down migration"
+	}
+	t := progress.Start(ctx, what, 0)
+	defer t.End()
 	// The renames first: everything else, the enum swaps included, is
 	// planned from the renamed copy.
 	orig := from

@@ -26,6 +26,8 @@ import (
 	"path/filepath"
 
 	"entgo.io/ent/entc/load"
+
+	"github.com/ledgerforge/schemactl/internal/progress"
 )
 
 // Options say how to load.
@@ -152,12 +154,17 @@ func Load(ctx context.Context, dir string, o Options) (*Package, error) {
 		return nil, &Error{Dir: dir, Package: m.pkgPath(abs), Msg: err.Error()}
 	}
 	l := &loader{dir: dir, abs: abs, mod: m, toolchain: tc, version: o.ServerVersion, globalID: o.GlobalIDTarget}
-	key, keyErr := l.key()
+	t := progress.Start(ctx, "loading the Ent schema "+dir, 0)
+	defer t.End()
+	key, keyErr := l.key() // hashes the package and the local ones it imports
 	if keyErr == nil {
 		if out, ok := readResult(key); ok && (out.Error == "" || !o.Retry) {
 			return l.result(out, true)
 		}
 	}
+	// A miss builds the loader: seconds with a warm Go build cache, a
+	// minute or more with a cold one. Say so.
+	t.Step(0, "(compiling its loader: go build)")
 	out := l.run(ctx)
 	if ctx.Err() != nil {
 		return nil, ctx.Err() // an interrupted load says nothing about the project

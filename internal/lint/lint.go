@@ -26,6 +26,7 @@ import (
 	"github.com/ledgerforge/schemactl/internal/lint/safety"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/progress"
 	"github.com/ledgerforge/schemactl/internal/report"
 	"github.com/ledgerforge/schemactl/internal/schemadoc"
 	"github.com/ledgerforge/schemactl/internal/sqlparse"
@@ -165,7 +166,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	}
 	if dirOnly {
 		r.Summary.Files, r.Summary.DirectoryOnly = len(files), true
-		o.addReview(r, files, before)
+		o.addReview(ctx, r, files, before)
 		r.Sort()
 		return r, nil
 	}
@@ -175,7 +176,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		// was not checked.
 		r.Notes = append(r.Notes, fmt.Sprintf("consistency with %s not checked: it did not load", desired.Title(o.Sources)))
 		r.Summary.Files = len(files)
-		o.addReview(r, files, before)
+		o.addReview(ctx, r, files, before)
 		r.Sort()
 		return r, desiredErr
 	}
@@ -191,6 +192,8 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 	}
 
 	if replayed {
+		t := progress.Start(ctx, "comparing the migrations with "+desired.Title(o.Sources), 0)
+		defer t.End() // and at once when done
 		changes, err := pgdb.DiffRealms(ctx, o.Env.Differ(ctx), o.Env.Dev, current, want)
 		if err != nil {
 			return nil, fmt.Errorf("lint: compare: diff %s with %s: %w", compare.EntVsMigrations.Have, compare.EntVsMigrations.Want, err)
@@ -209,11 +212,12 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 			}
 			r.Add(fs...)
 		}
+		t.End()
 	} else {
 		r.Notes = append(r.Notes, fmt.Sprintf("consistency with %s not checked: the directory does not replay", desired.Title(o.Sources)))
 	}
 
-	o.addReview(r, files, before)
+	o.addReview(ctx, r, files, before)
 	r.Add(stale...)
 	r.Notes = append(r.Notes, genNote...)
 	r.Sort()
@@ -266,10 +270,12 @@ func firstAdded(files []migrate.File, rv *Review) int {
 
 // addReview adds the review of the added files, when one was asked for,
 // and its totals.
-func (o Options) addReview(r *report.Report, files []migrate.File, before *schema.Realm) {
+func (o Options) addReview(ctx context.Context, r *report.Report, files []migrate.File, before *schema.Realm) {
 	if o.Review == nil {
 		return
 	}
+	t := progress.Start(ctx, "reviewing the added files", 0)
+	defer t.End()
 	r.Add(o.Review.History...)
 	fs, stats, notes := review(o.Dir, files, o.Review, before)
 	r.Add(fs...)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/progress"
 	"github.com/ledgerforge/schemactl/internal/realmcache"
 	"github.com/ledgerforge/schemactl/internal/replaycache"
 )
@@ -287,6 +288,8 @@ func (e *Env) Close() error {
 		return errors.Join(e.pool.Close(), e.cacheWarning(errors.Join(e.warn, e.storeRealms())))
 	}
 	srv := e.pool.Server()
+	t := progress.Start(e.ctx, "storing the replay cache", 0)
+	defer t.End()
 	err := e.store.Put(m, func(dst string) error { return srv.Snapshot(e.ctx, dst, keep) })
 	if err == nil {
 		err = e.storeRealms()

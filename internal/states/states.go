@@ -22,6 +22,7 @@ import (
 	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/killpoint"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
+	"github.com/ledgerforge/schemactl/internal/progress"
 	"github.com/ledgerforge/schemactl/internal/replay"
 	"github.com/ledgerforge/schemactl/internal/replaycache"
 )
@@ -100,7 +101,7 @@ func (e *Env) currentSplit(ctx context.Context, files []migrate.File, k int, all
 		conn.Close()
 		return nil, nil, nil, errors.Join(err, db.Release(context.WithoutCancel(ctx)))
 	}
-	if before, err = conn.Inspect(ctx); err != nil {
+	if before, err = inspect(ctx, conn, "inspecting the replayed schema"); err != nil {
 		return fail(err)
 	}
 	if e.offer(db, f, k, cost) && k < len(files) {
@@ -121,7 +122,7 @@ func (e *Env) currentSplit(ctx context.Context, files []migrate.File, k int, all
 		}
 		current = nil
 		if all {
-			if current, err = conn.Inspect(ctx); err != nil {
+			if current, err = inspect(ctx, conn, "inspecting the replayed schema"); err != nil {
 				return fail(err)
 			}
 		}
@@ -255,7 +256,13 @@ func (e *Env) build(ctx context.Context, f hashedFiles, k int) (*devdb.DB, *pgdb
 // of what ReplayDB holds when db is it.
 func (e *Env) apply(ctx context.Context, conn *pgdb.Conn, db *devdb.DB, f hashedFiles, j, k int) error {
 	inPlace := db.Name == replaycache.ReplayDB
-	for _, file := range f.list[j:k] {
+	t := progress.Nop
+	if k > j {
+		t = progress.Start(ctx, "replaying migration files", len(f.list))
+		defer t.End()
+	}
+	for i, file := range f.list[j:k] {
+		t.Step(j+i+1, file.Name())
 		if err := replay.File(ctx, conn.DB, file); err != nil {
 			if inPlace {
 				e.hold(state{})
@@ -307,7 +314,7 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 	}
 	if e.entry != nil && e.entry.Desired == key {
 		if conn := e.cachedDesired(ctx, pool); conn != nil {
-			s, err := conn.Inspect(ctx)
+			s, err := inspect(ctx, conn, "inspecting the cached desired schema")
 			conn.Close()
 			if err != nil {
 				return nil, err
@@ -317,6 +324,8 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 			return done(s)
 		}
 	}
+	t := progress.Start(ctx, "normalising the desired schema", 0)
+	defer t.End()
 	db, err := pool.Acquire(ctx)
 	if err != nil {
 		return nil, err
@@ -346,4 +355,12 @@ func (e *Env) Normalised(ctx context.Context, st *desired.State) (*schema.Realm,
 		return nil, err
 	}
 	return done(s)
+}
+
+// inspect reads the schemas of the database conn is connected to, saying
+// so: on a large schema it is one of the long parts of a run.
+func inspect(ctx context.Context, conn *pgdb.Conn, what string) (*schema.Realm, error) {
+	t := progress.Start(ctx, what, 0)
+	defer t.End()
+	return conn.Inspect(ctx)
 }
