@@ -98,7 +98,13 @@ func printFound(w io.Writer, p *initproj.Plan) {
 	if p.From != "" {
 		row("settings", "read from "+p.From)
 	}
-	for _, s := range p.Schemas {
+	// What was chosen; when the file's envs left nothing to choose, what
+	// was found.
+	schemas := p.Schemas
+	if len(schemas) == 0 {
+		schemas = p.Layout.Schemas
+	}
+	for _, s := range schemas {
 		row("Ent schema", s.Describe())
 		if s.Generated != "" {
 			row("generated code", s.Generated+" ("+s.Generate+")")
@@ -106,6 +112,9 @@ func printFound(w io.Writer, p *initproj.Plan) {
 	}
 	switch {
 	case p.Dir == nil:
+		for _, d := range p.Layout.Dirs {
+			row("migrations", d.Describe())
+		}
 	case p.NewDir:
 		row("migrations", p.Dir.Dir+" (none found: created, "+p.Dir.Format.Article()+" directory)")
 	default:
@@ -171,19 +180,25 @@ func printWritten(w io.Writer, p *initproj.Plan) {
 	if p.Layout.Tool {
 		run = "go tool schemactl"
 	}
+	// The commands run with no flags when the schemactl block makes env
+	// "local" the default (init writes it so); else with --env local.
+	flag, which := "", fmt.Sprintf("env %q, the default; the same as --env %s", initproj.LocalEnv, initproj.LocalEnv)
+	if ex := p.Existing; ex != nil && ex.Default != nil && ex.DefaultEnv != initproj.LocalEnv {
+		flag, which = " --env "+initproj.LocalEnv, fmt.Sprintf("env %q; %s at %s names another default", initproj.LocalEnv, ex.Default.Name, ex.Default.At)
+	}
 	if p.NewDir {
 		fmt.Fprintf(w, `Next, the first migration, from the Ent schema:
-  %[1]s migrate diff initial
+  %[1]s migrate diff%[2]s initial
 or, to adopt a live database that already holds the schema: write that
 file, record it as applied there without running it, then check that the
 database matches it:
-  %[1]s migrate diff initial
-  %[1]s migrate apply --url "$DATABASE_URL" --baseline <the version diff wrote>
-  %[1]s schema drift --url "$DATABASE_URL"
-Then the gate (env %[2]q, the default):
-  %[1]s migrate lint
-`, run, initproj.LocalEnv)
+  %[1]s migrate diff%[2]s initial
+  %[1]s migrate apply%[2]s --url "$DATABASE_URL" --baseline <the version diff wrote>
+  %[1]s schema drift%[2]s --url "$DATABASE_URL"
+Then the gate (%[3]s):
+  %[1]s migrate lint%[2]s
+`, run, flag, which)
 		return
 	}
-	fmt.Fprintf(w, "Next, the gate (env %q, the default; the same as --env %s):\n  %s migrate lint\n", initproj.LocalEnv, initproj.LocalEnv, run)
+	fmt.Fprintf(w, "Next, the gate (%s):\n  %s migrate lint%s\n", which, run, flag)
 }

@@ -145,6 +145,9 @@ type Existing struct {
 	// LintReview: the top-level lint block sets a git base or latest.
 	LintReview bool
 	Default    *Block // the schemactl block
+	// DefaultEnv is the env the schemactl block names ("" when it names
+	// none, or not as a literal string).
+	DefaultEnv string
 }
 
 // Block is a top-level block and where it starts ("atlas.hcl:3").
@@ -160,8 +163,13 @@ func (e *Existing) Has(name string) bool {
 // a file it cannot read.
 func Inspect(src []byte, filename string) (*Existing, error) {
 	f, diags := hclparse.NewParser().ParseHCL(src, filename)
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError && d.Subject != nil {
+			return nil, fmt.Errorf("%s: %s", d.Subject, d.Summary)
+		}
+	}
 	if diags.HasErrors() {
-		return nil, fmt.Errorf("%s", diags.Errs()[0])
+		return nil, diags
 	}
 	e := &Existing{}
 	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
@@ -185,6 +193,11 @@ func Inspect(src []byte, filename string) (*Existing, error) {
 			}
 		case config.DefaultEnvBlock:
 			e.Default = &Block{Name: config.DefaultEnvBlock, At: at}
+			if a := b.Body.Attributes["default_env"]; a != nil {
+				if v, diags := a.Expr.Value(nil); !diags.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+					e.DefaultEnv = v.AsString()
+				}
+			}
 		}
 	}
 	return e, nil

@@ -101,7 +101,7 @@ func (p *Plan) config(o Options) error {
 		p.Replaced = true
 	default:
 		if p.Existing, err = Inspect(src, o.Config); err != nil {
-			return fmt.Errorf("init: %v: init appends only to a file it can read; fix it, or replace it with --force", err)
+			return fmt.Errorf("init: %v; init appends only to a file it can read: fix it, or replace it with --force", err)
 		}
 	}
 	missing := []string{LocalEnv, CIEnv}
@@ -201,7 +201,9 @@ func (p *Plan) settings(o Options) error {
 			}
 			s.Src, s.Dir, s.Format = e.Src, e.Migration.Dir, dirformat.Format(e.Migration.Format)
 			s.Exclude, s.MigrationExclude = e.Exclude, e.Migration.Exclude
-			if d, ok, _ := devdb.ParseDocker(e.Dev); ok && o.DevURL == "" {
+			// Its dev database, unless CI cannot start it: a server URL (a
+			// laptop's localhost), or an image the embedded one cannot run.
+			if d, ok, err := devdb.ParseDocker(e.Dev); ok && err == nil && o.DevURL == "" {
 				s.Dev, p.Dev = e.Dev, Dev{URL: e.Dev, Major: d.Major, Why: fmt.Sprintf("env %q", name)}
 			}
 			p.From = fmt.Sprintf("env %q of %s", name, o.Config)
