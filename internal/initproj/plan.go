@@ -145,8 +145,8 @@ func (p *Plan) keptNotes() {
 	}
 }
 
-// validate loads the new project file as every command will: each env
-// init writes, and the default. The file is written beside the real one
+// validate loads the new project file as the commands will: without
+// --env, and with each env init writes. The file is written beside the real one
 // (a temp file: file() and glob() read relative to its directory) and
 // removed.
 func validate(path string, content []byte, vars map[string][]string) error {
@@ -155,12 +155,11 @@ func validate(path string, content []byte, vars map[string][]string) error {
 		return fmt.Errorf("init: %w", err)
 	}
 	defer os.Remove(tmp)
+	// "": the file as commands read it without --env (its default env is
+	// the team's business when the file named one before init).
 	for _, env := range []string{"", LocalEnv, CIEnv} {
 		f, err := config.Load(tmp, config.Options{Env: env, Vars: vars})
-		if err == nil && env == "" {
-			env = f.DefaultEnv
-		}
-		if err == nil {
+		if err == nil && env != "" {
 			_, err = f.Env(env)
 		}
 		if err != nil {
