@@ -14,6 +14,7 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -39,6 +40,8 @@ type Layout struct {
 	// Nested are directories holding their own go.mod: other modules,
 	// not searched (a schema there is not loaded from this module).
 	Nested []string
+
+	directives []directive // the go:generate lines running Ent's generator
 }
 
 // Schema is an Ent schema package: a directory of Go files declaring
@@ -46,11 +49,21 @@ type Layout struct {
 type Schema struct {
 	Dir   string   // slash-separated, relative to the root: "internal/ent/schema"
 	Types []string // the types, sorted
-	// Generated is the directory of the generated Ent package (the schema
-	// directory's parent, when one of its files has a `//go:generate` line
-	// running Ent's code generator), "" when none was found; Generate is
-	// that line, with its file and line number.
-	Generated, Generate string
+	// Generated is the directory of the generated Ent package, the schema
+	// directory's parent, when a `//go:generate` line runs Ent's code
+	// generator for it: in that package (ent/generate.go), or in another
+	// naming it (a generate.go at the root running ./ent/entc.go).
+	// GenerateDir is the package holding the line, which `go generate`
+	// runs; Generate is the line, with its file and line number. All ""
+	// when no such line was found.
+	Generated, GenerateDir, Generate string
+}
+
+// directive is a `//go:generate` line running Ent's generator.
+type directive struct {
+	dir  string // the package holding it, relative to the root
+	at   string // "ent/generate.go:3"
+	line string
 }
 
 // MigrationDir is a directory holding migration files or an atlas.sum.
@@ -110,7 +123,35 @@ func Detect(root string) (*Layout, error) {
 	if err != nil {
 		return nil, fmt.Errorf("initproj: %w", err)
 	}
+	for i := range l.Schemas {
+		l.Schemas[i].generatedBy(l.directives)
+	}
 	return l, nil
+}
+
+// generatedBy finds the directive generating the schema's parent package:
+// one in that package, else the first naming it from another.
+func (s *Schema) generatedBy(ds []directive) {
+	if s.Dir == "." {
+		return
+	}
+	parent := path.Dir(s.Dir)
+	for pass := range 2 {
+		for _, d := range ds {
+			mine := d.dir == parent
+			if pass == 1 {
+				// Named relative to the directive's package: ./ent/entc.go
+				// from the root, ./schema from ent.
+				rel, err := filepath.Rel(filepath.FromSlash(d.dir), filepath.FromSlash(parent))
+				mine = err == nil && rel != "." && !strings.HasPrefix(rel, "..") &&
+					strings.Contains(d.line, filepath.ToSlash(rel)+"/")
+			}
+			if mine {
+				s.Generated, s.GenerateDir, s.Generate = parent, d.dir, d.at+": "+d.line
+				return
+			}
+		}
+	}
 }
 
 // inspect looks at one directory's files.
@@ -134,27 +175,17 @@ func (l *Layout) inspect(path, rel string) error {
 		case strings.HasSuffix(n, ".sql"):
 			sql = sql || migrationName(n)
 		case strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go"):
-			ts, err := schemaTypes(filepath.Join(path, n))
+			b, err := os.ReadFile(filepath.Join(path, n))
 			if err != nil {
 				return err
 			}
-			types = append(types, ts...)
+			types = append(types, schemaTypes(filepath.Join(path, n), b)...)
+			l.directives = append(l.directives, generators(rel, n, b)...)
 		}
 	}
 	if len(types) > 0 {
 		slices.Sort(types)
-		s := Schema{Dir: rel, Types: types}
-		if parent := filepath.Dir(path); rel != "." {
-			gen, err := generator(parent)
-			if err != nil {
-				return err
-			}
-			if gen != "" {
-				s.Generated = filepath.ToSlash(filepath.Dir(rel))
-				s.Generate = s.Generated + "/" + gen // not Join: it would clean the line's "//"
-			}
-		}
-		l.Schemas = append(l.Schemas, s)
+		l.Schemas = append(l.Schemas, Schema{Dir: rel, Types: types})
 	}
 	if sum || sql {
 		d, err := InspectDir(path)
@@ -213,17 +244,13 @@ func InspectDir(path string) (MigrationDir, error) {
 // schemaTypes returns the types a Go file declares that embed Ent's
 // ent.Schema or ent.View (under whatever name the file imports
 // entgo.io/ent). Files that do not import Ent are not parsed.
-func schemaTypes(path string) ([]string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
+func schemaTypes(path string, b []byte) []string {
 	if !bytes.Contains(b, []byte(`"entgo.io/ent"`)) {
-		return nil, nil
+		return nil
 	}
 	f, err := parser.ParseFile(token.NewFileSet(), path, b, parser.SkipObjectResolution)
 	if err != nil {
-		return nil, nil // not Go the compiler takes: not a schema package Ent can load
+		return nil // not Go the compiler takes: not a schema package Ent can load
 	}
 	name := ""
 	for _, im := range f.Imports {
@@ -257,7 +284,7 @@ func schemaTypes(path string) ([]string, error) {
 			}
 		}
 	}
-	return types, nil
+	return types
 }
 
 // reGenerate is a `//go:generate` line running Ent's code generator: the
@@ -265,31 +292,18 @@ func schemaTypes(path string) ([]string, error) {
 // entc.go program.
 var reGenerate = regexp.MustCompile(`^//go:generate\s.*(entgo\.io/ent/cmd/ent|\bent\s+generate\b|\bentc\b)`)
 
-// generator returns the first `//go:generate` line of dir's Go files that
-// runs Ent's code generator, as "FILE:LINE: LINE", or "".
-func generator(dir string) (string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return "", err
+// generators are the `//go:generate` lines of one Go file (name, in the
+// package dir) that run Ent's code generator.
+func generators(dir, name string, b []byte) []directive {
+	if !bytes.Contains(b, []byte("//go:generate")) {
+		return nil
 	}
-	for _, e := range entries {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, n))
-		if err != nil {
-			return "", err
-		}
-		if !bytes.Contains(b, []byte("//go:generate")) {
-			continue
-		}
-		for i, line := range strings.Split(string(b), "\n") {
-			line = strings.TrimSpace(line)
-			if reGenerate.MatchString(line) {
-				return fmt.Sprintf("%s:%d: %s", n, i+1, line), nil
-			}
+	var out []directive
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if reGenerate.MatchString(line) {
+			out = append(out, directive{dir: dir, at: fmt.Sprintf("%s:%d", path.Join(dir, name), i+1), line: line})
 		}
 	}
-	return "", nil
+	return out
 }

@@ -67,16 +67,35 @@ func TestDetect(t *testing.T) {
 	require.Equal(t, "example.com/app", l.Module)
 	require.True(t, l.Tool)
 	require.Equal(t, []Schema{{
-		Dir:       "internal/ent/schema",
-		Types:     []string{"ActiveUsers", "User"},
-		Generated: "internal/ent",
-		Generate:  "internal/ent/generate.go:3: //go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --feature sql/upsert ./schema",
+		Dir:         "internal/ent/schema",
+		Types:       []string{"ActiveUsers", "User"},
+		Generated:   "internal/ent",
+		GenerateDir: "internal/ent",
+		Generate:    "internal/ent/generate.go:3: //go:generate go run -mod=mod entgo.io/ent/cmd/ent generate --feature sql/upsert ./schema",
 	}}, l.Schemas)
 	require.Equal(t, []MigrationDir{
 		{Dir: "db/goose", Format: dirformat.Goose, Evidence: `00001_init.sql:1 has "-- +goose Up"`, Files: 1},
 		{Dir: "internal/ent/migrate/migrations", Format: dirformat.Atlas, Files: 1, Sum: true},
 	}, l.Dirs)
 	require.Equal(t, []string{"tools"}, l.Nested)
+}
+
+// A generate.go at the root running ent/entc.go (fijoy's layout) generates
+// ent: go generate runs in the root package.
+func TestDetectRootGenerate(t *testing.T) {
+	tree(t,
+		"go.mod", "module example.com/app\n",
+		"generate.go", "package app\n\n//go:generate go run -mod=mod ./ent/entc.go\n//go:generate go run -mod=mod github.com/99designs/gqlgen\n",
+		"ent/entc.go", "//go:build ignore\n\npackage main\n\nimport \"entgo.io/ent/entc\"\n\nfunc main() { entc.Generate(\"./ent/schema\", nil) }\n",
+		"ent/schema/a.go", "package schema\nimport \"entgo.io/ent\"\ntype A struct{ ent.Schema }\n",
+		"other/schema/b.go", "package schema\nimport \"entgo.io/ent\"\ntype B struct{ ent.Schema }\n",
+	)
+	l, err := Detect(".")
+	require.NoError(t, err)
+	require.Equal(t, []Schema{
+		{Dir: "ent/schema", Types: []string{"A"}, Generated: "ent", GenerateDir: ".", Generate: "generate.go:3: //go:generate go run -mod=mod ./ent/entc.go"},
+		{Dir: "other/schema", Types: []string{"B"}},
+	}, l.Schemas)
 }
 
 // Each format's directory is told by dirformat's signs, as schemactl's

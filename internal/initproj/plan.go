@@ -114,6 +114,12 @@ func (p *Plan) config(o Options) error {
 		}
 	} else {
 		p.Dev = ChooseDev()
+		for flag, v := range map[string]bool{"--schema": len(o.Schemas) > 0, "--dir": o.Dir != "", "--dev-url": o.DevURL != ""} {
+			if v {
+				p.Notes = append(p.Notes, fmt.Sprintf("%s not used: %s already has env %q and env %q", flag, o.Config, LocalEnv, CIEnv))
+			}
+		}
+		slices.Sort(p.Notes)
 	}
 	var content []byte
 	if p.Existing == nil {
@@ -364,12 +370,12 @@ func (p *Plan) workflow(o Options) error {
 		}
 		dir = path.Clean(dir)
 		i := slices.IndexFunc(p.Layout.Schemas, func(s Schema) bool { return s.Dir == dir })
-		if i >= 0 && p.Layout.Schemas[i].Generated != "" && !slices.Contains(w.Generate, p.Layout.Schemas[i].Generated) {
-			w.Generate = append(w.Generate, p.Layout.Schemas[i].Generated)
+		if i >= 0 && p.Layout.Schemas[i].Generated != "" && !slices.Contains(w.Generate, p.Layout.Schemas[i].GenerateDir) {
+			w.Generate = append(w.Generate, p.Layout.Schemas[i].GenerateDir)
 		}
 	}
 	if len(w.Generate) == 0 {
-		p.Notes = append(p.Notes, "no `//go:generate` running Ent's generator was found beside the schema package: the workflow does not check that generated code is committed")
+		p.Notes = append(p.Notes, "no `//go:generate` line runs Ent's generator on the schema package: the workflow does not check that generated code is committed")
 	}
 	wp.Workflow = w
 	content := w.Render()

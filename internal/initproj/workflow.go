@@ -21,8 +21,9 @@ type Workflow struct {
 	// version; "" is latest) with `go install`.
 	Tool    bool
 	Version string
-	// Generate are the generated Ent packages, relative to the module
-	// ("internal/ent"): regenerated, and the work tree must not change.
+	// Generate are the packages whose `//go:generate` runs Ent's generator,
+	// relative to the module ("internal/ent", "." for a root generate.go):
+	// regenerated, and the work tree must not change.
 	Generate []string
 	Major    int    // the PostgreSQL major version the env's dev URL asks for
 	Env      string // the env the gate runs with
@@ -82,7 +83,10 @@ jobs:
 	if len(w.Generate) > 0 {
 		pkgs := make([]string, len(w.Generate))
 		for i, g := range w.Generate {
-			pkgs[i] = "./" + strings.TrimPrefix(path.Clean(g), "./")
+			pkgs[i] = "./" + path.Clean(g) // "./." is the root package: "."
+			if path.Clean(g) == "." {
+				pkgs[i] = "."
+			}
 		}
 		fmt.Fprintf(&b, `      # Generated Ent code must be committed, fresh and complete: regenerate,
       # and fail on any change to the work tree, untracked files included

@@ -42,8 +42,8 @@ func TestWorkflow(t *testing.T) {
 	}{
 		{
 			name: "installed",
-			w:    Workflow{Version: "v1.2.0", Generate: []string{"internal/ent"}, Major: 16, Env: CIEnv},
-			steps: []string{"", "", "postgresql-16", "go generate ./internal/ent", "go build ./...",
+			w:    Workflow{Version: "v1.2.0", Generate: []string{".", "internal/ent"}, Major: 16, Env: CIEnv},
+			steps: []string{"", "", "postgresql-16", "go generate . ./internal/ent\n", "go build ./...",
 				"go install github.com/ledgerforge/schemactl/cmd/schemactl@v1.2.0",
 				`schemactl migrate lint --env ci --format github --git-base "origin/$BASE"`},
 		},
