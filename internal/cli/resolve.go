@@ -98,10 +98,12 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return inputs{}, usageError{fmt.Errorf("--config %s: config file %q was not found", g.config, path)}
 		}
-		return inputs{}, usageError{fmt.Errorf("--config %s given without --env: name the env block to use", g.config)}
 	}
 	// atlas.hcl is optional until --env (or --config) asks for it.
 	cfg, err := config.Load(path, config.Options{Env: g.env, Vars: g.vars, Optional: g.env == ""})
+	if err == nil && explicit && g.env == "" && cfg.DefaultEnv == "" {
+		return inputs{}, usageError{fmt.Errorf("--config %s given without --env: name the env block to use", g.config)}
+	}
 	if errors.Is(err, config.ErrNotFound) {
 		flag := "--config " + g.config
 		if !explicit {
@@ -113,14 +115,22 @@ func resolve(cmd *cobra.Command, g *globals, flags inputs) (inputs, error) {
 	}
 	env := config.Env{Lint: cfg.Lint, Diff: cfg.Diff}
 	var unusedDiffs []config.EnvDiff
-	if g.env == "" {
-		unusedDiffs = cfg.EnvDiffs
-	} else {
+	switch {
+	case g.env != "":
 		e, err := cfg.Env(g.env)
 		if err != nil {
 			return inputs{}, err
 		}
 		env = *e
+	case cfg.DefaultEnv != "":
+		// atlas.hcl's schemactl { default_env } stands for --env.
+		e, err := cfg.Env(cfg.DefaultEnv)
+		if err != nil {
+			return inputs{}, fmt.Errorf("%s: %s default_env: %w", cfg.DefaultEnvAt, config.DefaultEnvBlock, err)
+		}
+		env = *e
+	default:
+		unusedDiffs = cfg.EnvDiffs
 	}
 	m := env.Migration
 	in := inputs{noCache: flags.noCache, url: env.URL, lint: env.Lint, diff: env.Diff, unusedDiffs: unusedDiffs, from: map[string]string{},

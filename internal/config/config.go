@@ -86,6 +86,11 @@ type File struct {
 	sel      *Env     // the env block --env selected, if any
 	have     []string // the labels of the env blocks, for messages
 	anon     int      // env blocks with neither a label nor name = atlas.env
+
+	// DefaultEnv is the env the schemactl block names (DefaultEnvBlock),
+	// selected when Options.Env is empty; DefaultEnvAt is where the file
+	// names it ("atlas.hcl:31,3-24"), for messages.
+	DefaultEnv, DefaultEnvAt string
 }
 
 // EnvDiff is an env block's diff block: the env's name and where the
@@ -125,6 +130,14 @@ func Load(path string, o Options) (*File, error) {
 		return nil, diagError(diags)
 	}
 	body := file.Body.(*hclsyntax.Body)
+	if o.Env == "" {
+		name, at, err := defaultEnv(body)
+		if err != nil {
+			return nil, err
+		}
+		// Selected as --env would select it: atlas.env is its name too.
+		o.Env, f.env, f.DefaultEnv, f.DefaultEnvAt = name, name, name, at
+	}
 	e, err := newEvaluator(path, body, o)
 	if err != nil {
 		return nil, err
