@@ -19,9 +19,10 @@ type place struct {
 
 // homebrew lists Homebrew's places under one prefix (/opt/homebrew on Apple
 // silicon, /usr/local on Intel): opt/<formula> links the formula's current
-// Cellar version; <prefix>/bin links the one formula `brew link`ed
-// (postgresql@14, the last one Homebrew links by default); the Cellar
-// holds every version not yet cleaned up.
+// Cellar version (the versioned postgresql@NN formulas are keg-only: that
+// link is all there is); <prefix>/bin has the programs of a linked
+// formula (`brew link --force postgresql@16`); the Cellar holds every
+// version not yet cleaned up.
 func homebrew(prefix string) []place {
 	label := "Homebrew (/opt/homebrew, /usr/local)"
 	var ps []place
