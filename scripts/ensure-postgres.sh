@@ -5,12 +5,26 @@
 # package's own default cluster is not wanted, so none is created.
 set -euo pipefail
 
+# have_server looks where schemactl does (internal/devdb, docs/devdb.md):
+# PATH, Debian's layout, and on a Mac Homebrew's, Postgres.app's and
+# MacPorts' (not on PATH as installed).
 have_server() {
   command -v initdb >/dev/null 2>&1 && command -v postgres >/dev/null 2>&1 && return 0
-  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+  [ -n "${SCHEMACTL_PG_LIBDIR:-}" ] && compgen -G "$SCHEMACTL_PG_LIBDIR/*/bin/postgres" >/dev/null && return 0
+  local p
+  for p in /usr/lib/postgresql/*/bin /opt/homebrew/opt/postgresql*/bin /usr/local/opt/postgresql*/bin \
+    /opt/homebrew/bin /Applications/Postgres.app/Contents/Versions/*/bin /opt/local/lib/postgresql*/bin; do
+    [ -x "$p/initdb" ] && [ -x "$p/postgres" ] && return 0
+  done
+  return 1
 }
 
 have_server && exit 0
+
+if [ "$(uname -s)" = Darwin ]; then
+  echo "ensure-postgres: no PostgreSQL server binaries; install them with \`brew install postgresql@17\`, or Postgres.app (https://postgresapp.com), and re-run (see docs/devdb.md#laptops)" >&2
+  exit 1
+fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "ensure-postgres: no PostgreSQL server binaries and no apt-get; install the PostgreSQL server (initdb, postgres) and re-run, or pass --dev-url" >&2

@@ -115,6 +115,10 @@ func TestCheckStopsAtTheFailingPart(t *testing.T) {
 			[]string{"static FAIL"}, "calc/calc.go"},
 		{"vet", map[string]string{"calc/vet.go": "package calc\n\nimport \"fmt\"\n\n// Show prints.\nfunc Show() { fmt.Printf(\"%d\\n\", \"x\") }\n"}, "true",
 			[]string{"static FAIL"}, "Printf format %d has arg \"x\" of wrong type string"},
+		{"vet as on Windows", map[string]string{"calc/stop.go": "package calc\n\nimport (\n\t\"os\"\n\t\"syscall\"\n)\n\n// Stop stops.\nfunc Stop() error { return syscall.Kill(os.Getpid(), syscall.SIGTERM) }\n"}, "true",
+			[]string{"static FAIL"}, "go vet failed as on GOOS=windows GOARCH=amd64"},
+		{"vet as on macOS", map[string]string{"calc/child.go": "package calc\n\nimport \"syscall\"\n\n// Attr dies with its parent.\nvar Attr = syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}\n"}, "true",
+			[]string{"static FAIL"}, "go vet failed as on GOOS=darwin GOARCH=arm64"},
 		{"unit test", map[string]string{"calc/more_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestWrong(t *testing.T) { t.Fatal(\"wrong sum\") }\n"}, "true",
 			[]string{"static PASS", "unit FAIL"}, "wrong sum"},
 		{"integration test", map[string]string{"store/more_test.go": "package store\n\nimport \"testing\"\n\nfunc TestDown(t *testing.T) { t.Fatal(\"database down\") }\n"}, "true",
@@ -129,6 +133,25 @@ func TestCheckStopsAtTheFailingPart(t *testing.T) {
 			require.Contains(t, out, c.shows)
 		})
 	}
+}
+
+// Code split by platform passes the cross-platform vet, and so does a
+// package using pg_query, whose functions need cgo, which that vet has
+// not.
+func TestCheckVetsOtherPlatforms(t *testing.T) {
+	dir := checkModule(t, map[string]string{
+		"calc/stop_unix.go":    "//go:build unix\n\npackage calc\n\nimport (\n\t\"os\"\n\t\"syscall\"\n)\n\n// Stop stops.\nfunc Stop() error { return syscall.Kill(os.Getpid(), syscall.SIGTERM) }\n",
+		"calc/stop_windows.go": "package calc\n\nimport \"os\"\n\n// Stop stops.\nfunc Stop() error { p, _ := os.FindProcess(os.Getpid()); return p.Kill() }\n",
+		"sql/sql.go":           "// Package sql parses.\npackage sql\n\nimport pg_query \"github.com/pganalyze/pg_query_go/v6\"\n\n// Stmts counts statements.\nfunc Stmts(s string) int {\n\tt, err := pg_query.Parse(s)\n\tif err != nil {\n\t\treturn 0\n\t}\n\treturn len(t.Stmts)\n}\n",
+	})
+	mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	require.NoError(t, err)
+	out, code := check(t, dir, "true")
+	require.Equal(t, 0, code, out)
+	require.Equal(t, []string{"static PASS", "unit PASS", "integration PASS"}, parts(out))
+	after, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	require.NoError(t, err)
+	require.Equal(t, string(mod), string(after), "the vet's go.mod is a temporary copy")
 }
 
 // install runs scripts/install-hooks.sh in dir.

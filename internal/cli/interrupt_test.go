@@ -1,3 +1,7 @@
+//go:build linux
+
+// Signals, kill -9 and /proc: these scenarios are Linux's (CI's).
+
 package cli_test
 
 import (

@@ -321,11 +321,9 @@ func writeFile(dst string, b []byte, perm fs.FileMode, o owner) error {
 		out.Close()
 		return err
 	}
-	if o.cred != nil {
-		if err := out.Chown(o.uid, o.gid); err != nil {
-			out.Close()
-			return err
-		}
+	if err := o.chownFile(out); err != nil {
+		out.Close()
+		return err
 	}
 	return out.Close()
 }

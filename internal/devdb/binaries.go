@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,51 +31,78 @@ const defaultLibDir = "/usr/lib/postgresql"
 
 var programs = []string{"initdb", "postgres"}
 
+// search is what the programs are looked for with: the platform (whose
+// well-known places are searched), the environment, and the root the
+// places are under ("" on the machine itself). A test lays out another
+// platform's installations under a temporary root and sees which one is
+// chosen.
+type search struct {
+	goos   string
+	root   string
+	libDir string // $SCHEMACTL_PG_LIBDIR
+	path   string // $PATH
+}
+
+func hostSearch() search {
+	return search{goos: runtime.GOOS, libDir: os.Getenv(LibDirEnv), path: os.Getenv("PATH")}
+}
+
 // FindBinaries looks for initdb and postgres in the newest
 // $SCHEMACTL_PG_LIBDIR/<ver>/bin when that is set; otherwise on PATH, then
-// in the newest /usr/lib/postgresql/<ver>/bin, which is where Debian's
-// postgresql package puts them without linking them onto PATH.
-func FindBinaries() (Binaries, error) {
-	if root := os.Getenv(LibDirEnv); root != "" {
-		dir := newest(root)
-		if dir == "" {
-			return Binaries{}, &BinariesError{Missing: missingIn(root), Searched: []string{"$" + LibDirEnv + " (" + filepath.Join(root, "<version>", "bin") + ")"}}
-		}
-		return withVersion(dir)
-	}
-	if p, err := exec.LookPath("initdb"); err == nil {
-		dir := filepath.Dir(p)
-		if _, err := exec.LookPath("postgres"); err == nil {
-			if real, err := filepath.EvalSymlinks(p); err == nil {
-				dir = filepath.Dir(real) // keep initdb and postgres of one install together
-			}
-			return withVersion(dir)
-		}
-	}
-	if dir := newest(defaultLibDir); dir != "" {
-		return withVersion(dir)
-	}
-	var missing []string
-	for _, prog := range missingIn(defaultLibDir) {
-		if _, err := exec.LookPath(prog); err != nil {
-			missing = append(missing, prog)
-		}
-	}
-	return Binaries{}, &BinariesError{Missing: missing, Searched: []string{"PATH", filepath.Join(defaultLibDir, "<version>", "bin")}}
-}
+// in the newest installation of the platform's well-known places (see
+// places): /usr/lib/postgresql/<ver>/bin, where Debian's postgresql package
+// puts them without linking them onto PATH; on macOS, Homebrew's and
+// Postgres.app's. On Windows it returns ErrNotSupported.
+func FindBinaries() (Binaries, error) { return hostSearch().find() }
 
 // FindMajor finds the installation of PostgreSQL major version major (a
 // dev URL's docker://postgres/<major>), where FindBinaries would look; 0
 // means any, the one FindBinaries finds. The version is the one postgres
 // --version reports, not the directory's name.
-func FindMajor(major int) (Binaries, error) {
-	if major == 0 {
-		return FindBinaries()
+func FindMajor(major int) (Binaries, error) { return hostSearch().findMajor(major) }
+
+func (s search) find() (Binaries, error) {
+	if s.goos == "windows" {
+		return Binaries{}, ErrNotSupported
+	}
+	if s.libDir != "" {
+		dir := newest(s.libDir)
+		if dir == "" {
+			return Binaries{}, &BinariesError{Missing: missingIn(s.libDir), Searched: []string{"$" + LibDirEnv + " (" + filepath.Join(s.libDir, "<version>", "bin") + ")"}, goos: s.goos}
+		}
+		return withVersion(dir)
+	}
+	if dir := s.onPath(); dir != "" {
+		return withVersion(dir)
+	}
+	// The newest major version of the places; of two alike, the first.
+	best := Binaries{Major: -1}
+	for _, f := range s.inPlaces() {
+		b := Binaries{Dir: f.dir, Major: f.major}
+		if b.Major == 0 {
+			var err error
+			if b, err = withVersion(f.dir); err != nil {
+				continue
+			}
+		}
+		if b.Major > best.Major {
+			best = b
+		}
+	}
+	if best.Dir != "" {
+		return withVersion(best.Dir)
+	}
+	return Binaries{}, s.notFound()
+}
+
+func (s search) findMajor(major int) (Binaries, error) {
+	if major == 0 || s.goos == "windows" {
+		return s.find()
 	}
 	var installed []Binaries
-	for _, dir := range candidates() {
+	for _, dir := range s.candidates() {
 		b, err := withVersion(dir)
-		if err != nil || slices.ContainsFunc(installed, func(i Binaries) bool { return i.Dir == b.Dir }) {
+		if err != nil {
 			continue
 		}
 		if b.Major == major {
@@ -83,40 +111,108 @@ func FindMajor(major int) (Binaries, error) {
 		installed = append(installed, b)
 	}
 	if len(installed) == 0 {
-		return FindBinaries() // its error says what is missing and how to install it
+		return s.find() // its error says what is missing and how to install it
 	}
-	return Binaries{}, &VersionError{Want: major, Installed: installed}
+	return Binaries{}, &VersionError{Want: major, Installed: installed, goos: s.goos}
 }
 
-// candidates are the bin directories holding both programs where
-// FindBinaries looks, in its order.
-func candidates() []string {
-	var dirs []string
-	add := func(dir string) {
-		if dir != "" && !slices.Contains(dirs, dir) && isExec(filepath.Join(dir, "initdb")) && isExec(filepath.Join(dir, "postgres")) {
-			dirs = append(dirs, dir)
-		}
-	}
-	inRoot := func(root string) {
-		entries, _ := os.ReadDir(root)
+// candidates are the bin directories holding both programs where find
+// looks, in its order, each once.
+func (s search) candidates() []string {
+	if s.libDir != "" {
+		var dirs []string
+		entries, _ := os.ReadDir(s.libDir)
 		for _, e := range entries {
-			add(filepath.Join(root, e.Name(), "bin"))
+			if dir := filepath.Join(s.libDir, e.Name(), "bin"); hasBoth(dir) {
+				dirs = append(dirs, dir)
+			}
 		}
-	}
-	if root := os.Getenv(LibDirEnv); root != "" {
-		inRoot(root)
 		return dirs
 	}
-	if p, err := exec.LookPath("initdb"); err == nil {
-		if _, err := exec.LookPath("postgres"); err == nil {
-			if real, err := filepath.EvalSymlinks(p); err == nil {
-				p = real
-			}
-			add(filepath.Dir(p))
+	var dirs []string
+	if dir := s.onPath(); dir != "" {
+		dirs = append(dirs, dir)
+	}
+	for _, f := range s.inPlaces() {
+		if !slices.Contains(dirs, f.dir) {
+			dirs = append(dirs, f.dir)
 		}
 	}
-	inRoot(defaultLibDir)
 	return dirs
+}
+
+// onPath is the directory of the first initdb on PATH when postgres is on
+// PATH too. Links are followed (Debian's /usr/local/bin links, Homebrew's
+// <prefix>/bin ones), so that both programs come from initdb's
+// installation, which must hold both.
+func (s search) onPath() string {
+	initdb, postgres := s.lookPath("initdb"), s.lookPath("postgres")
+	if initdb == "" || postgres == "" {
+		return ""
+	}
+	dir := filepath.Dir(initdb)
+	if real, err := filepath.EvalSymlinks(initdb); err == nil {
+		dir = filepath.Dir(real)
+	}
+	if !hasBoth(dir) {
+		return ""
+	}
+	return dir
+}
+
+// lookPath is exec.LookPath on s.path: relative entries are skipped, as
+// exec.LookPath refuses what they find.
+func (s search) lookPath(prog string) string {
+	for _, dir := range filepath.SplitList(s.path) {
+		if p := filepath.Join(dir, prog); filepath.IsAbs(dir) && isExec(p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// inPlaces lists the installations holding both programs in the places of
+// s.goos, in the places' order, each once (links are followed: a Homebrew
+// opt/ link and its Cellar directory, Postgres.app's latest and its
+// version, are one installation). A major version the path does not name
+// is 0.
+func (s search) inPlaces() []found {
+	var out []found
+	seen := map[string]bool{}
+	for _, p := range places(s.goos) {
+		for _, f := range expand(s.root, p.pattern) {
+			if real, err := filepath.EvalSymlinks(filepath.Join(f.dir, "initdb")); err == nil {
+				f.dir = filepath.Dir(real)
+			}
+			if seen[f.dir] || !hasBoth(f.dir) {
+				continue
+			}
+			seen[f.dir] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// notFound says which programs were found nowhere, and where s looked.
+func (s search) notFound() error {
+	searched := []string{"PATH"}
+	var dirs []string
+	for _, p := range places(s.goos) {
+		if !slices.Contains(searched, p.label) {
+			searched = append(searched, p.label)
+		}
+		for _, f := range expand(s.root, p.pattern) {
+			dirs = append(dirs, f.dir)
+		}
+	}
+	var missing []string
+	for _, prog := range programs {
+		if s.lookPath(prog) == "" && !slices.ContainsFunc(dirs, func(d string) bool { return isExec(filepath.Join(d, prog)) }) {
+			missing = append(missing, prog)
+		}
+	}
+	return &BinariesError{Missing: missing, Searched: searched, goos: s.goos}
 }
 
 // VersionError says that the PostgreSQL major version asked for is not
@@ -124,6 +220,7 @@ func candidates() []string {
 type VersionError struct {
 	Want      int
 	Installed []Binaries
+	goos      string // how to install it
 }
 
 func (e *VersionError) Error() string {
@@ -133,8 +230,8 @@ func (e *VersionError) Error() string {
 	for _, b := range installed {
 		have = append(have, fmt.Sprintf("%d (%s)", b.Major, b.Dir))
 	}
-	return fmt.Sprintf("devdb: PostgreSQL %d is not installed (installed: %s); install its server with `apt-get install postgresql-%d`, or ask for an installed version",
-		e.Want, strings.Join(have, ", "), e.Want)
+	return fmt.Sprintf("devdb: PostgreSQL %d is not installed (installed: %s); install its server with %s, or ask for an installed version",
+		e.Want, strings.Join(have, ", "), install(e.goos, e.Want))
 }
 
 // newest is the bin directory of the newest installation under root
@@ -145,7 +242,7 @@ func newest(root string) string {
 	for _, e := range entries {
 		v, err := strconv.Atoi(strings.SplitN(e.Name(), ".", 2)[0])
 		dir := filepath.Join(root, e.Name(), "bin")
-		if err != nil || v <= best || !isExec(filepath.Join(dir, "initdb")) || !isExec(filepath.Join(dir, "postgres")) {
+		if err != nil || v <= best || !hasBoth(dir) {
 			continue
 		}
 		best, bestDir = v, dir
@@ -169,6 +266,7 @@ func missingIn(root string) []string {
 type BinariesError struct {
 	Missing  []string // programs found nowhere; empty: found, but not in one installation
 	Searched []string // where they were looked for
+	goos     string   // how to install them
 }
 
 func (e *BinariesError) Error() string {
@@ -176,8 +274,8 @@ func (e *BinariesError) Error() string {
 	if len(e.Missing) > 0 {
 		what = strings.Join(e.Missing, " and ")
 	}
-	return fmt.Sprintf("devdb: PostgreSQL server programs not found: no %s in %s; install the PostgreSQL server with `apt-get install postgresql` (`make deps` does it in schemactl's own repository)",
-		what, strings.Join(e.Searched, " or "))
+	return fmt.Sprintf("devdb: PostgreSQL server programs not found: no %s in %s; install the PostgreSQL server with %s",
+		what, strings.Join(e.Searched, " or "), install(e.goos, 0))
 }
 
 func (e *BinariesError) Is(target error) bool { return target == ErrNoBinaries }
@@ -205,6 +303,10 @@ func withVersion(dir string) (Binaries, error) {
 	b := Binaries{Dir: dir, Major: major, Version: string(m[1])}
 	versions.Store(dir, b)
 	return b, nil
+}
+
+func hasBoth(dir string) bool {
+	return isExec(filepath.Join(dir, "initdb")) && isExec(filepath.Join(dir, "postgres"))
 }
 
 func isExec(p string) bool {

@@ -11,4 +11,8 @@ var (
 	ErrNotEmpty = errors.New("dev database is not empty")
 	// ErrUnreachable means the dev database could not be connected to.
 	ErrUnreachable = errors.New("dev database is unreachable")
+	// ErrNotSupported is the embedded dev database on Windows: it runs a
+	// Unix PostgreSQL (unix sockets, process groups, run as another user),
+	// which Windows does not have. --dev-url works there.
+	ErrNotSupported = errors.New("devdb: the embedded dev database is not supported on Windows: it needs a Unix PostgreSQL; run schemactl in WSL2, or pass --dev-url postgres://... (an empty database of yours)")
 )

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -19,7 +20,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sys/unix"
 
 	"github.com/ledgerforge/schemactl/internal/killpoint"
 	"github.com/ledgerforge/schemactl/internal/lockdir"
@@ -31,7 +31,8 @@ type Server struct {
 	base    string       // everything the server owns; removed on Stop
 	dir     *lockdir.Dir // base, locked while this process lives
 	tmpl    string       // the template cluster it started from
-	sock    string
+	sock    string       // the socket's directory: base/sock, or sockDir's
+	sockDir *lockdir.Dir // a short directory for the socket, when base/sock is too long
 	cmd     *exec.Cmd
 	exited  chan struct{}
 	log     *lockedBuffer
@@ -76,6 +77,13 @@ func StartWith(ctx context.Context, bin Binaries, archive string) (*Server, erro
 	}
 	base := dir.Path
 	s := &Server{Bin: bin, base: base, dir: dir, sock: filepath.Join(base, "sock"), exited: make(chan struct{}), log: &lockedBuffer{}}
+	if !socketFits(s.sock, runtime.GOOS) {
+		if s.sockDir, err = lockdir.New(shortRoot, sockPrefix, 0o700); err != nil {
+			dir.Remove()
+			return nil, fmt.Errorf("devdb: socket directory: %w", err)
+		}
+		s.sock = s.sockDir.Path
+	}
 	if err := s.start(ctx, o, archive); err != nil {
 		s.Stop()
 		return nil, err
@@ -103,8 +111,10 @@ func (s *Server) start(ctx context.Context, o owner, archive string) error {
 	} else {
 		killpoint.Here("devdb.copy")
 	}
-	if err := os.Mkdir(s.sock, 0o700); err != nil {
-		return fmt.Errorf("devdb: %w", err)
+	if s.sockDir == nil {
+		if err := os.Mkdir(s.sock, 0o700); err != nil {
+			return fmt.Errorf("devdb: %w", err)
+		}
 	}
 	if err := o.chown(s.sock); err != nil {
 		return fmt.Errorf("devdb: %w", err)
@@ -129,7 +139,7 @@ func (s *Server) start(ctx context.Context, o owner, archive string) error {
 func (s *Server) waitReady(ctx context.Context) error {
 	deadline := time.Now().Add(readyTimeout)
 	for delay := 2 * time.Millisecond; ; {
-		if _, err := os.Stat(filepath.Join(s.sock, ".s.PGSQL."+strconv.Itoa(port))); err == nil {
+		if _, err := os.Stat(socketFile(s.sock)); err == nil {
 			conn, err := pgx.Connect(ctx, s.URL(AdminDB))
 			if err == nil {
 				return conn.Close(ctx)
@@ -203,13 +213,16 @@ func (s *Server) Stop() error {
 			select {
 			case <-s.exited:
 			case <-time.After(10 * time.Second):
-				_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+				_ = killGroup(s.cmd.Process)
 				<-s.exited
 			}
 		}
 		g.Wait() // a server still exiting may have kept a file: RemoveAll retries
 		if err := s.dir.Remove(); err != nil {
 			s.stopErr = fmt.Errorf("devdb: remove %s: %w", s.base, err)
+		}
+		if err := s.sockDir.Remove(); err != nil && s.stopErr == nil {
+			s.stopErr = fmt.Errorf("devdb: remove %s: %w", s.sock, err)
 		}
 	})
 	return s.stopErr
@@ -230,15 +243,19 @@ func removeDatabases(g *errgroup.Group, base string) {
 // their own runs; it must be reachable by the server account.
 const ScratchEnv = "SCHEMACTL_SCRATCH_DIR"
 
+// shmDir is tmpfs on Linux; macOS and the BSDs have none.
+var shmDir = "/dev/shm"
+
 // scratchRoot prefers tmpfs: a throwaway cluster there starts several times
-// faster. Writability is asked of the kernel rather than tried with a probe
-// file, which a kill could leave behind.
+// faster. Without one (macOS), it is the temp directory ($TMPDIR). Writability
+// is asked of the kernel rather than tried with a probe file, which a kill
+// could leave behind.
 func scratchRoot() string {
 	if d := os.Getenv(ScratchEnv); d != "" {
 		return d
 	}
-	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() && unix.Access("/dev/shm", unix.W_OK) == nil {
-		return "/dev/shm"
+	if fi, err := os.Stat(shmDir); err == nil && fi.IsDir() && writable(shmDir) {
+		return shmDir
 	}
 	return os.TempDir()
 }

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -15,7 +13,6 @@ import (
 	"strings"
 
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sys/unix"
 
 	"github.com/ledgerforge/schemactl/internal/cachedir"
 	"github.com/ledgerforge/schemactl/internal/killpoint"
@@ -116,8 +113,9 @@ func run(cmd *exec.Cmd, o owner, stdin, point string) error {
 
 // copyTree copies a data directory, keeping modes (PostgreSQL insists on
 // 0700 data directories) and handing the copy to o. Every dev database
-// start pays for it, so files are copied by the kernel (sendfile), a few
-// at a time: 3x faster than io.Copy one by one.
+// start pays for it, so files are copied by the kernel where it can
+// (sendfile on Linux, see copyData), a few at a time: 3x faster than
+// io.Copy one by one.
 func copyTree(src, dst string, o owner) error {
 	type job struct {
 		src, dst string
@@ -172,32 +170,13 @@ func copyFile(src, dst string, perm fs.FileMode, o owner) error {
 	if err != nil {
 		return err
 	}
-	if err := sendfile(out, in, info.Size()); err != nil {
+	if err := copyData(out, in, info.Size()); err != nil {
 		out.Close()
 		return fmt.Errorf("copy %s: %w", src, err)
 	}
-	if o.cred != nil {
-		if err := out.Chown(o.uid, o.gid); err != nil {
-			out.Close()
-			return err
-		}
+	if err := o.chownFile(out); err != nil {
+		out.Close()
+		return err
 	}
 	return out.Close()
-}
-
-// sendfile copies n bytes inside the kernel; it falls back to io.Copy
-// where the kernel refuses.
-func sendfile(out, in *os.File, n int64) error {
-	for n > 0 {
-		w, err := unix.Sendfile(int(out.Fd()), int(in.Fd()), nil, int(min(n, 1<<30)))
-		if errors.Is(err, unix.EINTR) || errors.Is(err, unix.EAGAIN) {
-			continue
-		}
-		if err != nil || w == 0 {
-			_, cerr := io.Copy(out, in)
-			return cerr
-		}
-		n -= int64(w)
-	}
-	return nil
 }

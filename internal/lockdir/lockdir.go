@@ -2,13 +2,13 @@
 // as it lives, and sweeps the ones whose owner died.
 //
 // A directory root/NAME comes with a lock file root/NAME.lock beside it,
-// created first and held (flock) by the owner until the directory is gone.
-// The kernel releases a flock when its holder dies, however it dies (kill
-// -9 included), so a lock that can be taken names a dead owner's directory,
-// and one that cannot names a live one. The lock is beside the directory,
-// not in it, so no instant exists where the directory is there without its
-// lock: a sweep can never mistake a directory being created for a dead
-// run's.
+// created first and held (flock; LockFileEx on Windows) by the owner until
+// the directory is gone. The kernel releases the lock when its holder
+// dies, however it dies (kill -9 included), so a lock that can be taken
+// names a dead owner's directory, and one that cannot names a live one.
+// The lock is beside the directory, not in it, so no instant exists where
+// the directory is there without its lock: a sweep can never mistake a
+// directory being created for a dead run's.
 package lockdir
 
 import (
@@ -21,7 +21,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // lockSuffix ends the name of a directory's lock file.
@@ -40,14 +39,14 @@ func New(root, prefix string, perm fs.FileMode) (*Dir, error) {
 		var b [4]byte
 		_, _ = rand.Read(b[:])
 		p := filepath.Join(root, prefix+strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b[:])), 10))
-		f, err := os.OpenFile(p+lockSuffix, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		f, err := openLock(p+lockSuffix, true)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("lockdir: %w", err)
 		}
-		if err := flock(f, syscall.LOCK_EX); err != nil {
+		if err := lock(f, true, true); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("lockdir: %w", err)
 		}
@@ -128,12 +127,12 @@ func Sweep(root, prefix string, cleanup func(dir string)) []string {
 }
 
 func sweepOne(lock string, cleanup func(dir string)) bool {
-	f, err := os.Open(lock)
+	f, err := openLock(lock, false)
 	if err != nil {
 		return false // gone already, or another user's
 	}
 	defer f.Close()
-	if flock(f, syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+	if !tryLock(f) {
 		return false // its owner lives
 	}
 	// Another sweep may have removed this lock file (and its directory)
@@ -155,26 +154,21 @@ func sweepOne(lock string, cleanup func(dir string)) bool {
 // Locked reports whether root/NAME's lock is held by a live owner (this
 // process included). For tests and diagnostics.
 func Locked(dir string) bool {
-	f, err := os.Open(dir + lockSuffix)
+	f, err := openLock(dir+lockSuffix, false)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	return flock(f, syscall.LOCK_EX|syscall.LOCK_NB) != nil
+	return !tryLock(f)
 }
 
-// Lock takes an exclusive flock on f, which may be a directory, waiting
-// for its holder when how includes no LOCK_NB.
-func Lock(f *os.File, how int) error { return flock(f, how) }
+// LockFile locks the open file f, shared or exclusive, waiting for the
+// holders of a conflicting lock. The lock goes with f's close, or its
+// holder's death.
+func LockFile(f *os.File, exclusive bool) error { return lock(f, exclusive, true) }
 
-func flock(f *os.File, how int) error {
-	for {
-		err := syscall.Flock(int(f.Fd()), how)
-		if !errors.Is(err, syscall.EINTR) {
-			return err
-		}
-	}
-}
+// tryLock takes an exclusive lock on f if nobody holds one.
+func tryLock(f *os.File) bool { return lock(f, true, false) == nil }
 
 // Same reports whether the open file f is still the file at path p.
 func Same(f *os.File, p string) bool { return same(f, p) }

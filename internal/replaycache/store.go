@@ -20,7 +20,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ledgerforge/schemactl/internal/buildid"
@@ -123,7 +122,7 @@ func (e *Entry) Release() {
 // running hashes are sums, or nil. The entry is locked against eviction
 // until Release.
 func (s *Store) Find(sums []string) (*Entry, error) {
-	unlock, err := s.lock(syscall.LOCK_SH)
+	unlock, err := s.lock(false)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +164,7 @@ func (s *Store) Put(m Meta, snapshot func(cluster string) error) error {
 	}
 	touch(tmp.Path)
 	killpoint.Here("replaycache.put")
-	unlock, err := s.lock(syscall.LOCK_EX)
+	unlock, err := s.lock(true)
 	if err != nil {
 		return err
 	}
@@ -197,7 +196,7 @@ func (s *Store) Put(m Meta, snapshot func(cluster string) error) error {
 // Discard removes an entry that turned out unusable (a damaged archive),
 // so that it is not chosen again.
 func (s *Store) Discard(e *Entry) error {
-	unlock, err := s.lock(syscall.LOCK_EX)
+	unlock, err := s.lock(true)
 	if err != nil {
 		return err
 	}
@@ -315,18 +314,12 @@ func (s *Store) retire(dir string) (*lockdir.Dir, error) {
 }
 
 // lock takes the store's lock (shared to read, exclusive to change).
-func (s *Store) lock(how int) (func(), error) {
+func (s *Store) lock(exclusive bool) (func(), error) {
 	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("replay cache: %w", err)
 	}
-	for {
-		err = syscall.Flock(int(f.Fd()), how)
-		if !errors.Is(err, syscall.EINTR) {
-			break
-		}
-	}
-	if err != nil {
+	if err := lockdir.LockFile(f, exclusive); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("replay cache: lock: %w", err)
 	}

@@ -28,7 +28,7 @@ func Main(m Runner, srv **devdb.Server) int {
 	os.Setenv(cachedir.Env, cache)
 	s, err := devdb.Start(context.Background())
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "cannot start the embedded dev database (install the server with `apt-get install postgresql`, or run `make deps`): %v\n", err)
+		fmt.Fprintf(os.Stderr, "cannot start the embedded dev database (on Debian `make deps` installs the server; on a Mac see docs/devdb.md#laptops): %v\n", err)
 		return 2
 	}
 	defer s.Stop()

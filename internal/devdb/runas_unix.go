@@ -1,3 +1,5 @@
+//go:build unix
+
 package devdb
 
 import (
@@ -9,7 +11,8 @@ import (
 )
 
 // owner is the OS account that runs initdb and postgres. PostgreSQL refuses
-// to run as root, so under root we switch to an unprivileged account.
+// to run as root, so under root we switch to an unprivileged account; any
+// other user (a developer on a laptop) runs the server as themselves.
 type owner struct {
 	uid, gid int
 	cred     *syscall.Credential // nil: run as ourselves
@@ -41,13 +44,28 @@ func (o owner) chown(p string) error {
 	return os.Lchown(p, o.uid, o.gid)
 }
 
+// chownFile hands an open file to the server account (no-op when not
+// root).
+func (o owner) chownFile(f *os.File) error {
+	if o.cred == nil {
+		return nil
+	}
+	return f.Chown(o.uid, o.gid)
+}
+
 func (o owner) sysProcAttr() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{
+	a := &syscall.SysProcAttr{
 		Credential: o.cred,
 		// Own process group: a terminal's Ctrl-C reaches only schemactl, which
 		// then shuts the server down in order and removes its files.
 		Setpgid: true,
-		// If schemactl dies without cleaning up, the server stops too.
-		Pdeathsig: syscall.SIGQUIT,
 	}
+	// If schemactl dies without cleaning up, the server stops too, where
+	// the kernel can say so (Linux).
+	stopWithParent(a)
+	return a
 }
+
+// killGroup kills the process group p leads (the postmaster's: its
+// children too).
+func killGroup(p *os.Process) error { return syscall.Kill(-p.Pid, syscall.SIGKILL) }
