@@ -77,7 +77,7 @@ var EntVsMigrations = Sides{
 	Want: "ent/schema", Have: "the migrations",
 	Declares: "ent/schema declares it", Lacks: "no migration creates it", Undeclared: "ent/schema does not declare it",
 	RemedyMissing: "run `schemactl migrate diff <name>` to write the migration",
-	RemedyExtra:   "declare it in ent/schema; or accept it with an `exclude` pattern in the env block of atlas.hcl (read with `--env`); or drop it with " + dropByHand,
+	RemedyExtra:   "declare it in ent/schema; or accept it with an `exclude` pattern in the env block of atlas.hcl (read with `--env`, or the `default_env` of its `schemactl {}` block); or drop it with " + dropByHand,
 	RemedyDiffers: "run `schemactl migrate diff <name>`, or change ent/schema to match the migrations",
 	ExtraRemedy: func(ref report.ObjectRef) string {
 		return "declare it in ent/schema; or " + accept(ref) + "; or drop it with " + dropByHand
@@ -110,7 +110,7 @@ const dropByHand = "a migration you check by hand (`schemactl migrate diff <name
 // accept words how to keep an object as it is: Atlas's exclude pattern for
 // exactly it, in the env block (schemactl reads atlas.hcl with --env).
 func accept(ref report.ObjectRef) string {
-	return "accept it: `" + exclude.HCL(exclude.Pattern(ref)) + "` in the env block of atlas.hcl (read with `--env`)"
+	return "accept it: `" + exclude.HCL(exclude.Pattern(ref)) + "` in the env block of atlas.hcl (read with `--env`, or the `default_env` of its `schemactl {}` block)"
 }
 
 // EntVsDatabase is the Ent schemas against a live database (drift with
@@ -121,7 +121,7 @@ var EntVsDatabase = Sides{
 	Declares: "ent/schema declares it", Lacks: "the database does not have it",
 	Undeclared:    "ent/schema does not declare it",
 	RemedyMissing: "run `schemactl migrate diff <name>`, then apply it",
-	RemedyExtra:   "declare it in ent/schema; or accept it with an `exclude` pattern in the env block of atlas.hcl (read with `--env`); or drop it with a migration",
+	RemedyExtra:   "declare it in ent/schema; or accept it with an `exclude` pattern in the env block of atlas.hcl (read with `--env`, or the `default_env` of its `schemactl {}` block); or drop it with a migration",
 	RemedyDiffers: "run `schemactl migrate diff <name>`, or change ent/schema to match",
 	ExtraRemedy: func(ref report.ObjectRef) string {
 		return "declare it in ent/schema; or " + accept(ref) + "; or drop it with a migration"

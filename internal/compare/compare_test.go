@@ -127,7 +127,7 @@ const (
 // extraEnt is the gate's remedy for an object only the migrations have,
 // accepted by pattern.
 func extraEnt(pattern string) string {
-	return "declare it in ent/schema; or accept it: `exclude = [\"" + pattern + "\"]` in the env block of atlas.hcl (read with `--env`); or drop it with a migration you check by hand (`schemactl migrate diff <name>`, then review the DROP it writes)"
+	return "declare it in ent/schema; or accept it: `exclude = [\"" + pattern + "\"]` in the env block of atlas.hcl (read with `--env`, or the `default_env` of its `schemactl {}` block); or drop it with a migration you check by hand (`schemactl migrate diff <name>`, then review the DROP it writes)"
 }
 
 // Each kind of change the engine classifies, in both directions: Have is
@@ -454,7 +454,7 @@ func TestDriftSides(t *testing.T) {
 		{
 			Code: "ENT115", Category: report.Column, Object: `column "users"."fax"`, Ref: ref(report.KindColumn, "users", "fax"),
 			Message: `column "users"."fax" exists in the database, but ent/schema does not declare it`,
-			Remedy:  "declare it in ent/schema; or accept it: `exclude = [\"users.fax\"]` in the env block of atlas.hcl (read with `--env`); or drop it with a migration",
+			Remedy:  "declare it in ent/schema; or accept it: `exclude = [\"users.fax\"]` in the env block of atlas.hcl (read with `--env`, or the `default_env` of its `schemactl {}` block); or drop it with a migration",
 		},
 		{
 			Code: "ENT132", Category: report.ForeignKey, Object: `foreign key "posts_users_posts" on "posts"`, Ref: ref(report.KindForeignKey, "posts", "posts_users_posts"),
