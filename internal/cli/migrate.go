@@ -70,17 +70,8 @@ func runDiff(cmd *cobra.Command, in inputs, name string, check bool, renames []d
 	if err != nil {
 		return err
 	}
-	if problems, err := dir.CheckSumOf(old); err != nil {
+	if err := refuseBroken(dir, old, " (Atlas refuses to plan on such a directory)"); err != nil {
 		return err
-	} else if len(problems) > 0 {
-		return &FindingsError{fmt.Errorf("%s (Atlas refuses to plan on such a directory)", problems[0])}
-	}
-	// A new file's version must sort last: refuse a directory whose names
-	// or order are already wrong rather than add to it.
-	if problems, err := dir.CheckFiles(old); err != nil {
-		return err
-	} else if len(problems) > 0 {
-		return &FindingsError{fmt.Errorf("%s%s", problems[0], andMore(len(problems)))}
 	}
 	env, err := openEnv(cmd, in, old, old)
 	if err != nil {
@@ -238,6 +229,24 @@ func warnUnusedDiffs(cmd *cobra.Command, in inputs) {
 	for _, d := range in.unusedDiffs {
 		fmt.Fprintf(cmd.ErrOrStderr(), "schemactl: warning: %s: the diff block of env %q applies only with --env %s; without it, the top-level diff block and the defaults do\n", d.At, d.Env, d.Env)
 	}
+}
+
+// refuseBroken refuses to add to a directory whose atlas.sum does not
+// match its files (a fresh atlas.sum would hide that), with sumNote after
+// the problems, or whose names or order are already wrong (a new
+// file's version must sort last).
+func refuseBroken(dir *migdir.Dir, files []migrate.File, sumNote string) error {
+	if problems, err := dir.CheckSumOf(files); err != nil {
+		return err
+	} else if len(problems) > 0 {
+		return &FindingsError{fmt.Errorf("%s%s%s", problems[0], andMore(len(problems)), sumNote)}
+	}
+	if problems, err := dir.CheckFiles(files); err != nil {
+		return err
+	} else if len(problems) > 0 {
+		return &FindingsError{fmt.Errorf("%s%s", problems[0], andMore(len(problems)))}
+	}
+	return nil
 }
 
 // policy is the diff block that applies, as diffplan takes it.

@@ -92,15 +92,8 @@ func runNew(cmd *cobra.Command, in inputs, name string, edit bool) error {
 	}
 	// As migrate diff: a new file on top of a directory whose sum or names
 	// are already wrong would hide the problem under a fresh atlas.sum.
-	if problems, err := dir.CheckSumOf(files); err != nil {
+	if err := refuseBroken(dir, files, " (nothing written)"); err != nil {
 		return err
-	} else if len(problems) > 0 {
-		return &FindingsError{fmt.Errorf("%s%s (nothing written)", problems[0], andMore(len(problems)))}
-	}
-	if problems, err := dir.CheckFiles(files); err != nil {
-		return err
-	} else if len(problems) > 0 {
-		return &FindingsError{fmt.Errorf("%s%s", problems[0], andMore(len(problems)))}
 	}
 	add, err := diffplan.Empty(dir.Format(), files, name, time.Now())
 	if err != nil {
