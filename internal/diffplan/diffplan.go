@@ -202,9 +202,41 @@ func valuesUsed(ctx context.Context, drv migrate.Driver, changes []schema.Change
 // enum and returns the statements that convert it. PostgreSQL casts text to
 // an enum only when told to (USING), and cannot cast the old default either,
 // so the default is dropped and set again around the type change, in one
-// ALTER TABLE.
+// ALTER TABLE (convertColumn).
 func convertToEnums(changes []schema.Change) []*migrate.Change {
 	var stmts []*migrate.Change
+	takeRetyped(changes, func(mt *schema.ModifyTable, mc *schema.ModifyColumn) bool {
+		to, ok := becomesEnum(mc)
+		if !ok {
+			return false
+		}
+		stmts = append(stmts, &migrate.Change{
+			Cmd: convertColumn(mt.T, mc.To.Name, to.Schema, to.T, false, mc.From.Default != nil, mc.To.Default),
+			// The comment is a "--" line: %q keeps a newline in a name
+			// from ending it.
+			Comment: fmt.Sprintf("convert column %q of table %q to enum type %q", mc.To.Name, mt.T.Name, to.T),
+			// What the statement does, for guardEnums.
+			Source: &schema.ModifyTable{T: mt.T, Changes: []schema.Change{&schema.ModifyColumn{From: mc.From, To: mc.To, Change: mc.Change}}},
+		})
+		return true
+	})
+	return stmts
+}
+
+// becomesEnum reports whether a column change turns a column that is no
+// enum into one, and its new type.
+func becomesEnum(mc *schema.ModifyColumn) (*schema.EnumType, bool) {
+	to, ok := mc.To.Type.Type.(*schema.EnumType)
+	_, wasEnum := mc.From.Type.Type.(*schema.EnumType)
+	return to, ok && !wasEnum && mc.Change.Is(schema.ChangeType)
+}
+
+// takeRetyped calls convert for each column type change of changes. One
+// it converts (true) leaves the change set, but for anything else that
+// changed on the column, which is still Atlas's to plan. A copy of the
+// column: the realm's stays as it is, for the plan the other way (a down
+// migration).
+func takeRetyped(changes []schema.Change, convert func(*schema.ModifyTable, *schema.ModifyColumn) bool) {
 	for _, c := range changes {
 		mt, ok := c.(*schema.ModifyTable)
 		if !ok {
@@ -212,35 +244,9 @@ func convertToEnums(changes []schema.Change) []*migrate.Change {
 		}
 		mt.Changes = slices.DeleteFunc(mt.Changes, func(tc schema.Change) bool {
 			mc, ok := tc.(*schema.ModifyColumn)
-			if !ok || !mc.Change.Is(schema.ChangeType) {
+			if !ok || !mc.Change.Is(schema.ChangeType) || !convert(mt, mc) {
 				return false
 			}
-			to, ok := mc.To.Type.Type.(*schema.EnumType)
-			if _, wasEnum := mc.From.Type.Type.(*schema.EnumType); !ok || wasEnum {
-				return false
-			}
-			// Identifiers are quoted as PostgreSQL reads them (pgx.Identifier
-			// doubles an embedded '"'), never as Go strings: %q would escape
-			// it, and a backslash, with a backslash PostgreSQL keeps.
-			col, typ := pgx.Identifier{mc.To.Name}.Sanitize(), ident(to.Schema, to.T)
-			parts := []string{fmt.Sprintf("ALTER COLUMN %s TYPE %s USING %s::text::%s", col, typ, col, typ)}
-			if mc.From.Default != nil {
-				parts = append([]string{"ALTER COLUMN " + col + " DROP DEFAULT"}, parts...)
-			}
-			if d := defaultSQL(mc.To.Default); d != "" {
-				parts = append(parts, "ALTER COLUMN "+col+" SET DEFAULT "+d)
-			}
-			stmts = append(stmts, &migrate.Change{
-				Cmd: fmt.Sprintf("ALTER TABLE %s %s", ident(mt.T.Schema, mt.T.Name), strings.Join(parts, ", ")),
-				// The comment is a "--" line: %q keeps a newline in a name
-				// from ending it.
-				Comment: fmt.Sprintf("convert column %q of table %q to enum type %q", mc.To.Name, mt.T.Name, to.T),
-				// What the statement does, for guardEnums.
-				Source: &schema.ModifyTable{T: mt.T, Changes: []schema.Change{&schema.ModifyColumn{From: mc.From, To: mc.To, Change: mc.Change}}},
-			})
-			// Anything else that changed on the column is still Atlas's to
-			// plan. A copy of the column: the realm's stays as it is, for
-			// the plan the other way (a down migration).
 			mc.Change &^= schema.ChangeType | schema.ChangeDefault
 			unchanged := *mc.To
 			unchanged.Type, unchanged.Default = mc.From.Type, mc.From.Default
@@ -248,7 +254,6 @@ func convertToEnums(changes []schema.Change) []*migrate.Change {
 			return mc.Change == schema.NoChange
 		})
 	}
-	return stmts
 }
 
 // ident quotes an object's name as a migration writes it: qualified

@@ -110,42 +110,27 @@ func tableKey(t *schema.Table) string {
 // types the columns left, by enumKey.
 func (p *enumPlan) move(changes []schema.Change, current *schema.Realm, deps *dependents) map[string]bool {
 	left := map[string]bool{}
-	for _, c := range changes {
-		mt, ok := c.(*schema.ModifyTable)
-		if !ok {
-			continue
+	takeRetyped(changes, func(mt *schema.ModifyTable, mc *schema.ModifyColumn) bool {
+		e1, a1 := enumOf(mc.From)
+		e2, a2 := enumOf(mc.To)
+		if e1 == nil || e2 == nil || a1 != a2 || sameEnum(e1, e2) {
+			return false
 		}
-		mt.Changes = slices.DeleteFunc(mt.Changes, func(tc schema.Change) bool {
-			mc, ok := tc.(*schema.ModifyColumn)
-			if !ok || !mc.Change.Is(schema.ChangeType) {
-				return false
-			}
-			e1, a1 := enumOf(mc.From)
-			e2, a2 := enumOf(mc.To)
-			if e1 == nil || e2 == nil || a1 != a2 || sameEnum(e1, e2) {
-				return false
-			}
-			left[enumKey(e1)] = true
-			if lost(e1.Values, e2.Values) {
-				p.moves = append(p.moves, castGuard{Table: mt.T, Column: mc.To.Name, Array: a2,
-					Schema: schemaName(e2.Schema), Type: e2.T, Values: e2.Values}.Change())
-			}
-			p.moves = append(p.moves, &migrate.Change{
-				Cmd:     convertColumn(mt.T, mc.To.Name, e2.Schema, e2.T, a2, mc.From.Default != nil, mc.To.Default),
-				Comment: fmt.Sprintf("move column %q of table %q from enum type %q to enum type %q", mc.To.Name, mt.T.Name, e1.T, e2.T),
-			})
-			if t, ok := lookupTable(current, mt.T); ok {
-				p.retyped = append(p.retyped, retyped(t, mc.From))
-				deps.add(t, mc.From.Name, mt.T, mc.To.Name)
-			}
-			// Anything else that changed on the column is still Atlas's.
-			mc.Change &^= schema.ChangeType | schema.ChangeDefault
-			unchanged := *mc.To
-			unchanged.Type, unchanged.Default = mc.From.Type, mc.From.Default
-			mc.To = &unchanged
-			return mc.Change == schema.NoChange
+		left[enumKey(e1)] = true
+		if lost(e1.Values, e2.Values) {
+			p.moves = append(p.moves, castGuard{Table: mt.T, Column: mc.To.Name, Array: a2,
+				Schema: schemaName(e2.Schema), Type: e2.T, Values: e2.Values}.Change())
+		}
+		p.moves = append(p.moves, &migrate.Change{
+			Cmd:     convertColumn(mt.T, mc.To.Name, e2.Schema, e2.T, a2, mc.From.Default != nil, mc.To.Default),
+			Comment: fmt.Sprintf("move column %q of table %q from enum type %q to enum type %q", mc.To.Name, mt.T.Name, e1.T, e2.T),
 		})
-	}
+		if t, ok := lookupTable(current, mt.T); ok {
+			p.retyped = append(p.retyped, retyped(t, mc.From))
+			deps.add(t, mc.From.Name, mt.T, mc.To.Name)
+		}
+		return true
+	})
 	return left
 }
 

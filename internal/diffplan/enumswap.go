@@ -158,13 +158,13 @@ func convertedChecks(changes []schema.Change, current *schema.Realm, deps *depen
 		}
 		for _, tc := range mt.Changes {
 			mc, ok := tc.(*schema.ModifyColumn)
-			if !ok || !mc.Change.Is(schema.ChangeType) {
+			if !ok {
 				continue
 			}
-			_, toEnum := mc.To.Type.Type.(*schema.EnumType)
-			_, wasEnum := mc.From.Type.Type.(*schema.EnumType)
-			if t, ok := lookupTable(current, mt.T); ok && toEnum && !wasEnum {
-				deps.add(t, mc.From.Name, mt.T, mc.To.Name)
+			if _, toEnum := becomesEnum(mc); toEnum {
+				if t, ok := lookupTable(current, mt.T); ok {
+					deps.add(t, mc.From.Name, mt.T, mc.To.Name)
+				}
 			}
 		}
 	}
