@@ -69,7 +69,7 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 	if err := checkFiles(o.Dir); err != nil {
 		return nil, err
 	}
-	unlock, err := lock(ctx, conn, o.LockTimeout)
+	unlock, err := Lock(ctx, conn, o.LockTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func Run(ctx context.Context, conn *pgdb.Conn, o Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apply: %w", err)
 	}
-	known, err := checkHistory(ctx, o.Dir, sum, store)
+	known, err := CheckHistory(ctx, o.Dir, sum, store)
 	if err != nil {
 		return nil, err
 	}
@@ -202,20 +202,21 @@ func options(o Options) []migrate.ExecutorOption {
 	return opts
 }
 
-// lock takes Atlas's advisory lock, waiting at most timeout.
-func lock(ctx context.Context, conn *pgdb.Conn, timeout time.Duration) (func(), error) {
+// Lock takes Atlas's advisory lock, waiting at most timeout: apply and
+// migrate down (internal/revert) run one after another.
+func Lock(ctx context.Context, conn *pgdb.Conn, timeout time.Duration) (func(), error) {
 	l, ok := conn.Driver.(schema.Locker)
 	if !ok {
 		return nil, errors.New("apply: the driver cannot lock")
 	}
 	unlock, err := l.Lock(ctx, LockName, timeout)
 	if err != nil {
-		return nil, fmt.Errorf("apply: another apply holds the lock %q (waited %s; raise --lock-timeout): %w", LockName, timeout, err)
+		return nil, fmt.Errorf("apply: another apply or down holds the lock %q (waited %s; raise --lock-timeout): %w", LockName, timeout, err)
 	}
 	return func() { _ = unlock() }, nil
 }
 
-// checkHistory refuses to continue when a fully applied file no longer
+// CheckHistory refuses to continue when a fully applied file no longer
 // hashes to what was recorded: the database ran something else. It returns
 // the revisions, by version.
 //
@@ -224,7 +225,7 @@ func lock(ctx context.Context, conn *pgdb.Conn, timeout time.Duration) (func(), 
 // that always run last, or any file out of order) changes the applied
 // file's entry though not the file. Such a file is not compared: Atlas's
 // Pending reports the added one as out of order, which is the news.
-func checkHistory(ctx context.Context, dir *migdir.Dir, sum migrate.HashFile, store *revisions.Store) (map[string]*migrate.Revision, error) {
+func CheckHistory(ctx context.Context, dir *migdir.Dir, sum migrate.HashFile, store *revisions.Store) (map[string]*migrate.Revision, error) {
 	revs, err := store.ReadRevisions(ctx)
 	if err != nil {
 		return nil, err

@@ -319,11 +319,11 @@ func TestLocked(t *testing.T) {
 	other, err := pgdb.Connect(e.ctx, e.url)
 	require.NoError(t, err)
 	defer other.Close()
-	unlock, err := lock(e.ctx, other, time.Second)
+	unlock, err := Lock(e.ctx, other, time.Second)
 	require.NoError(t, err)
 	defer unlock()
 	_, err = e.run(Options{LockTimeout: 50 * time.Millisecond})
-	require.ErrorContains(t, err, `another apply holds the lock "atlas_migrate_execute"`)
+	require.ErrorContains(t, err, `another apply or down holds the lock "atlas_migrate_execute"`)
 	require.False(t, e.revisionsTableExists())
 }
 

@@ -109,7 +109,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer, line *progress.Terminal)
 	root.SetVersionTemplate("{{.Version}}")
 
 	migrate := &cobra.Command{Use: "migrate", Short: "Generate, hash, validate, lint and apply versioned migrations"}
-	migrate.AddCommand(newDiffCmd(g), newNewCmd(g), newHashCmd(g), newValidateCmd(g), newLintCmd(g), newRebaseCmd(g), newApplyCmd(g), newStatusCmd(g))
+	migrate.AddCommand(newDiffCmd(g), newNewCmd(g), newHashCmd(g), newValidateCmd(g), newLintCmd(g), newRebaseCmd(g), newApplyCmd(g), newDownCmd(g), newStatusCmd(g))
 	root.AddCommand(migrate, newSchemaCmd(g), newDevDBCmd(), newVersionCmd(), newInitCmd(g))
 	guardGroups(root)
 	return root

@@ -30,7 +30,7 @@ SELECT 'type', n.nspname, t.typname FROM pg_depend d
 // withoutExtensionOwned removes from r, in the schemas names, the tables
 // and enum types extensions own.
 func (c *Conn) withoutExtensionOwned(ctx context.Context, r *schema.Realm, names []string) error {
-	rows, err := c.DB.QueryContext(ctx, extensionOwnedQuery, names)
+	rows, err := c.querier().QueryContext(ctx, extensionOwnedQuery, names)
 	if err != nil {
 		return fmt.Errorf("pgdb: list extension members: %w", err)
 	}

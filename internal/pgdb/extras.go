@@ -174,7 +174,7 @@ func (c *Conn) inspectExtras(ctx context.Context, r *schema.Realm, names []strin
 	if err := c.inspectTriggers(ctx, r, names, x); err != nil {
 		return err
 	}
-	rows, err := c.DB.QueryContext(ctx, extensionsQuery)
+	rows, err := c.querier().QueryContext(ctx, extensionsQuery)
 	if err != nil {
 		return fmt.Errorf("pgdb: inspect extensions: %w", err)
 	}
@@ -195,7 +195,7 @@ func (c *Conn) inspectExtras(ctx context.Context, r *schema.Realm, names []strin
 }
 
 func (c *Conn) inspectFuncs(ctx context.Context, r *schema.Realm, names []string, x *Extras) error {
-	rows, err := c.DB.QueryContext(ctx, functionsQuery, names)
+	rows, err := c.querier().QueryContext(ctx, functionsQuery, names)
 	if err != nil {
 		return fmt.Errorf("pgdb: inspect functions: %w", err)
 	}
@@ -222,7 +222,7 @@ func (c *Conn) inspectFuncs(ctx context.Context, r *schema.Realm, names []string
 }
 
 func (c *Conn) inspectTriggers(ctx context.Context, r *schema.Realm, names []string, x *Extras) error {
-	rows, err := c.DB.QueryContext(ctx, triggersQuery, names)
+	rows, err := c.querier().QueryContext(ctx, triggersQuery, names)
 	if err != nil {
 		return fmt.Errorf("pgdb: inspect triggers: %w", err)
 	}

@@ -28,6 +28,26 @@ const Schema = "public"
 type Conn struct {
 	DB     *sql.DB
 	Driver migrate.Driver
+	q      schema.ExecQuerier // what inspection reads through: DB, or a transaction (InTx)
+}
+
+// InTx is the connection inside tx: inspecting it sees what the
+// transaction changed (`migrate down` checks its result before it
+// commits).
+func (c *Conn) InTx(tx *sql.Tx) (*Conn, error) {
+	drv, err := postgres.Open(txSearchPath{tx})
+	if err != nil {
+		return nil, fmt.Errorf("pgdb: %w", err)
+	}
+	return &Conn{DB: c.DB, Driver: drv, q: tx}, nil
+}
+
+// querier is what inspection queries run on.
+func (c *Conn) querier() schema.ExecQuerier {
+	if c.q != nil {
+		return c.q
+	}
+	return c.DB
 }
 
 // Connect opens url; errors never show its password.
@@ -62,7 +82,7 @@ func connect(ctx context.Context, url string, dev bool) (*Conn, error) {
 	}
 	var eq schema.ExecQuerier = keepSearchPath{db}
 	if dev {
-		eq = devQuerier{db}
+		eq = devQuerier{keepSearchPath{db}}
 	}
 	drv, err := postgres.Open(eq)
 	if err != nil {
@@ -75,10 +95,10 @@ func connect(ctx context.Context, url string, dev bool) (*Conn, error) {
 // identityLast is the subquery of Atlas's columns query that ConnectDev drops.
 const identityLast = `(SELECT last_value FROM pg_sequences WHERE quote_ident(schemaname) || '.' || quote_ident(sequencename) = pg_get_serial_sequence(quote_ident(t1.table_schema) || '.' || quote_ident(t1.table_name), t1.column_name))`
 
-type devQuerier struct{ *sql.DB }
+type devQuerier struct{ keepSearchPath }
 
 func (q devQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return keepSearchPath(q).QueryContext(ctx, strings.Replace(query, identityLast, "NULL::bigint", 1), args...)
+	return q.keepSearchPath.QueryContext(ctx, strings.Replace(query, identityLast, "NULL::bigint", 1), args...)
 }
 
 // clearSearchPath is the query Atlas's realm inspection starts with, to
@@ -93,13 +113,26 @@ const clearSearchPath = `SELECT current_setting('search_path'), set_config('sear
 // keepSearchPath answers Atlas's clearSearchPath with the current setting,
 // leaving it as it is (and on a pool, one connection's setting is no
 // guarantee for the next query anyway).
+// It wraps the *sql.DB itself: Atlas's advisory lock takes a connection
+// of its own from it.
 type keepSearchPath struct{ *sql.DB }
 
 func (q keepSearchPath) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.DB.QueryContext(ctx, kept(query), args...)
+}
+
+// txSearchPath is keepSearchPath in a transaction.
+type txSearchPath struct{ *sql.Tx }
+
+func (q txSearchPath) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.Tx.QueryContext(ctx, kept(query), args...)
+}
+
+func kept(query string) string {
 	if query == clearSearchPath {
-		query = `SELECT current_setting('search_path'), current_setting('search_path')`
+		return `SELECT current_setting('search_path'), current_setting('search_path')`
 	}
-	return q.DB.QueryContext(ctx, query, args...)
+	return query
 }
 
 // Close closes the handle.

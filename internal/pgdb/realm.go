@@ -89,7 +89,7 @@ func (c *Conn) schemas(ctx context.Context, want []string) ([]string, error) {
 	if want != nil {
 		skip = "" // asked for by name: a revisions schema may hold managed objects too
 	}
-	rows, err := c.DB.QueryContext(ctx, schemasQuery, skip)
+	rows, err := c.querier().QueryContext(ctx, schemasQuery, skip)
 	if err != nil {
 		return nil, fmt.Errorf("pgdb: list schemas: %w", err)
 	}

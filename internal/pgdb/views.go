@@ -67,7 +67,7 @@ func ReadsOf(v *schema.View) map[TableName][]string {
 }
 
 func (c *Conn) inspectViews(ctx context.Context, r *schema.Realm, names []string) error {
-	rows, err := c.DB.QueryContext(ctx, viewsQuery, names)
+	rows, err := c.querier().QueryContext(ctx, viewsQuery, names)
 	if err != nil {
 		return fmt.Errorf("pgdb: inspect views: %w", err)
 	}
@@ -105,7 +105,7 @@ func (c *Conn) inspectViews(ctx context.Context, r *schema.Realm, names []string
 }
 
 func (c *Conn) inspectReads(ctx context.Context, r *schema.Realm, names []string) error {
-	rows, err := c.DB.QueryContext(ctx, readsQuery, names)
+	rows, err := c.querier().QueryContext(ctx, readsQuery, names)
 	if err != nil {
 		return fmt.Errorf("pgdb: inspect view dependencies: %w", err)
 	}
