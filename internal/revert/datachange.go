@@ -72,7 +72,7 @@ func changesRows(n *pg_query.Node) string {
 
 // short is a statement on one line, cut at 80 characters.
 func short(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.TrimSuffix(strings.Join(strings.Fields(s), " "), ";")
 	if len(s) > 80 {
 		s = s[:77] + "..."
 	}

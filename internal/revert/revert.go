@@ -227,10 +227,13 @@ func refusal(p *Plan, force bool) error {
 			why = append(why, d.String()+"; --force reverts the schema and leaves the rows as they are")
 		}
 	}
-	if len(why) == 0 {
+	switch len(why) {
+	case 0:
 		return nil
+	case 1:
+		return &RefusedError{Reason: why[0]}
 	}
-	return &RefusedError{Reason: strings.Join(why, "; ")}
+	return &RefusedError{Reason: fmt.Sprintf("%s (and %d more, listed above)", why[0], len(why)-1)}
 }
 
 // IsRefused reports whether err is a refusal for what the database holds.
