@@ -28,6 +28,8 @@ var columns = []struct{ key, title string }{
 	{"lint-newfile", "gate, one new file"},
 	{"diff", "diff, no change"},
 	{"apply", "apply"},
+	{"down", "down 1"},
+	{"down-bound", "apply 1 + inspect"},
 	{"devdb", "dev DB start"},
 }
 

@@ -28,6 +28,6 @@ PASS
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	require.Len(t, lines, 4)
 	// Medians: floor 200 ms; the gate's 400 ms is 2× the floor; its RSS 42.
-	require.Equal(t, "| domain | 200 ms | — | — | 400 ms (2.00×) | — | — | — | — | 70 ms | 42 MiB |", lines[2])
-	require.Equal(t, "| history, 400 | 1.20 s | 1.50 s (1.25×) | — | — | — | — | — | — | — | — |", lines[3])
+	require.Equal(t, "| domain | 200 ms | — | — | 400 ms (2.00×) | — | — | — | — | — | — | 70 ms | 42 MiB |", lines[2])
+	require.Equal(t, "| history, 400 | 1.20 s | 1.50 s (1.25×) | — | — | — | — | — | — | — | — | — | — |", lines[3])
 }

@@ -120,6 +120,7 @@ func benchCase(b *testing.B, repo string) {
 		}
 		b.ReportMetric(float64(peak)/1024, "peak-RSS-MiB")
 	})
+	benchDown(b, repo)
 	b.Run("devdb", func(b *testing.B) {
 		// The dev database as the commands start it: from the cached
 		// cluster holding the directory.
