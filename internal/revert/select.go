@@ -116,7 +116,7 @@ func choose(files []migrate.File, revs []*migrate.Revision, n int, to string) (*
 			return nil, fmt.Errorf("--to-version %s: no applied file has this version", to)
 		}
 		if k == len(applied) {
-			return nil, fmt.Errorf("--to-version %s: the database is at that version already", to)
+			return nil, errNothing // at that version already, as a second run finds it
 		}
 	} else if k < 0 {
 		if baseline >= 0 {
