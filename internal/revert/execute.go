@@ -91,7 +91,7 @@ func execute(ctx context.Context, o Options, p *Plan, sel *selection, live, targ
 // target version's schema: a plan that falls short is rolled back rather
 // than leaving a database no version describes.
 func reached(ctx context.Context, o Options, tx *sql.Tx, live, target *schema.Realm, version string) error {
-	in, err := o.Target.InTx(tx)
+	in, err := o.Target.InTx(ctx, tx)
 	if err != nil {
 		return err
 	}

@@ -178,9 +178,14 @@ func replay(ctx context.Context, env *states.Env, files []migrate.File) (*schema
 	return r, err
 }
 
-// inspect reads the live database as the replays see it.
+// inspect reads the live database as the replays see it: conn is the
+// target, or the target inside the down's transaction (pgdb.InTx).
 func (o Options) inspect(ctx context.Context, conn *pgdb.Conn, refs ...*schema.Realm) (*schema.Realm, error) {
-	live, err := conn.InspectTarget(ctx, o.Bound, o.RevisionsSchema, refs...)
+	read := conn.InspectLive
+	if conn != o.Target {
+		read = conn.InspectTarget
+	}
+	live, err := read(ctx, o.Bound, o.RevisionsSchema, refs...)
 	if err != nil {
 		return nil, fmt.Errorf("migrate down: inspect the target: %w", err)
 	}
