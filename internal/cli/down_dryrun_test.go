@@ -147,8 +147,7 @@ func requireSamePlan(t *testing.T, text, js string) {
 func TestDownDryRun(t *testing.T) {
 	ctx := context.Background()
 	dir, names := downHistory(t)
-	dev, err := server.CreateDatabase(ctx)
-	require.NoError(t, err)
+	dev := downDev(t)
 	u := appliedDB(t, dir, -1)
 	downArgs := func(args ...string) []string {
 		return append([]string{"migrate", "down", "--dir", "file://" + dir, "--url", u, "--dev-url", dev, "--dry-run"}, args...)

@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -27,10 +26,8 @@ var downKillPoints = []string{
 // between. Then the advisory lock is free: a down (or, after the commit,
 // an apply and a down) runs, and ends where an uninterrupted down does.
 func TestDownKilled(t *testing.T) {
-	ctx := context.Background()
 	dir, _ := downHistory(t)
-	dev, err := server.CreateDatabase(ctx)
-	require.NoError(t, err)
+	dev := downDev(t)
 	const keep = downFiles - 2
 
 	ref := appliedDB(t, dir, -1)

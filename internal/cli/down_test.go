@@ -15,6 +15,8 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ledgerforge/schemactl/internal/cachedir"
 )
 
 // The end-to-end tests of `migrate down`: the schema a down leaves is the
@@ -83,6 +85,17 @@ func downHistory(t *testing.T) (string, []string) {
 		names[i] = filepath.Base(names[i])
 	}
 	return dir, names
+}
+
+// downDev is a dev database for the downs of one test, with a replay
+// cache of the test's own (not the user's: what it holds would decide
+// which replays run).
+func downDev(t *testing.T) string {
+	t.Helper()
+	t.Setenv(cachedir.Env, t.TempDir())
+	dev, err := server.CreateDatabase(context.Background())
+	require.NoError(t, err)
+	return dev
 }
 
 // runResult is a finished schemactl run.
@@ -182,9 +195,7 @@ type downCase struct {
 // files; then a re-apply builds the full schema again.
 func checkDowns(t *testing.T, dir string, cases []downCase) {
 	t.Helper()
-	ctx := context.Background()
-	dev, err := server.CreateDatabase(ctx)
-	require.NoError(t, err)
+	dev := downDev(t)
 	names := dirFiles(t, dir)
 	full := pgDump(t, appliedDB(t, dir, -1), false)
 	all := wantRevisions(t, dir, len(names)+1)
@@ -226,8 +237,7 @@ func TestDownRepositoryDirectory(t *testing.T) {
 	checkDowns(t, dir, cases)
 
 	// One more than there are.
-	dev, err := server.CreateDatabase(context.Background())
-	require.NoError(t, err)
+	dev := downDev(t)
 	u := appliedDB(t, dir, -1)
 	before := pgDump(t, u, true)
 	n := len(names) + 1
