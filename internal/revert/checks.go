@@ -160,13 +160,22 @@ func checks(live, target *schema.Realm, rs []diffplan.Rename) ([]Check, error) {
 // typeCheck is the check of a column whose type the down changes, nil when
 // it keeps it (an enum type renamed back is the same type).
 func typeCheck(live, target *schema.Realm, back names, ref, obj, col string, lc, tc *schema.Column) (*Check, error) {
+	if la, ok := lc.Type.Type.(*postgres.ArrayType); ok {
+		if ta, ok := tc.Type.Type.(*postgres.ArrayType); ok {
+			if c, ok := arrayCheck(la, ta, back, ref, obj, col); ok {
+				return c, nil
+			}
+		}
+	}
 	le, lenum := lc.Type.Type.(*schema.EnumType)
 	te, tenum := tc.Type.Type.(*schema.EnumType)
 	switch {
 	case lenum && tenum:
 		lsch := enumSchema(le)
 		if or(back.types, schemaName(lsch)+"."+le.T, le.T) == te.T && schemaName(lsch) == schemaName(enumSchema(te)) {
-			return removedValues(le, te, back, ref, obj, col), nil
+			return removedValues(le, te, back, obj, func(gone string) string {
+				return fmt.Sprintf("SELECT count(*) FROM %s WHERE %s::text = ANY (%s)", ref, col, gone)
+			}), nil
 		}
 		fallthrough
 	case tenum:
@@ -188,8 +197,22 @@ func typeCheck(live, target *schema.Realm, back names, ref, obj, col string, lc,
 		SQL: fmt.Sprintf("SELECT count(*) FROM %s WHERE %s IS NOT NULL AND ((%s::%s)::%s)::text IS DISTINCT FROM %s::text", ref, col, col, tt, lt, col)}, nil
 }
 
-// removedValues checks that no row holds a value the target's type lacks.
-func removedValues(le, te *schema.EnumType, back names, ref, obj, col string) *Check {
+// arrayCheck is the check of an array of an enum type kept (renamed back
+// or not): no element may be a value removed. ok is false for other arrays.
+func arrayCheck(la, ta *postgres.ArrayType, back names, ref, obj, col string) (*Check, bool) {
+	le, lok := la.Type.(*schema.EnumType)
+	te, tok := ta.Type.(*schema.EnumType)
+	if !lok || !tok || or(back.types, schemaName(enumSchema(le))+"."+le.T, le.T) != te.T || schemaName(enumSchema(le)) != schemaName(enumSchema(te)) {
+		return nil, false
+	}
+	return removedValues(le, te, back, obj, func(gone string) string {
+		return fmt.Sprintf("SELECT count(*) FROM %s WHERE %s::text[] && %s", ref, col, gone)
+	}), true
+}
+
+// removedValues checks that no row holds a value the target's type lacks;
+// count is the query, given the values as a text array.
+func removedValues(le, te *schema.EnumType, back names, obj string, count func(gone string) string) *Check {
 	var gone []string
 	for _, v := range le.Values {
 		if !slices.Contains(te.Values, or(back.values, schemaName(enumSchema(le))+"."+te.T+"."+v, v)) {
@@ -200,7 +223,7 @@ func removedValues(le, te *schema.EnumType, back names, ref, obj, col string) *C
 		return nil
 	}
 	return &Check{Kind: ValueUnused, Object: obj, what: fmt.Sprintf("value(s) %s, which enum type %q lacks at the target version", quoted(gone), te.T),
-		SQL: fmt.Sprintf("SELECT count(*) FROM %s WHERE %s::text = ANY (%s)", ref, col, textArray(gone))}
+		SQL: count(textArray(gone))}
 }
 
 func enumSchema(e *schema.EnumType) string {
