@@ -76,17 +76,26 @@ func (e *env) apply() error {
 // down runs a down with o, filled in as the CLI does.
 func (e *env) down(o Options) (*Plan, error) {
 	e.t.Helper()
+	o = e.options(o)
+	defer func() { require.NoError(e.t, o.Env.Close()) }()
+	return Run(e.ctx, o)
+}
+
+// options fills in o as the CLI does: the target, the directory as it is
+// now, and an Env on the dev database, closed when the test ends.
+func (e *env) options(o Options) Options {
+	e.t.Helper()
 	d := e.dir()
 	files, err := d.Files()
 	require.NoError(e.t, err)
 	st, err := states.Open(e.ctx, states.Options{DevURL: e.dev, NoCache: true, Prefix: files, Files: files})
 	require.NoError(e.t, err)
-	defer func() { require.NoError(e.t, st.Close()) }()
+	e.t.Cleanup(func() { _ = st.Close() }) // down closes it first
 	o.Target, o.URL, o.RevisionsSchema, o.Dir, o.Env = e.conn, e.url, revisions.DefaultSchema, d, st
 	if o.LockTimeout == 0 {
 		o.LockTimeout = 10 * time.Second
 	}
-	return Run(e.ctx, o)
+	return o
 }
 
 // exec runs SQL on the target, outside any down.
