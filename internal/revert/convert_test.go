@@ -39,3 +39,29 @@ func TestCheckValuesDoNotConvert(t *testing.T) {
 	require.Equal(t, int64(0), c.Rows)
 	require.Equal(t, []string{"1|12"}, e.rows("SELECT id, n + 0 FROM a"))
 }
+
+// A column the down turns back into an enum must hold only the type's
+// values; --force cannot convert the others.
+func TestCheckValuesInEnum(t *testing.T) {
+	e := newEnv(t)
+	e.write("1_a.sql", "CREATE TYPE mood AS ENUM ('ok', 'sad');\nCREATE TABLE a (id int PRIMARY KEY, m mood);\n",
+		"2_text.sql", "ALTER TABLE a ALTER COLUMN m TYPE text;\n")
+	require.NoError(t, e.apply())
+	e.exec("INSERT INTO a VALUES (1, 'ok'), (2, 'meh'), (3, NULL)")
+	schema, versions := e.schema(), e.versions()
+
+	for _, force := range []bool{false, true} {
+		p, err := e.down(Options{N: 1, Force: force})
+		e.refused(err, schema, versions, `column "a"."m" holds 1 value(s) that enum type "mood" at the target version lacks; --force cannot convert them: update or delete them first`)
+		c := check(t, p, ValuesInEnum, `column "a"."m"`)
+		require.Equal(t, int64(1), c.Rows)
+		require.False(t, c.Forcible)
+	}
+
+	e.exec("UPDATE a SET m = 'sad' WHERE id = 2")
+	p, err := e.down(Options{N: 1})
+	require.NoError(t, err)
+	require.Equal(t, int64(0), check(t, p, ValuesInEnum, `column "a"."m"`).Rows)
+	require.Equal(t, []string{"1|ok", "2|sad", "3|<nil>"}, e.rows("SELECT id, m FROM a ORDER BY id"))
+	require.Contains(t, e.schema(), "a.m USER-DEFINED mood YES")
+}
