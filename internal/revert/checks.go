@@ -114,7 +114,7 @@ func or(m map[string]string, k, v string) string {
 // NOT NULL hold no NULL.
 func checks(live, target *schema.Realm, rs []diffplan.Rename) ([]Check, error) {
 	back := backNames(rs)
-	var out []Check
+	out := []Check{} // a JSON list, never null
 	for _, ls := range live.Schemas {
 		sch := schemaName(ls.Name)
 		ts, _ := target.Schema(ls.Name)

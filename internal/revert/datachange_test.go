@@ -1,6 +1,7 @@
 package revert
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"testing"
 
@@ -64,4 +65,20 @@ func TestNoDataChanges(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, p.DataChanges)
 	require.True(t, p.Reverted)
+}
+
+// A plan without checks or data changes lists none, in JSON too: [], not
+// null, as for a down with nothing to revert.
+func TestPlanEmptyLists(t *testing.T) {
+	e := newEnv(t)
+	e.write("1_a.sql", "CREATE TABLE a (id int PRIMARY KEY, n int);\n",
+		"2_index.sql", "CREATE INDEX a_n ON a (n);\n")
+	require.NoError(t, e.apply())
+	p, err := e.down(Options{N: 1, DryRun: true})
+	require.NoError(t, err)
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	require.JSONEq(t, `{"from": "2", "to": "1", "files": [{"name": "2_index.sql", "version": "2", "applied": 1, "total": 1}],
+		"checks": [], "data_changes": [], "statements": [{"comment": "drop index \"a_n\" from table: \"a\"", "sql": "DROP INDEX \"a_n\""}],
+		"dry_run": true, "reverted": false}`, string(b))
 }
