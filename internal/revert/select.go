@@ -120,9 +120,9 @@ func choose(files []migrate.File, revs []*migrate.Revision, n int, to string) (*
 		}
 	} else if k < 0 {
 		if baseline >= 0 {
-			return nil, fmt.Errorf("%d: only %d applied file(s) can be reverted; the database was adopted at version %s (its baseline)", n, len(applied), files[baseline].Version())
+			return nil, fmt.Errorf("argument \"%d\": only %d applied file(s) can be reverted; the database was adopted at version %s (its baseline)", n, len(applied), files[baseline].Version())
 		}
-		return nil, fmt.Errorf("%d: only %d applied file(s) can be reverted", n, len(applied))
+		return nil, fmt.Errorf("argument \"%d\": only %d applied file(s) can be reverted", n, len(applied))
 	}
 	for _, f := range applied[:k] {
 		sel.keep = append(sel.keep, f.file)

@@ -103,9 +103,9 @@ func TestChooseRefuses(t *testing.T) {
 		want  string
 	}{
 		{name: "N too large", files: 4, revs: applied("1", "2", "3"), n: 4,
-			want: "4: only 3 applied file(s) can be reverted"},
+			want: `argument "4": only 3 applied file(s) can be reverted`},
 		{name: "N below the baseline", files: 4, revs: baseline, n: 3,
-			want: "3: only 2 applied file(s) can be reverted; the database was adopted at version 2 (its baseline)"},
+			want: `argument "3": only 2 applied file(s) can be reverted; the database was adopted at version 2 (its baseline)`},
 		{name: "a version below the baseline", files: 4, revs: baseline, to: "1",
 			want: "--to-version 1: the database was adopted at version 2 (its baseline): it cannot go back further"},
 		{name: "a version no file has", files: 4, revs: applied("1", "2", "3", "4"), to: "7",
