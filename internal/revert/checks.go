@@ -160,13 +160,17 @@ func checks(live, target *schema.Realm, rs []diffplan.Rename) ([]Check, error) {
 // typeCheck is the check of a column whose type the down changes, nil when
 // it keeps it (an enum type renamed back is the same type).
 func typeCheck(live, target *schema.Realm, back names, ref, obj, col string, lc, tc *schema.Column) (*Check, error) {
+	// An array of an enum loses the values its type loses, as the enum
+	// column does.
+	if le, te, ok := enumArrays(lc, tc); ok && back.sameEnum(le, te) {
+		return removedValues(le, te, back, ref, obj, col, true), nil
+	}
 	le, lenum := lc.Type.Type.(*schema.EnumType)
 	te, tenum := tc.Type.Type.(*schema.EnumType)
 	switch {
 	case lenum && tenum:
-		lsch := enumSchema(le)
-		if or(back.types, schemaName(lsch)+"."+le.T, le.T) == te.T && schemaName(lsch) == schemaName(enumSchema(te)) {
-			return removedValues(le, te, back, ref, obj, col), nil
+		if back.sameEnum(le, te) {
+			return removedValues(le, te, back, ref, obj, col, false), nil
 		}
 		fallthrough
 	case tenum:
@@ -188,8 +192,28 @@ func typeCheck(live, target *schema.Realm, back names, ref, obj, col string, lc,
 		SQL: fmt.Sprintf("SELECT count(*) FROM %s WHERE %s IS NOT NULL AND ((%s::%s)::%s)::text IS DISTINCT FROM %s::text", ref, col, col, tt, lt, col)}, nil
 }
 
-// removedValues checks that no row holds a value the target's type lacks.
-func removedValues(le, te *schema.EnumType, back names, ref, obj, col string) *Check {
+// sameEnum: the live enum type is the target's, perhaps renamed.
+func (n names) sameEnum(le, te *schema.EnumType) bool {
+	lsch := schemaName(enumSchema(le))
+	return or(n.types, lsch+"."+le.T, le.T) == te.T && lsch == schemaName(enumSchema(te))
+}
+
+// enumArrays are the element types of two columns that are both arrays of
+// an enum type.
+func enumArrays(lc, tc *schema.Column) (le, te *schema.EnumType, ok bool) {
+	la, lok := lc.Type.Type.(*postgres.ArrayType)
+	ta, tok := tc.Type.Type.(*postgres.ArrayType)
+	if !lok || !tok {
+		return nil, nil, false
+	}
+	le, lok = la.Type.(*schema.EnumType)
+	te, tok = ta.Type.(*schema.EnumType)
+	return le, te, lok && tok
+}
+
+// removedValues checks that no row holds a value the target's type lacks
+// (in an array column: in any of its elements).
+func removedValues(le, te *schema.EnumType, back names, ref, obj, col string, array bool) *Check {
 	var gone []string
 	for _, v := range le.Values {
 		if !slices.Contains(te.Values, or(back.values, schemaName(enumSchema(le))+"."+te.T+"."+v, v)) {
@@ -199,8 +223,12 @@ func removedValues(le, te *schema.EnumType, back names, ref, obj, col string) *C
 	if len(gone) == 0 {
 		return nil
 	}
-	return &Check{Kind: ValueUnused, Object: obj, what: fmt.Sprintf("value(s) %s, which enum type %q lacks at the target version", quoted(gone), te.T),
+	c := &Check{Kind: ValueUnused, Object: obj, what: fmt.Sprintf("value(s) %s, which enum type %q lacks at the target version", quoted(gone), te.T),
 		SQL: fmt.Sprintf("SELECT count(*) FROM %s WHERE %s::text = ANY (%s)", ref, col, textArray(gone))}
+	if array {
+		c.SQL = fmt.Sprintf("SELECT count(*) FROM %s WHERE %s::text[] && %s", ref, col, textArray(gone))
+	}
+	return c
 }
 
 func enumSchema(e *schema.EnumType) string {

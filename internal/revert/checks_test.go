@@ -129,3 +129,30 @@ func TestCheckNoNulls(t *testing.T) {
 	require.Equal(t, []string{"1|1", "2|2"}, e.rows("SELECT id, x FROM a ORDER BY id"))
 	require.Contains(t, e.schema(), "a.x integer int4 NO")
 }
+
+// An array of the enum holds the removed value in its elements: refused
+// the same way (the plan's type swap would fail on it), and goes once no
+// element holds it.
+func TestCheckValueUnusedInArray(t *testing.T) {
+	e := newEnv(t)
+	e.write("1_mood.sql", "CREATE TYPE mood AS ENUM ('ok', 'sad');\nCREATE TABLE a (id int PRIMARY KEY, ms mood[]);\n",
+		"2_happy.sql", "ALTER TYPE mood ADD VALUE 'happy';\n")
+	require.NoError(t, e.apply())
+	e.exec("INSERT INTO a VALUES (1, '{ok,happy}'), (2, '{happy}'), (3, '{sad}'), (4, '{}'), (5, NULL)")
+	schema, versions := e.schema(), e.versions()
+
+	for _, force := range []bool{false, true} {
+		p, err := e.down(Options{N: 1, Force: force})
+		e.refused(err, schema, versions, `column "a"."ms" holds 2 row(s) with value(s) "happy", which enum type "mood" lacks at the target version; --force cannot convert them`)
+		c := check(t, p, ValueUnused, `column "a"."ms"`)
+		require.Equal(t, int64(2), c.Rows)
+		require.Equal(t, `SELECT count(*) FROM "a" WHERE "ms"::text[] && ARRAY['happy']::text[]`, c.SQL)
+	}
+
+	e.exec("UPDATE a SET ms = array_remove(ms, 'happy')")
+	p, err := e.down(Options{N: 1})
+	require.NoError(t, err)
+	require.Equal(t, int64(0), check(t, p, ValueUnused, `column "a"."ms"`).Rows)
+	require.Contains(t, e.schema(), "mood:ok,sad")
+	require.Equal(t, []string{"1|{ok}", "2|{}", "3|{sad}", "4|{}", "5|<nil>"}, e.rows("SELECT id, ms FROM a ORDER BY id"))
+}
