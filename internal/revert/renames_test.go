@@ -64,3 +64,27 @@ func TestRenamedTwice(t *testing.T) {
 	require.Equal(t, []Statement{{Comment: `rename column "third" of table "a" to "first"`, SQL: `ALTER TABLE "a" RENAME COLUMN "third" TO "first"`}}, p.Statements)
 	require.Equal(t, []string{"1|kept"}, e.rows("SELECT id, first FROM a"))
 }
+
+// A column renamed and retyped by the same file is renamed back, then
+// converted back under its first name; its values are checked under the
+// live one.
+func TestRenamedAndRetyped(t *testing.T) {
+	e := newEnv(t)
+	e.write("1_a.sql", "CREATE TABLE a (id int PRIMARY KEY, v integer);\n",
+		"2_w.sql", "ALTER TABLE a RENAME COLUMN v TO w;\nALTER TABLE a ALTER COLUMN w TYPE text;\n")
+	require.NoError(t, e.apply())
+	e.exec("INSERT INTO a VALUES (1, 'abc')")
+	schema, versions := e.schema(), e.versions()
+	p, err := e.down(Options{N: 1})
+	e.refused(err, schema, versions, `column "a"."w": its values do not all convert: the conversion from text to integer`)
+	require.Equal(t, `SELECT count(*) FROM "a" WHERE "w" IS NOT NULL AND (("w"::integer)::text)::text IS DISTINCT FROM "w"::text`, check(t, p, ValuesKept, `column "a"."w"`).SQL)
+
+	e.exec("UPDATE a SET w = '12'")
+	p, err = e.down(Options{N: 1})
+	require.NoError(t, err)
+	require.Equal(t, []Statement{
+		{Comment: `rename column "w" of table "a" to "v"`, SQL: `ALTER TABLE "a" RENAME COLUMN "w" TO "v"`},
+		{Comment: `modify "a" table`, SQL: `ALTER TABLE "a" ALTER COLUMN "v" TYPE integer USING "v"::integer`},
+	}, p.Statements)
+	require.Equal(t, []string{"1|13"}, e.rows("SELECT id, v + 1 FROM a"))
+}
