@@ -99,7 +99,7 @@ the database holds (drift, rows, data changes), 2 could not run.`,
 					return jerr
 				}
 			} else {
-				printDown(out, p, time.Since(start))
+				printDown(out, p, time.Since(start), revert.IsRefused(err))
 			}
 			if revert.IsRefused(err) {
 				return &FindingsError{err}
@@ -126,8 +126,10 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // printDown prints the plan: the files, the checks, the data changes the
-// down leaves, the statements, and what was done.
-func printDown(w io.Writer, p *revert.Plan, took time.Duration) {
+// down leaves, the statements, and what was done. A refused dry run ends
+// as a refused run does, with the Error line alone: a real run would not
+// revert the files.
+func printDown(w io.Writer, p *revert.Plan, took time.Duration, refused bool) {
 	to := p.To
 	if to == "" {
 		to = "none (no migration applied)"
@@ -165,7 +167,7 @@ func printDown(w io.Writer, p *revert.Plan, took time.Duration) {
 		fmt.Fprintf(w, "  %s;\n", strings.ReplaceAll(s.SQL, "\n", "\n  "))
 	}
 	switch {
-	case p.DryRun:
+	case p.DryRun && !refused:
 		fmt.Fprintf(w, "Dry run: %d file(s) would be reverted; nothing was changed\n", len(p.Files))
 	case p.Reverted:
 		fmt.Fprintf(w, "Reverted %d file(s) to version %s in %s\n", len(p.Files), to, took.Round(time.Millisecond))

@@ -38,6 +38,9 @@ type Policy struct {
 	// locks an existing table.
 	NotValid, NotNull, EnumGuard bool
 	LockTimeout                  string
+	// castTypes writes an explicit cast on each column type change (Down:
+	// castRetyped).
+	castTypes bool
 }
 
 // Skipped is one change the policy left out.

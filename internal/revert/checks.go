@@ -114,7 +114,7 @@ func or(m map[string]string, k, v string) string {
 // NOT NULL hold no NULL.
 func checks(live, target *schema.Realm, rs []diffplan.Rename) ([]Check, error) {
 	back := backNames(rs)
-	var out []Check
+	out := []Check{} // a JSON list, never null
 	for _, ls := range live.Schemas {
 		sch := schemaName(ls.Name)
 		ts, _ := target.Schema(ls.Name)
@@ -160,22 +160,17 @@ func checks(live, target *schema.Realm, rs []diffplan.Rename) ([]Check, error) {
 // typeCheck is the check of a column whose type the down changes, nil when
 // it keeps it (an enum type renamed back is the same type).
 func typeCheck(live, target *schema.Realm, back names, ref, obj, col string, lc, tc *schema.Column) (*Check, error) {
-	if la, ok := lc.Type.Type.(*postgres.ArrayType); ok {
-		if ta, ok := tc.Type.Type.(*postgres.ArrayType); ok {
-			if c, ok := arrayCheck(la, ta, back, ref, obj, col); ok {
-				return c, nil
-			}
-		}
+	// An array of an enum loses the values its type loses, as the enum
+	// column does.
+	if le, te, ok := enumArrays(lc, tc); ok && back.sameEnum(le, te) {
+		return removedValues(le, te, back, ref, obj, col, true), nil
 	}
 	le, lenum := lc.Type.Type.(*schema.EnumType)
 	te, tenum := tc.Type.Type.(*schema.EnumType)
 	switch {
 	case lenum && tenum:
-		lsch := enumSchema(le)
-		if or(back.types, schemaName(lsch)+"."+le.T, le.T) == te.T && schemaName(lsch) == schemaName(enumSchema(te)) {
-			return removedValues(le, te, back, obj, func(gone string) string {
-				return fmt.Sprintf("SELECT count(*) FROM %s WHERE %s::text = ANY (%s)", ref, col, gone)
-			}), nil
+		if back.sameEnum(le, te) {
+			return removedValues(le, te, back, ref, obj, col, false), nil
 		}
 		fallthrough
 	case tenum:
@@ -197,22 +192,28 @@ func typeCheck(live, target *schema.Realm, back names, ref, obj, col string, lc,
 		SQL: fmt.Sprintf("SELECT count(*) FROM %s WHERE %s IS NOT NULL AND ((%s::%s)::%s)::text IS DISTINCT FROM %s::text", ref, col, col, tt, lt, col)}, nil
 }
 
-// arrayCheck is the check of an array of an enum type kept (renamed back
-// or not): no element may be a value removed. ok is false for other arrays.
-func arrayCheck(la, ta *postgres.ArrayType, back names, ref, obj, col string) (*Check, bool) {
-	le, lok := la.Type.(*schema.EnumType)
-	te, tok := ta.Type.(*schema.EnumType)
-	if !lok || !tok || or(back.types, schemaName(enumSchema(le))+"."+le.T, le.T) != te.T || schemaName(enumSchema(le)) != schemaName(enumSchema(te)) {
-		return nil, false
-	}
-	return removedValues(le, te, back, obj, func(gone string) string {
-		return fmt.Sprintf("SELECT count(*) FROM %s WHERE %s::text[] && %s", ref, col, gone)
-	}), true
+// sameEnum: the live enum type is the target's, perhaps renamed.
+func (n names) sameEnum(le, te *schema.EnumType) bool {
+	lsch := schemaName(enumSchema(le))
+	return or(n.types, lsch+"."+le.T, le.T) == te.T && lsch == schemaName(enumSchema(te))
 }
 
-// removedValues checks that no row holds a value the target's type lacks;
-// count is the query, given the values as a text array.
-func removedValues(le, te *schema.EnumType, back names, obj string, count func(gone string) string) *Check {
+// enumArrays are the element types of two columns that are both arrays of
+// an enum type.
+func enumArrays(lc, tc *schema.Column) (le, te *schema.EnumType, ok bool) {
+	la, lok := lc.Type.Type.(*postgres.ArrayType)
+	ta, tok := tc.Type.Type.(*postgres.ArrayType)
+	if !lok || !tok {
+		return nil, nil, false
+	}
+	le, lok = la.Type.(*schema.EnumType)
+	te, tok = ta.Type.(*schema.EnumType)
+	return le, te, lok && tok
+}
+
+// removedValues checks that no row holds a value the target's type lacks
+// (in an array column: in any of its elements).
+func removedValues(le, te *schema.EnumType, back names, ref, obj, col string, array bool) *Check {
 	var gone []string
 	for _, v := range le.Values {
 		if !slices.Contains(te.Values, or(back.values, schemaName(enumSchema(le))+"."+te.T+"."+v, v)) {
@@ -222,8 +223,12 @@ func removedValues(le, te *schema.EnumType, back names, obj string, count func(g
 	if len(gone) == 0 {
 		return nil
 	}
-	return &Check{Kind: ValueUnused, Object: obj, what: fmt.Sprintf("value(s) %s, which enum type %q lacks at the target version", quoted(gone), te.T),
-		SQL: count(textArray(gone))}
+	c := &Check{Kind: ValueUnused, Object: obj, what: fmt.Sprintf("value(s) %s, which enum type %q lacks at the target version", quoted(gone), te.T),
+		SQL: fmt.Sprintf("SELECT count(*) FROM %s WHERE %s::text = ANY (%s)", ref, col, textArray(gone))}
+	if array {
+		c.SQL = fmt.Sprintf("SELECT count(*) FROM %s WHERE %s::text[] && %s", ref, col, textArray(gone))
+	}
+	return c
 }
 
 func enumSchema(e *schema.EnumType) string {

@@ -26,7 +26,7 @@ func (d DataChange) String() string {
 // ran) that change rows. A DO block or a function call may change rows
 // too; what they run is not read.
 func dataChanges(dir string, files []File) ([]DataChange, error) {
-	var out []DataChange
+	out := []DataChange{} // a JSON list, never null
 	for _, f := range files {
 		stmts, err := f.file.StmtDecls()
 		if err != nil {

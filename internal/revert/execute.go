@@ -111,7 +111,8 @@ func reached(ctx context.Context, o Options, tx *sql.Tx, live, target *schema.Re
 
 // runChecks counts, for each check, the rows in the way. A count that
 // fails (values that do not convert) is the check's error, in a savepoint
-// so the transaction goes on.
+// so the transaction goes on; --force cannot go past it, as the statement
+// would fail on the same values.
 func runChecks(ctx context.Context, tx *sql.Tx, cs []Check) error {
 	for i := range cs {
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT schemactl_check"); err != nil {
@@ -121,7 +122,7 @@ func runChecks(ctx context.Context, tx *sql.Tx, cs []Check) error {
 		var pgErr *pgconn.PgError
 		switch {
 		case errors.As(err, &pgErr) && cs[i].Kind == ValuesKept:
-			cs[i].Error = pgErr.Message
+			cs[i].Error, cs[i].Forcible = pgErr.Message, false
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT schemactl_check"); err != nil {
 				return fmt.Errorf("migrate down: check %s: %w", cs[i].Object, err)
 			}

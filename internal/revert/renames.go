@@ -2,6 +2,7 @@ package revert
 
 import (
 	"fmt"
+	"slices"
 
 	"ariga.io/atlas/sql/schema"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -80,10 +81,15 @@ func renames(files []File, target, current *schema.Realm) ([]diffplan.Rename, er
 			}
 		}
 	}
+	// Each rename is checked with those kept before it, the tables' and
+	// types' first: a column or value rename names its table or type by
+	// the old name, which the states bear out only through their rename.
 	var kept []diffplan.Rename
-	for _, r := range rs {
-		if diffplan.CheckRenames(target, current, []diffplan.Rename{r}) == nil {
-			kept = append(kept, r)
+	for _, whole := range []bool{true, false} {
+		for _, r := range rs {
+			if (r.Member == "") == whole && diffplan.CheckRenames(target, current, append(slices.Clone(kept), r)) == nil {
+				kept = append(kept, r)
+			}
 		}
 	}
 	return kept, nil

@@ -116,13 +116,13 @@ func choose(files []migrate.File, revs []*migrate.Revision, n int, to string) (*
 			return nil, fmt.Errorf("--to-version %s: no applied file has this version", to)
 		}
 		if k == len(applied) {
-			return nil, errNothing // at that version already, as a second run finds it
+			return nil, fmt.Errorf("--to-version %s: the database is at that version already", to)
 		}
 	} else if k < 0 {
 		if baseline >= 0 {
-			return nil, fmt.Errorf("migrate down %d: only %d applied file(s) can be reverted; the database was adopted at version %s (its baseline)", n, len(applied), files[baseline].Version())
+			return nil, fmt.Errorf("argument \"%d\": only %d applied file(s) can be reverted; the database was adopted at version %s (its baseline)", n, len(applied), files[baseline].Version())
 		}
-		return nil, fmt.Errorf("migrate down %d: only %d applied file(s) can be reverted", n, len(applied))
+		return nil, fmt.Errorf("argument \"%d\": only %d applied file(s) can be reverted", n, len(applied))
 	}
 	for _, f := range applied[:k] {
 		sel.keep = append(sel.keep, f.file)
