@@ -74,7 +74,9 @@ func versionsOf(t *testing.T, f dirformat.Format, files []migdir.NewFile) []vers
 // runUp and runDown run a version as golang-migrate runs a file, as one
 // query, or as dbmate runs a section, in a transaction but for
 // transaction:false.
-func runUp(ctx context.Context, db *sql.DB, v version) error { return run1(ctx, db, v.up, v.upOneQuery) }
+func runUp(ctx context.Context, db *sql.DB, v version) error {
+	return run1(ctx, db, v.up, v.upOneQuery)
+}
 
 func runDown(ctx context.Context, db *sql.DB, v version) error {
 	return run1(ctx, db, v.down, v.downOneQuery)
