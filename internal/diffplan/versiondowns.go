@@ -42,31 +42,13 @@ func versionDowns(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current
 	t := progress.Start(ctx, "planning the down migration of each version", len(ups))
 	defer t.End()
 	names := schemaNames(current, desired)
-	states := make([]*schema.Realm, 0, len(ups)+1)
-	notValid := make([]map[notValidKey]string, 0, len(ups)+1)
-	err := dev(ctx, func(c *pgdb.Conn) error {
-		if err := create(ctx, drv, c, current); err != nil {
-			return fmt.Errorf("create the directory's schema: %w", err)
-		}
-		for i := 0; ; i++ {
-			r, err := c.InspectScope(ctx, pgdb.Scope{Schemas: names})
-			if err != nil {
-				return err
-			}
-			nv, err := notValidOf(ctx, c, names)
-			if err != nil {
-				return err
-			}
-			notValid = append(notValid, nv)
-			if states = append(states, r); i == len(ups) {
-				return nil
-			}
-			t.Step(i+1, ups[i].Name)
-			if err := run(ctx, c.DB, ups[i]); err != nil {
-				return fmt.Errorf("apply version %d of %d (%s): %w", i+1, len(ups), ups[i].Name, err)
-			}
-		}
-	})
+	part := scope(current, ups)
+	states, notValid, err := statesOf(ctx, drv, dev, part, ups, names, t)
+	var outside *outsideError
+	if part != current && errors.As(err, &outside) && ctx.Err() == nil {
+		// The versions reach past the part of current scope kept.
+		states, notValid, err = statesOf(ctx, drv, dev, current, ups, names, t)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("diffplan: down of each version, on the dev database: %w", err)
 	}
@@ -95,6 +77,46 @@ func versionDowns(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current
 	return downs, nil
 }
 
+// statesOf creates r on a dev database, applies ups one at a time, and
+// returns the schemas names as inspected before the first and after each,
+// and their NOT VALID constraints. An error creating r or applying a
+// version is an *outsideError.
+func statesOf(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, r *schema.Realm, ups []*migrate.Plan, names []string, t progress.Task) ([]*schema.Realm, []map[notValidKey]string, error) {
+	states := make([]*schema.Realm, 0, len(ups)+1)
+	notValid := make([]map[notValidKey]string, 0, len(ups)+1)
+	err := dev(ctx, func(c *pgdb.Conn) error {
+		if err := create(ctx, drv, c, r); err != nil {
+			return &outsideError{fmt.Errorf("create the directory's schema: %w", err)}
+		}
+		for i := 0; ; i++ {
+			st, err := c.InspectScope(ctx, pgdb.Scope{Schemas: names})
+			if err != nil {
+				return err
+			}
+			nv, err := notValidOf(ctx, c, names)
+			if err != nil {
+				return err
+			}
+			states, notValid = append(states, st), append(notValid, nv)
+			if i == len(ups) {
+				return nil
+			}
+			t.Step(i+1, ups[i].Name)
+			if err := run(ctx, c.DB, ups[i]); err != nil {
+				return &outsideError{fmt.Errorf("apply version %d of %d (%s): %w", i+1, len(ups), ups[i].Name, err)}
+			}
+		}
+	})
+	return states, notValid, err
+}
+
+// outsideError is a statement that failed on the dev database: with part
+// of the directory's schema there (scope), one the versions need may be
+// missing.
+type outsideError struct{ error }
+
+func (e *outsideError) Unwrap() error { return e.error }
+
 // schemaNames are the schemas of both realms, by name: the states are
 // inspected in those alone (not in a schema of the dev database's
 // baseline, say).
@@ -112,7 +134,7 @@ func schemaNames(realms ...*schema.Realm) []string {
 
 // create makes r on the clean dev database c: the plan from empty schemas
 // (those of r the database already has, public at least) to r, with
-// every change planned as Atlas plans it.
+// every change planned as Atlas plans it, function bodies unchecked.
 func create(ctx context.Context, drv migrate.Driver, c *pgdb.Conn, r *schema.Realm) error {
 	rows, err := c.DB.QueryContext(ctx, `SELECT nspname FROM pg_namespace`)
 	if err != nil {
@@ -141,6 +163,10 @@ func create(ctx context.Context, drv migrate.Driver, c *pgdb.Conn, r *schema.Rea
 		return err
 	}
 	for _, p := range plans {
+		if !noTransaction(p) {
+			// A function's body may read a table scope left out.
+			p.Changes = append([]*migrate.Change{{Cmd: "SET LOCAL check_function_bodies = off"}}, p.Changes...)
+		}
 		if err := run(ctx, c.DB, p); err != nil {
 			return err
 		}

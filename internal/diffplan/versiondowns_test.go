@@ -3,6 +3,7 @@ package diffplan
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -181,7 +182,8 @@ func checkVersionDowns(t *testing.T, setup string, vs []version) []string {
 	return states
 }
 
-// One change split into eight versions: an enum value the rest uses goes
+// One change split into eight versions (table other, which it does not
+// touch, is left off the dev database: scope): an enum value the rest uses goes
 // first, an index dropped CONCURRENTLY, the rest in a transaction, two
 // indexes created CONCURRENTLY and an index rebuilt by a swap (built
 // beside, the old one dropped, the new one renamed), each statement of
@@ -194,16 +196,21 @@ func checkVersionDowns(t *testing.T, setup string, vs []version) []string {
 func TestPlanFormatVersionDowns(t *testing.T) {
 	ctx := context.Background()
 	const setup = `CREATE TYPE status AS ENUM ('new', 'done');
-CREATE TABLE t (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'new', a int, b int);
+CREATE TABLE p (id bigint PRIMARY KEY);
+CREATE TABLE t (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'new', a int, b int, p_id bigint REFERENCES p (id));
 CREATE INDEX t_old ON t (a, b);
 CREATE INDEX t_s ON t (a) WHERE a > 0;
-INSERT INTO t SELECT i, 'done', i, i FROM generate_series(1, 20) AS i;`
+CREATE TABLE other (id bigint PRIMARY KEY, note text);
+INSERT INTO p VALUES (1);
+INSERT INTO t SELECT i, 'done', i, i, 1 FROM generate_series(1, 20) AS i;`
 	cur, conn := inspect(t, setup)
 	want, _ := inspect(t, `CREATE TYPE status AS ENUM ('new', 'held', 'done');
-CREATE TABLE t (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'held', a int, b int, note text);
+CREATE TABLE p (id bigint PRIMARY KEY);
+CREATE TABLE t (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'held', a int, b int, p_id bigint REFERENCES p (id), note text);
 CREATE INDEX t_a ON t (a);
 CREATE UNIQUE INDEX t_b ON t (b);
-CREATE INDEX t_s ON t (a) WHERE a > 5;`)
+CREATE INDEX t_s ON t (a) WHERE a > 5;
+CREATE TABLE other (id bigint PRIMARY KEY, note text);`)
 	existing := []migrate.File{migrate.NewLocalFile("20300102030405_init.sql", nil)}
 	for _, f := range []dirformat.Format{dirformat.GolangMigrate, dirformat.DBMate} {
 		t.Run(string(f), func(t *testing.T) {
@@ -235,4 +242,129 @@ CREATE INDEX t_s ON t (a) WHERE a > 5;`)
 			checkVersionDowns(t, setup, vs)
 		})
 	}
+}
+
+// The cost of a down per version: a change split into four versions (an
+// enum value the rest uses, two indexes created CONCURRENTLY) on a schema
+// of n tables, each referencing the one before, planned for Atlas's
+// format (no downs) and for golang-migrate (what the versions touch of
+// the directory's schema created on a dev database, and inspected once
+// before the versions and once after each). The enum type is used by one
+// table (every=n) or by every table (every=1, so all of them are created):
+//
+//	go test ./internal/diffplan -run XXX -bench PlanFormatVersionDowns -count 5
+func BenchmarkPlanFormatVersionDowns(b *testing.B) {
+	ctx := context.Background()
+	for _, c := range []struct{ n, every int }{{50, 50}, {400, 400}, {400, 1}} {
+		n, every := c.n, c.every
+		var before, after strings.Builder
+		for _, w := range []*strings.Builder{&before, &after} {
+			values := "'new', 'done'"
+			if w == &after {
+				values = "'new', 'held', 'done'"
+			}
+			fmt.Fprintf(w, "CREATE TYPE status AS ENUM (%s);\n", values)
+			for i := range n {
+				fmt.Fprintf(w, "CREATE TABLE t%d (id bigint PRIMARY KEY, a int, b text, c timestamptz", i)
+				if i%every == 0 {
+					w.WriteString(", status status NOT NULL DEFAULT 'new'")
+				}
+				if i > 0 {
+					fmt.Fprintf(w, ", p bigint REFERENCES t%d (id)", i-1)
+				}
+				fmt.Fprintf(w, ");\nCREATE INDEX t%d_a ON t%d (a);\n", i, i)
+			}
+			if w == &after {
+				w.WriteString("ALTER TABLE t0 ALTER COLUMN status SET DEFAULT 'held';\nCREATE INDEX t0_b ON t0 (b);\nCREATE INDEX t0_c ON t0 (c);\n")
+			}
+		}
+		u, err := server.CreateDatabase(ctx)
+		require.NoError(b, err)
+		conn, err := pgdb.ConnectDev(ctx, u)
+		require.NoError(b, err)
+		_, err = conn.DB.ExecContext(ctx, before.String())
+		require.NoError(b, err)
+		cur, err := conn.Inspect(ctx)
+		require.NoError(b, err)
+		u2, err := server.CreateDatabase(ctx)
+		require.NoError(b, err)
+		conn2, err := pgdb.ConnectDev(ctx, u2)
+		require.NoError(b, err)
+		_, err = conn2.DB.ExecContext(ctx, after.String())
+		require.NoError(b, err)
+		want, err := conn2.Inspect(ctx)
+		require.NoError(b, err)
+		conn2.Close()
+		b.Run(fmt.Sprintf("tables=%d/every=%d/atlas", n, every), func(b *testing.B) {
+			for b.Loop() {
+				files, _, err := Plan(ctx, conn.Driver, lend, cur, want, "hold", nil, at, safe)
+				require.NoError(b, err)
+				require.Len(b, files, 3)
+			}
+		})
+		b.Run(fmt.Sprintf("tables=%d/every=%d/golang-migrate", n, every), func(b *testing.B) {
+			for b.Loop() {
+				p, err := PlanFormat(ctx, conn.Driver, lend, cur, want, "hold", nil, at, dirformat.GolangMigrate, safe)
+				require.NoError(b, err)
+				require.Len(b, p.Downs, 4)
+			}
+		})
+		conn.Close()
+	}
+}
+
+// scope keeps what the versions name, the tables their foreign keys
+// reference, every table with a column of an enum type they name, and
+// what a view they name reads; not the rest.
+func TestVersionDownsScope(t *testing.T) {
+	cur, _ := inspect(t, `CREATE TYPE status AS ENUM ('new', 'done');
+CREATE TABLE p (id bigint PRIMARY KEY);
+CREATE TABLE t (id bigint PRIMARY KEY, a int, p_id bigint REFERENCES p (id));
+CREATE TABLE u (id bigint PRIMARY KEY, s status[]);
+CREATE TABLE other (id bigint PRIMARY KEY, note text);
+CREATE TABLE read (id bigint PRIMARY KEY, note text);
+CREATE VIEW notes AS SELECT id, note FROM read;`)
+	kept := func(ups ...string) []string {
+		var p migrate.Plan
+		for _, u := range ups {
+			p.Changes = append(p.Changes, &migrate.Change{Cmd: u})
+		}
+		var names []string
+		for _, s := range scope(cur, []*migrate.Plan{&p}).Schemas {
+			for _, t := range s.Tables {
+				names = append(names, t.Name)
+			}
+			for _, v := range s.Views {
+				names = append(names, v.Name+" (view)")
+			}
+		}
+		return names
+	}
+	require.Equal(t, []string{"p", "t"}, kept(`CREATE INDEX CONCURRENTLY "t_a" ON "t" ("a")`))
+	require.Equal(t, []string{"u"}, kept(`ALTER TYPE "status" ADD VALUE 'held'`))
+	require.Equal(t, []string{"p", "t"}, kept(`DROP INDEX CONCURRENTLY "t_pkey"`))
+	require.Equal(t, []string{"read", "notes (view)"}, kept(`DROP VIEW "notes"`))
+	// All of it: current itself.
+	require.Same(t, cur, scope(cur, []*migrate.Plan{{Changes: []*migrate.Change{{Cmd: `DROP TABLE p, t, u, other, "read"; DROP VIEW notes`}}}}))
+}
+
+// A version that reaches past what scope keeps fails on the dev database,
+// and the states are made again from all of the directory's schema.
+func TestVersionDownsOutsideScope(t *testing.T) {
+	ctx := context.Background()
+	cur, conn := inspect(t, `CREATE TABLE t (id bigint PRIMARY KEY, a int);
+CREATE TABLE audit (at timestamptz);
+CREATE FUNCTION touch() RETURNS void LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit VALUES (now()); END $$;`)
+	ups := []*migrate.Plan{
+		{Name: "idx", Changes: []*migrate.Change{{Cmd: `CREATE INDEX CONCURRENTLY "t_a" ON "t" ("a")`}}, Directives: []string{txNone}},
+		{Name: "note", Transactional: true, Changes: []*migrate.Change{{Cmd: `ALTER TABLE "t" ADD COLUMN "note" text NULL`}, {Cmd: `SELECT touch()`}}},
+	}
+	part := scope(cur, ups)
+	require.Len(t, pgdb.Tables(part), 1, "audit is left out")
+	downs, err := versionDowns(ctx, conn.Driver, lend, cur, cur, ups, "x", Policy{})
+	require.NoError(t, err)
+	require.Equal(t, []string{
+		"-- drop index \"t_a\" from table: \"t\"\nDROP INDEX \"t_a\";\n",
+		"-- modify \"t\" table\nALTER TABLE \"t\" DROP COLUMN \"note\";\n",
+	}, downs)
 }
