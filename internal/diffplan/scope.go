@@ -24,9 +24,9 @@ import (
 // for nothing. When ups reach past what is kept after all, they fail on
 // the dev database, and versionDowns creates all of current instead.
 //
-// It returns current itself when everything is kept, or when a view ups
-// name does not say what it reads.
-func scope(current *schema.Realm, ups []*migrate.Plan) *schema.Realm {
+// all says that part is all of current (creatable): everything is kept,
+// or a view ups name does not say what it reads.
+func scope(current *schema.Realm, ups []*migrate.Plan) (part *schema.Realm, all bool) {
 	named := map[string]bool{}
 	for _, p := range ups {
 		for _, c := range p.Changes {
@@ -88,12 +88,12 @@ func scope(current *schema.Realm, ups []*migrate.Plan) *schema.Realm {
 		}
 		for _, v := range s.Views {
 			if named[v.Name] && !view(v) {
-				return current
+				return creatable(current, nil), true
 			}
 		}
 	}
 	if len(keep) == tables+views {
-		return current
+		return creatable(current, nil), true
 	}
 	kept := map[pgdb.TableName]bool{}
 	for o := range keep {
@@ -104,13 +104,49 @@ func scope(current *schema.Realm, ups []*migrate.Plan) *schema.Realm {
 			kept[pgdb.TableName{Schema: schemaName(o.Schema), Name: o.Name}] = true
 		}
 	}
-	r := cloneRealm(current)
+	return creatable(current, kept), false
+}
+
+// creatable is r with only the tables and views kept names (nil: all of
+// them), the triggers on them, and none of the foreign keys that reference
+// a table it lacks: one that atlas.hcl's exclude patterns left out of the
+// directory's state. r itself when nothing is left out.
+func creatable(r *schema.Realm, kept map[pgdb.TableName]bool) *schema.Realm {
+	in := func(s *schema.Schema, name string) bool {
+		return kept == nil || kept[pgdb.TableName{Schema: schemaName(s), Name: name}]
+	}
+	present := map[*schema.Table]bool{}
 	for _, s := range r.Schemas {
-		s.Tables = slices.DeleteFunc(s.Tables, func(t *schema.Table) bool { return !kept[pgdb.TableName{Schema: s.Name, Name: t.Name}] })
-		s.Views = slices.DeleteFunc(s.Views, func(v *schema.View) bool { return !kept[pgdb.TableName{Schema: s.Name, Name: v.Name}] })
+		for _, t := range s.Tables {
+			present[t] = in(s, t.Name)
+		}
+	}
+	dangling := false
+	for t, ok := range present {
+		for _, fk := range t.ForeignKeys {
+			dangling = dangling || ok && !present[fk.RefTable]
+		}
+	}
+	if kept == nil && !dangling {
+		return r
+	}
+	r = cloneRealm(r)
+	tables := map[*schema.Table]bool{}
+	for _, s := range r.Schemas {
+		s.Tables = slices.DeleteFunc(s.Tables, func(t *schema.Table) bool { return !in(s, t.Name) })
+		s.Views = slices.DeleteFunc(s.Views, func(v *schema.View) bool { return !in(s, v.Name) })
+		for _, t := range s.Tables {
+			tables[t] = true
+		}
+	}
+	for t := range tables {
+		t.ForeignKeys = slices.DeleteFunc(t.ForeignKeys, func(fk *schema.ForeignKey) bool { return !tables[fk.RefTable] })
 	}
 	x := pgdb.ExtrasOf(r)
-	x.Triggers = slices.DeleteFunc(x.Triggers, func(t *schema.Trigger) bool { return !kept[pgdb.TriggerTable(t)] })
+	x.Triggers = slices.DeleteFunc(x.Triggers, func(t *schema.Trigger) bool {
+		n := pgdb.TriggerTable(t)
+		return kept != nil && !kept[n]
+	})
 	return r
 }
 

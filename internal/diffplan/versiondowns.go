@@ -42,12 +42,12 @@ func versionDowns(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current
 	t := progress.Start(ctx, "planning the down migration of each version", len(ups))
 	defer t.End()
 	names := schemaNames(current, desired)
-	part := scope(current, ups)
+	part, all := scope(current, ups)
 	states, notValid, err := statesOf(ctx, drv, dev, part, ups, names, t)
 	var outside *outsideError
-	if part != current && errors.As(err, &outside) && ctx.Err() == nil {
+	if !all && errors.As(err, &outside) && ctx.Err() == nil {
 		// The versions reach past the part of current scope kept.
-		states, notValid, err = statesOf(ctx, drv, dev, current, ups, names, t)
+		states, notValid, err = statesOf(ctx, drv, dev, creatable(current, nil), ups, names, t)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("diffplan: down of each version, on the dev database: %w", err)

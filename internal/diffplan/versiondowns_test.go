@@ -10,10 +10,12 @@ import (
 	"testing"
 
 	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/schema"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ledgerforge/schemactl/internal/devdb"
 	"github.com/ledgerforge/schemactl/internal/dirformat"
+	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/migdir"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
@@ -330,7 +332,9 @@ CREATE VIEW notes AS SELECT id, note FROM read;`)
 			p.Changes = append(p.Changes, &migrate.Change{Cmd: u})
 		}
 		var names []string
-		for _, s := range scope(cur, []*migrate.Plan{&p}).Schemas {
+		part, all := scope(cur, []*migrate.Plan{&p})
+		require.False(t, all)
+		for _, s := range part.Schemas {
 			for _, t := range s.Tables {
 				names = append(names, t.Name)
 			}
@@ -345,7 +349,9 @@ CREATE VIEW notes AS SELECT id, note FROM read;`)
 	require.Equal(t, []string{"p", "t"}, kept(`DROP INDEX CONCURRENTLY "t_pkey"`))
 	require.Equal(t, []string{"read", "notes (view)"}, kept(`DROP VIEW "notes"`))
 	// All of it: current itself.
-	require.Same(t, cur, scope(cur, []*migrate.Plan{{Changes: []*migrate.Change{{Cmd: `DROP TABLE p, t, u, other, "read"; DROP VIEW notes`}}}}))
+	part, all := scope(cur, []*migrate.Plan{{Changes: []*migrate.Change{{Cmd: `DROP TABLE p, t, u, other, "read"; DROP VIEW notes`}}}})
+	require.True(t, all)
+	require.Same(t, cur, part)
 }
 
 // A version that reaches past what scope keeps fails on the dev database,
@@ -359,7 +365,8 @@ CREATE FUNCTION touch() RETURNS void LANGUAGE plpgsql AS $$ BEGIN INSERT INTO au
 		{Name: "idx", Changes: []*migrate.Change{{Cmd: `CREATE INDEX CONCURRENTLY "t_a" ON "t" ("a")`}}, Directives: []string{txNone}},
 		{Name: "note", Transactional: true, Changes: []*migrate.Change{{Cmd: `ALTER TABLE "t" ADD COLUMN "note" text NULL`}, {Cmd: `SELECT touch()`}}},
 	}
-	part := scope(cur, ups)
+	part, all := scope(cur, ups)
+	require.False(t, all)
 	require.Len(t, pgdb.Tables(part), 1, "audit is left out")
 	downs, err := versionDowns(ctx, conn.Driver, lend, cur, cur, ups, "x", Policy{})
 	require.NoError(t, err)
@@ -367,4 +374,23 @@ CREATE FUNCTION touch() RETURNS void LANGUAGE plpgsql AS $$ BEGIN INSERT INTO au
 		"-- drop index \"t_a\" from table: \"t\"\nDROP INDEX \"t_a\";\n",
 		"-- modify \"t\" table\nALTER TABLE \"t\" DROP COLUMN \"note\";\n",
 	}, downs)
+}
+
+// A table atlas.hcl excludes is in neither state, though a foreign key of
+// a table the versions touch references it: the dev database gets the
+// table without that key, and the downs are planned.
+func TestVersionDownsExcludedReference(t *testing.T) {
+	ctx := context.Background()
+	const setup = `CREATE TABLE jobs (id bigint PRIMARY KEY);
+CREATE TABLE t (id bigint PRIMARY KEY, a int, b int, job_id bigint REFERENCES jobs (id));`
+	cur, conn := inspect(t, setup)
+	want, _ := inspect(t, setup+`CREATE INDEX t_a ON t (a); CREATE INDEX t_b ON t (b);`)
+	for _, r := range []*schema.Realm{cur, want} {
+		require.NoError(t, exclude.Schemas(r, []string{"jobs"}))
+	}
+	p, err := PlanFormat(ctx, conn.Driver, lend, cur, want, "idx", nil, at, dirformat.GolangMigrate, safe)
+	require.NoError(t, err)
+	require.Len(t, p.Downs, 2)
+	require.Equal(t, "-- drop index \"t_a\" from table: \"t\"\nDROP INDEX \"t_a\";\n", string(p.Downs[0].Data))
+	require.Equal(t, "-- drop index \"t_b\" from table: \"t\"\nDROP INDEX \"t_b\";\n", string(p.Downs[1].Data))
 }
