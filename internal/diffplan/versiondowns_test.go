@@ -394,3 +394,38 @@ CREATE TABLE t (id bigint PRIMARY KEY, a int, b int, job_id bigint REFERENCES jo
 	require.Equal(t, "-- drop index \"t_a\" from table: \"t\"\nDROP INDEX \"t_a\";\n", string(p.Downs[0].Data))
 	require.Equal(t, "-- drop index \"t_b\" from table: \"t\"\nDROP INDEX \"t_b\";\n", string(p.Downs[1].Data))
 }
+
+// Renames open the first version (here the enum values'): that version's
+// down renames back, and the others' downs, planned between states that
+// share the new names, rename nothing.
+func TestPlanFormatVersionDownsRenames(t *testing.T) {
+	ctx := context.Background()
+	const setup = `CREATE TYPE userstatus AS ENUM ('pending', 'active');
+CREATE TABLE users (id bigint PRIMARY KEY, full_name text, status userstatus NOT NULL DEFAULT 'pending', age int);
+CREATE UNIQUE INDEX users_full_name_key ON users (full_name);
+INSERT INTO users VALUES (1, 'Ada', 'active', 36);`
+	cur, conn := inspect(t, setup)
+	want, _ := inspect(t, `CREATE TYPE userstatus AS ENUM ('pending', 'held', 'active');
+CREATE TABLE accounts (id bigint PRIMARY KEY, display_name text, status userstatus NOT NULL DEFAULT 'held', age int);
+CREATE UNIQUE INDEX accounts_display_name_key ON accounts (display_name);
+CREATE INDEX accounts_age ON accounts (age);`)
+	rs := []Rename{
+		{Kind: RenameColumn, Object: "users", Member: "full_name", To: "display_name"},
+		{Kind: RenameTable, Object: "users", To: "accounts"},
+	}
+	require.NoError(t, CheckRenames(cur, want, rs))
+	pol := safe
+	pol.Renames = rs
+	p, err := PlanFormat(ctx, conn.Driver, lend, cur, want, "rename", nil, at, dirformat.GolangMigrate, pol)
+	require.NoError(t, err)
+	vs := versionsOf(t, dirformat.GolangMigrate, p.Files)
+	require.Len(t, vs, 3)
+	require.Contains(t, vs[0].up, `ALTER TABLE "users" RENAME TO "accounts";`)
+	require.Contains(t, vs[0].down, `ALTER TABLE "accounts" RENAME TO "users";`)
+	require.Contains(t, vs[0].down, `ALTER TABLE "accounts" RENAME COLUMN "display_name" TO "full_name";`)
+	require.Contains(t, vs[0].down, `CREATE TYPE "userstatus" AS ENUM ('pending', 'active');`)
+	require.NotContains(t, vs[1].down, "RENAME")
+	require.Equal(t, "-- modify \"accounts\" table\nALTER TABLE \"accounts\" ALTER COLUMN \"status\" SET DEFAULT 'pending';\n", vs[1].down)
+	require.Equal(t, "-- drop index \"accounts_age\" from table: \"accounts\"\nDROP INDEX \"accounts_age\";\n", vs[2].down)
+	checkVersionDowns(t, setup, vs)
+}
