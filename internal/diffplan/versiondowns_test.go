@@ -43,6 +43,9 @@ type version struct {
 	// BEGIN and COMMIT: PostgreSQL runs one of several statements as one
 	// implicit transaction, and one statement alone outside any.
 	upOneQuery, downOneQuery bool
+	// The up, or both (goose's NO TRANSACTION), run one statement at a
+	// time, outside a transaction.
+	upEach, downEach bool
 }
 
 // versionsOf reads the versions of p's files in format f, oldest first.
@@ -68,6 +71,28 @@ func versionsOf(t *testing.T, f dirformat.Format, files []migdir.NewFile) []vers
 			require.True(t, ok, file.Name)
 			out = append(out, version{name: file.Name, up: up, down: down, upOneQuery: strings.Contains(opts, "transaction:false")})
 		}
+	case dirformat.Goose:
+		for _, file := range files {
+			rest := string(file.Data)
+			noTx := strings.HasPrefix(rest, "-- +goose NO TRANSACTION\n")
+			rest = strings.TrimPrefix(rest, "-- +goose NO TRANSACTION\n")
+			rest, ok := strings.CutPrefix(rest, "-- +goose Up\n")
+			require.True(t, ok, file.Name)
+			up, down, ok := strings.Cut(rest, "\n-- +goose Down\n")
+			require.True(t, ok, file.Name)
+			out = append(out, version{name: file.Name, up: up, down: down, upEach: noTx, downEach: noTx})
+		}
+	case dirformat.Flyway:
+		require.Zero(t, len(files)%2)
+		for i := 0; i < len(files); i += 2 {
+			up, down := files[i], files[i+1]
+			name, ok := strings.CutPrefix(up.Name, "V")
+			require.True(t, ok, up.Name)
+			require.Equal(t, "U"+name, down.Name)
+			// Flyway runs a script that holds CONCURRENTLY outside a
+			// transaction, statement by statement.
+			out = append(out, version{name: up.Name, up: string(up.Data), down: string(down.Data), upEach: strings.Contains(string(up.Data), "CONCURRENTLY")})
+		}
 	default:
 		t.Fatalf("no runner for format %s", f)
 	}
@@ -75,17 +100,27 @@ func versionsOf(t *testing.T, f dirformat.Format, files []migdir.NewFile) []vers
 }
 
 // runUp and runDown run a version as golang-migrate runs a file, as one
-// query, or as dbmate runs a section, in a transaction but for
-// transaction:false.
+// query, as dbmate runs a section, in a transaction but for
+// transaction:false, or as goose and Flyway run one outside a transaction,
+// a statement at a time.
 func runUp(ctx context.Context, db *sql.DB, v version) error {
-	return run1(ctx, db, v.up, v.upOneQuery)
+	return run1(ctx, db, v.up, v.upOneQuery, v.upEach)
 }
 
 func runDown(ctx context.Context, db *sql.DB, v version) error {
-	return run1(ctx, db, v.down, v.downOneQuery)
+	return run1(ctx, db, v.down, v.downOneQuery, v.downEach)
 }
 
-func run1(ctx context.Context, db *sql.DB, sql string, oneQuery bool) error {
+func run1(ctx context.Context, db *sql.DB, sql string, oneQuery, each bool) error {
+	if each {
+		// Such files hold statements of one line each (no DO block).
+		for _, stmt := range strings.SplitAfter(sql, ";\n") {
+			if _, err := db.ExecContext(ctx, stmt); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if oneQuery {
 		_, err := db.ExecContext(ctx, sql)
 		return err
@@ -185,16 +220,17 @@ func checkVersionDowns(t *testing.T, setup string, vs []version) []string {
 }
 
 // One change split into eight versions (table other, which it does not
-// touch, is left off the dev database: scope): an enum value the rest uses goes
-// first, an index dropped CONCURRENTLY, the rest in a transaction, two
-// indexes created CONCURRENTLY and an index rebuilt by a swap (built
+// touch, is left off the dev database: scope): an enum value the rest uses
+// goes first, an index dropped CONCURRENTLY, the rest in a transaction,
+// two indexes created CONCURRENTLY and an index rebuilt by a swap (built
 // beside, the old one dropped, the new one renamed), each statement of
-// those a version of its own in golang-migrate and dbmate. Each version's
-// down reverts that version alone, in a transaction: the enum value's
-// down is the guarded type swap, the concurrent creations' downs plain
-// DROP INDEX, the swap's rename a rename back. Before, the last version's
-// down held the whole change and the others were empty: `down 1` took the
-// whole change back and `up 1` failed.
+// those a version of its own in golang-migrate and dbmate (in goose and
+// Flyway the creations and the swap are one version: four in all). Each
+// version's down reverts that version alone, without CONCURRENTLY: the
+// enum value's down is the guarded type swap, the concurrent creations'
+// downs plain DROP INDEX, the swap's rename a rename back. Before, the
+// last version's down held the whole change and the others were empty:
+// golang-migrate's `down 1` took the whole change back and `up 1` failed.
 func TestPlanFormatVersionDowns(t *testing.T) {
 	ctx := context.Background()
 	const setup = `CREATE TYPE status AS ENUM ('new', 'done');
@@ -214,11 +250,33 @@ CREATE UNIQUE INDEX t_b ON t (b);
 CREATE INDEX t_s ON t (a) WHERE a > 5;
 CREATE TABLE other (id bigint PRIMARY KEY, note text);`)
 	existing := []migrate.File{migrate.NewLocalFile("20300102030405_init.sql", nil)}
-	for _, f := range []dirformat.Format{dirformat.GolangMigrate, dirformat.DBMate} {
+	for _, f := range []dirformat.Format{dirformat.GolangMigrate, dirformat.DBMate, dirformat.Goose, dirformat.Flyway} {
 		t.Run(string(f), func(t *testing.T) {
 			p, err := PlanFormat(ctx, conn.Driver, lend, cur, want, "hold", existing, at, f, safe)
 			require.NoError(t, err)
 			vs := versionsOf(t, f, p.Files)
+			require.Len(t, p.Downs, len(vs))
+			for i, v := range vs {
+				require.Equal(t, v.down, string(p.Downs[i].Data), v.name)
+				require.NotContains(t, v.down, "CONCURRENTLY", v.name)
+			}
+			if f == dirformat.Goose || f == dirformat.Flyway {
+				// Several statements outside a transaction in one
+				// version: the creations and the swap, whose down
+				// builds the old definition again.
+				require.Len(t, vs, 4)
+				require.Equal(t, `-- drop index "t_a" from table: "t"
+DROP INDEX "t_a";
+-- drop index "t_b" from table: "t"
+DROP INDEX "t_b";
+-- drop index "t_s" from table: "t"
+DROP INDEX "t_s";
+-- create index "t_s" to table: "t"
+CREATE INDEX "t_s" ON "t" ("a") WHERE (a > 0);
+`, vs[3].down)
+				checkVersionDowns(t, setup, vs)
+				return
+			}
 			var names []string
 			for _, v := range vs {
 				names = append(names, strings.TrimSuffix(v.name, ".sql"))
@@ -228,11 +286,6 @@ CREATE TABLE other (id bigint PRIMARY KEY, note text);`)
 				"20300102030409_hold_create_indexes", "20300102030410_hold_create_indexes",
 				"20300102030411_hold_create_indexes", "20300102030412_hold_create_indexes", "20300102030413_hold_create_indexes",
 			}, names)
-			require.Len(t, p.Downs, len(vs))
-			for i, v := range vs {
-				require.Equal(t, v.down, string(p.Downs[i].Data), v.name)
-				require.NotContains(t, v.down, "CONCURRENTLY", v.name)
-			}
 			require.Contains(t, vs[0].down, `CREATE TYPE "status" AS ENUM ('new', 'done');`)
 			require.Contains(t, vs[0].down, "DO $guard$")
 			require.Equal(t, "-- create index \"t_old\" to table: \"t\"\nCREATE INDEX \"t_old\" ON \"t\" (\"a\", \"b\");\n", vs[1].down)
