@@ -35,10 +35,9 @@ const defaultName = "migration"
 // database, as the change from desired back to current (enum values
 // added are removed by a type swap, see planEnums), each version's down
 // reverting that version alone when the change is split (versionDowns):
-// golang-migrate
-// gets <version>_<name>.up.sql and .down.sql, Flyway V<version>__<name>.sql
-// and its undo U<version>__<name>.sql, goose and dbmate one file with both
-// sections, as Atlas's formatters write them.
+// golang-migrate gets <version>_<name>.up.sql and .down.sql, Flyway
+// V<version>__<name>.sql and its undo U<version>__<name>.sql, goose and
+// dbmate one file with both sections, as Atlas's formatters write them.
 func PlanFormat(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time, f dirformat.Format, p Policy) (*Planned, error) {
 	if f == dirformat.Atlas {
 		files, skipped, err := Plan(ctx, drv, dev, current, desired, name, existing, now, p)
@@ -76,7 +75,8 @@ func PlanFormat(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, 
 // downsOf is the down migration of each version of ups. One version's is
 // the plan from desired back to current; a change split into several
 // versions gets a down per version (versionDowns), which costs the dev
-// database a copy of the directory's schema and an inspection per version.
+// database a copy of what the versions touch of the directory's schema
+// and an inspection per version.
 func downsOf(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, ups []*migrate.Plan, name string, p Policy) ([]string, error) {
 	if len(ups) > 1 {
 		return versionDowns(ctx, drv, dev, current, desired, ups, name, p)

@@ -25,9 +25,10 @@ import (
 // apply again.
 //
 // The states between the versions exist only once the versions ran, so
-// they are made on a dev database: the directory's state (current) is
-// created there, each version is applied as Atlas applies it, and the
-// database is inspected before the first and after each. A version's down
+// they are made on a dev database: the directory's state (current), or
+// the part of it the versions touch (scope), is created there, each
+// version is applied as Atlas applies it, and the database is inspected
+// before the first and after each. A version's down
 // is the plan from the state after it back to the state before (plan,
 // reverse): a version that adds enum values gets the type swap that takes
 // them out, one that creates an index CONCURRENTLY a plain DROP INDEX (a
