@@ -33,10 +33,11 @@ const defaultName = "migration"
 // PlanFormat is Plan for a directory in format f. The formats other than
 // Atlas's hold down migrations, which are planned too, on the dev
 // database, as the change from desired back to current (enum values
-// added are removed by a type swap, see planEnums): golang-migrate
-// gets <version>_<name>.up.sql and .down.sql, Flyway V<version>__<name>.sql
-// and its undo U<version>__<name>.sql, goose and dbmate one file with both
-// sections, as Atlas's formatters write them.
+// added are removed by a type swap, see planEnums), each version's down
+// reverting that version alone when the change is split (versionDowns):
+// golang-migrate gets <version>_<name>.up.sql and .down.sql, Flyway
+// V<version>__<name>.sql and its undo U<version>__<name>.sql, goose and
+// dbmate one file with both sections, as Atlas's formatters write them.
 func PlanFormat(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, name string, existing []migrate.File, now time.Time, f dirformat.Format, p Policy) (*Planned, error) {
 	if f == dirformat.Atlas {
 		files, skipped, err := Plan(ctx, drv, dev, current, desired, name, existing, now, p)
@@ -49,16 +50,9 @@ func PlanFormat(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, 
 	if f == dirformat.GolangMigrate || f == dirformat.DBMate {
 		ups = oneStatementEach(ups)
 	}
-	downs, _, err := plan(ctx, drv, dev, desired, current, name, true, p)
+	down, err := downsOf(ctx, drv, dev, current, desired, ups, name, p)
 	if err != nil {
-		return nil, fmt.Errorf("diffplan: down: %w", err)
-	}
-	// The reverse of every change, the enum values the first file adds
-	// when they go first (split) included, is the last file's down: the
-	// downs run newest first.
-	down := make([]string, len(ups))
-	for _, d := range downs {
-		down[len(down)-1] += body(d)
+		return nil, err
 	}
 	version := nextVersion(f, existing, now)
 	out := &Planned{Skipped: skipped}
@@ -76,6 +70,26 @@ func PlanFormat(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, 
 		version = migdir.NextVersion([]migrate.File{migrate.NewLocalFile(version+".sql", nil)}, now)
 	}
 	return out, nil
+}
+
+// downsOf is the down migration of each version of ups. One version's is
+// the plan from desired back to current; a change split into several
+// versions gets a down per version (versionDowns), which costs the dev
+// database a copy of what the versions touch of the directory's schema
+// and an inspection per version.
+func downsOf(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, ups []*migrate.Plan, name string, p Policy) ([]string, error) {
+	if len(ups) > 1 {
+		return versionDowns(ctx, drv, dev, current, desired, ups, name, p)
+	}
+	downs, _, err := plan(ctx, drv, dev, desired, current, name, true, p)
+	if err != nil {
+		return nil, fmt.Errorf("diffplan: down: %w", err)
+	}
+	down := ""
+	for _, d := range downs {
+		down += body(d)
+	}
+	return []string{down}, nil
 }
 
 // oneStatementEach gives every statement of a plan that runs outside a

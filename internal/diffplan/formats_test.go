@@ -94,11 +94,12 @@ func section(t *testing.T, content, prefix, sep string, i int) string {
 
 // The down of added enum values removes them: a type swap, which runs in
 // the down's one transaction even where the down uses a value it adds
-// back. When the up uses a value it adds, the values go first, in a file
-// whose down is empty: the later file's down takes them out. Up, down and
-// up again apply (a down that kept the values would make the second up
-// fail: "enum label already exists"); the down's guard stops it while a
-// row holds an added value.
+// back. When the up uses a value it adds, the values go first, in a
+// version of their own, whose down takes them out; the later version's
+// down reverts that version alone (see versionDowns). Up, downs (newest
+// first) and up again apply (a down that kept the values would make the
+// second up fail: "enum label already exists"); the guard stops the
+// values' down while a row holds one of them.
 func TestPlanFormatEnumValues(t *testing.T) {
 	ctx := context.Background()
 	cur, conn := inspect(t, `CREATE TYPE status AS ENUM ('new', 'done');
@@ -106,7 +107,7 @@ CREATE TABLE users (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'new')
 INSERT INTO users VALUES (1, 'new'), (2, 'done');`)
 	want, _ := inspect(t, `CREATE TYPE status AS ENUM ('new', 'held', 'done');
 CREATE TABLE users (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'held', note text);`)
-	p, err := PlanFormat(ctx, conn.Driver, nil, cur, want, "hold", []migrate.File{migrate.NewLocalFile("1_init.up.sql", nil)}, at, dirformat.GolangMigrate, Policy{})
+	p, err := PlanFormat(ctx, conn.Driver, lend, cur, want, "hold", []migrate.File{migrate.NewLocalFile("1_init.up.sql", nil)}, at, dirformat.GolangMigrate, Policy{})
 	require.NoError(t, err)
 	var names []string
 	for _, f := range p.Files {
@@ -114,8 +115,7 @@ CREATE TABLE users (id bigint PRIMARY KEY, status status NOT NULL DEFAULT 'held'
 	}
 	require.Equal(t, []string{"20300102030405_hold_enum_values.up.sql", "20300102030405_hold_enum_values.down.sql", "20300102030406_hold.up.sql", "20300102030406_hold.down.sql"}, names)
 	require.Equal(t, "-- add value to enum type: \"status\"\nALTER TYPE \"status\" ADD VALUE 'held' AFTER 'new';\n", string(p.Files[0].Data))
-	require.Empty(t, string(p.Files[1].Data))
-	down := string(p.Files[3].Data)
+	valuesDown := string(p.Files[1].Data)
 	require.Equal(t, `-- guard: fail, changing nothing, if table "users" column "status" holds a value enum type "status" will not have
 DO $guard$
 DECLARE
@@ -137,11 +137,11 @@ ALTER TYPE "status" RENAME TO "status_old";
 CREATE TYPE "status" AS ENUM ('new', 'done');
 -- convert column "status" of table "users" to the new enum type "status"
 ALTER TABLE "users" ALTER COLUMN "status" DROP DEFAULT, ALTER COLUMN "status" TYPE "status" USING "status"::text::"status", ALTER COLUMN "status" SET DEFAULT 'new';
--- modify "users" table
-ALTER TABLE "users" DROP COLUMN "note";
 -- drop enum type "status_old", the old "status"
 DROP TYPE "status_old";
-`, down)
+`, valuesDown)
+	mainDown := string(p.Files[3].Data)
+	require.Equal(t, "-- modify \"users\" table\nALTER TABLE \"users\" ALTER COLUMN \"status\" SET DEFAULT 'new', DROP COLUMN \"note\";\n", mainDown)
 
 	exec := func(sql string) error { _, err := conn.DB.ExecContext(ctx, sql); return err }
 	up := func() {
@@ -149,8 +149,8 @@ DROP TYPE "status_old";
 		require.NoError(t, exec(string(p.Files[2].Data)))
 	}
 	up()
-	require.NoError(t, exec(down))
-	require.NoError(t, exec(string(p.Files[1].Data)))
+	require.NoError(t, exec(mainDown))
+	require.NoError(t, exec(valuesDown))
 	back, err := conn.Inspect(ctx)
 	require.NoError(t, err)
 	again, _, err := Plan(ctx, conn.Driver, nil, back, cur, "again", nil, at, Policy{})
@@ -158,16 +158,15 @@ DROP TYPE "status_old";
 	require.Empty(t, again)
 	up()
 
-	// A row holds the added value: the down stops, naming it, and changes
-	// nothing.
+	// A row holds the added value: the values' down stops, naming it, and
+	// changes nothing.
 	require.NoError(t, exec(`INSERT INTO users VALUES (3, 'held')`))
-	err = exec(down)
+	require.NoError(t, exec(mainDown))
+	err = exec(valuesDown)
 	require.ErrorContains(t, err, `table "users" column "status": 1 row(s) hold a value that enum type "status" will not have: 'held'`)
-	after, err := conn.Inspect(ctx)
-	require.NoError(t, err)
-	again, _, err = Plan(ctx, conn.Driver, nil, after, want, "again", nil, at, Policy{})
-	require.NoError(t, err)
-	require.Empty(t, again)
+	var values string
+	require.NoError(t, conn.DB.QueryRowContext(ctx, `SELECT enum_range(NULL::status)::text`).Scan(&values))
+	require.Equal(t, "{new,held,done}", values)
 }
 
 // A function the directory creates and a desired state that declares no
@@ -195,7 +194,7 @@ func TestPlanFormatOneConcurrentStatementEach(t *testing.T) {
 	cur, conn := inspect(t, `CREATE TABLE t (id int, a int, b int); INSERT INTO t SELECT i, i, i FROM generate_series(1, 9) AS i;`)
 	want, _ := inspect(t, `CREATE TABLE t (id int, a int, b int); CREATE INDEX t_a ON t (a); CREATE UNIQUE INDEX t_b ON t (b);`)
 	for _, f := range []dirformat.Format{dirformat.GolangMigrate, dirformat.DBMate} {
-		p, err := PlanFormat(ctx, conn.Driver, nil, cur, want, "idx", nil, day, f, safe)
+		p, err := PlanFormat(ctx, conn.Driver, lend, cur, want, "idx", nil, day, f, safe)
 		require.NoError(t, err)
 		var ups []string
 		for _, file := range p.Files {

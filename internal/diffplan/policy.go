@@ -41,6 +41,11 @@ type Policy struct {
 	// castTypes writes an explicit cast on each column type change (Down:
 	// castRetyped).
 	castTypes bool
+	// keepNames plans an index, foreign key or CHECK dropped and added
+	// again under another name, on any table, as a rename (keepNames of
+	// rename_keep.go): the down of one version of a split change, where
+	// only a rename (the end of an index swap) does that.
+	keepNames bool
 }
 
 // Skipped is one change the policy left out.

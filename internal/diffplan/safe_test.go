@@ -317,8 +317,9 @@ func TestNotNullName(t *testing.T) {
 }
 
 // In a golang-migrate directory the validation is a version of its own
-// after the others, versions strictly increasing; the whole change's down
-// is the last version's. Each up file runs as golang-migrate runs it, one
+// after the others, versions strictly increasing; each version's down
+// reverts that version alone (checkVersionDowns, pg_dump byte for byte:
+// NOT VALID included). Each up file runs as golang-migrate runs it, one
 // multi-statement query (SET LOCAL holds in its implicit transaction, the
 // guard's DO block is one statement), on rows, and the downs, newest
 // first, take the database back.
@@ -327,7 +328,7 @@ func TestPlanFormatSafe(t *testing.T) {
 	cur, conn := inspect(t, safeBefore)
 	want, _ := inspect(t, safeAfter)
 	existing := []migrate.File{migrate.NewLocalFile("20300102030405_init.up.sql", nil)}
-	p, err := PlanFormat(ctx, conn.Driver, nil, cur, want, "safe", existing, at, dirformat.GolangMigrate, safe)
+	p, err := PlanFormat(ctx, conn.Driver, lend, cur, want, "safe", existing, at, dirformat.GolangMigrate, safe)
 	require.NoError(t, err)
 	var names []string
 	for _, f := range p.Files {
@@ -338,9 +339,15 @@ func TestPlanFormatSafe(t *testing.T) {
 		"20300102030407_safe_create_indexes.up.sql", "20300102030407_safe_create_indexes.down.sql",
 		"20300102030408_safe_validate.up.sql", "20300102030408_safe_validate.down.sql",
 	}, names)
-	require.Empty(t, p.Files[1].Data)
-	require.Empty(t, p.Files[3].Data)
-	require.Contains(t, string(p.Files[5].Data), `DROP TABLE "u"`)
+	// The validation's down leaves the constraints NOT VALID again, and
+	// the check that proved n NOT NULL back, NOT VALID too, without a scan.
+	validateDown := string(p.Files[5].Data)
+	require.NotContains(t, validateDown, "VALIDATE")
+	require.Contains(t, validateDown, `ALTER TABLE "t" ADD CONSTRAINT "t_n_not_null" CHECK ((n IS NOT NULL)) NOT VALID;`)
+	require.Contains(t, validateDown, `ALTER TABLE "t" ADD CONSTRAINT "t_p_fk" FOREIGN KEY (p_id) REFERENCES p(id) NOT VALID;`)
+	require.Contains(t, string(p.Files[1].Data), `DROP TABLE "u"`)
+	require.Equal(t, "-- drop index \"t_n\" from table: \"t\"\nDROP INDEX \"t_n\";\n", string(p.Files[3].Data))
+	checkVersionDowns(t, safeBefore, versionsOf(t, dirformat.GolangMigrate, p.Files))
 	require.True(t, strings.HasPrefix(string(p.Files[4].Data), "-- Wait at most 5s for a table lock"))
 	for _, i := range []int{0, 2, 4} {
 		_, err := conn.DB.ExecContext(ctx, string(p.Files[i].Data))

@@ -1,0 +1,97 @@
+package diffplan
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/schema"
+
+	"github.com/ledgerforge/schemactl/internal/pgdb"
+)
+
+// A foreign key or CHECK added NOT VALID (safe.go) is validated by a later
+// version, and Atlas's inspection does not tell the two apart: planned
+// from the inspected states alone, the down of the validating version
+// would leave the constraint validated, and the down of a version that
+// dropped one (the check that proved a column NOT NULL) would add it back
+// validated, scanning the table under its lock. So the states also record
+// which constraints are NOT VALID, and a down makes those of the state it
+// goes back to NOT VALID again: they leave the plan, which drops them if
+// they are there, and are added again after it, as they were.
+
+// notValidKey is a constraint by schema, table and name.
+type notValidKey struct{ schema, table, name string }
+
+// notValidOf returns the NOT VALID constraints of the schemas names, each
+// with its definition as PostgreSQL prints it (NOT VALID included).
+func notValidOf(ctx context.Context, c *pgdb.Conn, names []string) (map[notValidKey]string, error) {
+	rows, err := c.DB.QueryContext(ctx, `SELECT n.nspname, t.relname, con.conname, pg_get_constraintdef(con.oid)
+FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE NOT con.convalidated AND n.nspname = ANY($1)`, names)
+	if err != nil {
+		return nil, fmt.Errorf("read the NOT VALID constraints: %w", err)
+	}
+	defer rows.Close()
+	out := map[notValidKey]string{}
+	for rows.Next() {
+		var k notValidKey
+		var def string
+		if err := rows.Scan(&k.schema, &k.table, &k.name, &def); err != nil {
+			return nil, err
+		}
+		out[k] = def
+	}
+	return out, rows.Err()
+}
+
+// keepNotValid returns the realm a down plans to, to, without the NOT
+// VALID constraints of before (to's) that after (the state the down starts
+// from) does not hold as they are, and the statements that add those again
+// once the plan ran. to itself is left as it is.
+func keepNotValid(to *schema.Realm, before, after map[notValidKey]string) (*schema.Realm, []*migrate.Change) {
+	var again []notValidKey
+	for k, def := range before {
+		if after[k] != def {
+			again = append(again, k)
+		}
+	}
+	if len(again) == 0 {
+		return to, nil
+	}
+	slices.SortFunc(again, func(a, b notValidKey) int {
+		return cmp.Or(strings.Compare(a.schema, b.schema), strings.Compare(a.table, b.table), strings.Compare(a.name, b.name))
+	})
+	to = cloneRealm(to)
+	var stmts []*migrate.Change
+	for _, k := range again {
+		s, ok := to.Schema(k.schema)
+		if !ok {
+			continue
+		}
+		t, ok := s.Table(k.table)
+		if !ok {
+			continue
+		}
+		kind := "check"
+		t.ForeignKeys = slices.DeleteFunc(t.ForeignKeys, func(fk *schema.ForeignKey) bool {
+			if fk.Symbol == k.name {
+				kind = "foreign key"
+				return true
+			}
+			return false
+		})
+		t.Attrs = slices.DeleteFunc(t.Attrs, func(a schema.Attr) bool {
+			c, ok := a.(*schema.Check)
+			return ok && c.Name == k.name
+		})
+		stmts = append(stmts, &migrate.Change{
+			Cmd:     fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", ident(s, t.Name), quote(k.name), before[k]),
+			Comment: fmt.Sprintf("add %s %q to table %q NOT VALID, as it was before the version", kind, k.name, t.Name),
+		})
+	}
+	return to, stmts
+}
