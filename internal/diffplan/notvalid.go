@@ -23,12 +23,13 @@ import (
 // goes back to NOT VALID again: they leave the plan, which drops them if
 // they are there, and are added again after it, as they were.
 
-// notValidKey is a constraint by schema, table and name.
-type notValidKey struct{ schema, table, name string }
+// NotValidKey is a constraint by schema, table and name.
+type NotValidKey struct{ Schema, Table, Name string }
 
-// notValidOf returns the NOT VALID constraints of the schemas names, each
-// with its definition as PostgreSQL prints it (NOT VALID included).
-func notValidOf(ctx context.Context, c *pgdb.Conn, names []string) (map[notValidKey]string, error) {
+// NotValidOf returns the NOT VALID constraints of the schemas names, each
+// with its definition as PostgreSQL prints it (NOT VALID included); also
+// migrate down's (internal/revert), on the live database.
+func NotValidOf(ctx context.Context, c *pgdb.Conn, names []string) (map[NotValidKey]string, error) {
 	rows, err := c.DB.QueryContext(ctx, `SELECT n.nspname, t.relname, con.conname, pg_get_constraintdef(con.oid)
 FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE NOT con.convalidated AND n.nspname = ANY($1)`, names)
@@ -36,11 +37,11 @@ WHERE NOT con.convalidated AND n.nspname = ANY($1)`, names)
 		return nil, fmt.Errorf("read the NOT VALID constraints: %w", err)
 	}
 	defer rows.Close()
-	out := map[notValidKey]string{}
+	out := map[NotValidKey]string{}
 	for rows.Next() {
-		var k notValidKey
+		var k NotValidKey
 		var def string
-		if err := rows.Scan(&k.schema, &k.table, &k.name, &def); err != nil {
+		if err := rows.Scan(&k.Schema, &k.Table, &k.Name, &def); err != nil {
 			return nil, err
 		}
 		out[k] = def
@@ -48,12 +49,13 @@ WHERE NOT con.convalidated AND n.nspname = ANY($1)`, names)
 	return out, rows.Err()
 }
 
-// keepNotValid returns the realm a down plans to, to, without the NOT
+// KeepNotValid returns the realm a down plans to, to, without the NOT
 // VALID constraints of before (to's) that after (the state the down starts
 // from) does not hold as they are, and the statements that add those again
-// once the plan ran. to itself is left as it is.
-func keepNotValid(to *schema.Realm, before, after map[notValidKey]string) (*schema.Realm, []*migrate.Change) {
-	var again []notValidKey
+// once the plan ran. to itself is left as it is. A definition is what
+// follows ADD CONSTRAINT name, NOT VALID included.
+func KeepNotValid(to *schema.Realm, before, after map[NotValidKey]string) (*schema.Realm, []*migrate.Change) {
+	var again []NotValidKey
 	for k, def := range before {
 		if after[k] != def {
 			again = append(again, k)
@@ -62,23 +64,23 @@ func keepNotValid(to *schema.Realm, before, after map[notValidKey]string) (*sche
 	if len(again) == 0 {
 		return to, nil
 	}
-	slices.SortFunc(again, func(a, b notValidKey) int {
-		return cmp.Or(strings.Compare(a.schema, b.schema), strings.Compare(a.table, b.table), strings.Compare(a.name, b.name))
+	slices.SortFunc(again, func(a, b NotValidKey) int {
+		return cmp.Or(strings.Compare(a.Schema, b.Schema), strings.Compare(a.Table, b.Table), strings.Compare(a.Name, b.Name))
 	})
 	to = cloneRealm(to)
 	var stmts []*migrate.Change
 	for _, k := range again {
-		s, ok := to.Schema(k.schema)
+		s, ok := to.Schema(k.Schema)
 		if !ok {
 			continue
 		}
-		t, ok := s.Table(k.table)
+		t, ok := s.Table(k.Table)
 		if !ok {
 			continue
 		}
 		kind := "check"
 		t.ForeignKeys = slices.DeleteFunc(t.ForeignKeys, func(fk *schema.ForeignKey) bool {
-			if fk.Symbol == k.name {
+			if fk.Symbol == k.Name {
 				kind = "foreign key"
 				return true
 			}
@@ -86,11 +88,11 @@ func keepNotValid(to *schema.Realm, before, after map[notValidKey]string) (*sche
 		})
 		t.Attrs = slices.DeleteFunc(t.Attrs, func(a schema.Attr) bool {
 			c, ok := a.(*schema.Check)
-			return ok && c.Name == k.name
+			return ok && c.Name == k.Name
 		})
 		stmts = append(stmts, &migrate.Change{
-			Cmd:     fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", ident(s, t.Name), quote(k.name), before[k]),
-			Comment: fmt.Sprintf("add %s %q to table %q NOT VALID, as it was before the version", kind, k.name, t.Name),
+			Cmd:     fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", ident(s, t.Name), quote(k.Name), before[k]),
+			Comment: fmt.Sprintf("add %s %q to table %q NOT VALID, as it was before the version", kind, k.Name, t.Name),
 		})
 	}
 	return to, stmts

@@ -35,7 +35,7 @@ import (
 // down runs in one transaction: golang-migrate sends it as one query). All
 // the states come from the one database, so that what a version does not
 // touch prints alike on both sides of its down. Constraints NOT VALID
-// before a version stay so after its down (keepNotValid).
+// before a version stay so after its down (KeepNotValid).
 func versionDowns(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current, desired *schema.Realm, ups []*migrate.Plan, name string, pol Policy) ([]string, error) {
 	if dev == nil {
 		return nil, errors.New("diffplan: down: a change split into versions needs a dev database to plan each version's down")
@@ -66,7 +66,7 @@ func versionDowns(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current
 		// An index renamed by a version (the end of an index swap) is
 		// renamed back, not dropped and built again.
 		p.keepNames = true
-		to, again := keepNotValid(states[i], notValid[i], notValid[i+1])
+		to, again := KeepNotValid(states[i], notValid[i], notValid[i+1])
 		plans, _, err := plan(ctx, drv, nil, states[i+1], to, name, true, p)
 		if err != nil {
 			return nil, fmt.Errorf("diffplan: down of version %d (%s): %w", i+1, up.Name, err)
@@ -82,9 +82,9 @@ func versionDowns(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, current
 // returns the schemas names as inspected before the first and after each,
 // and their NOT VALID constraints. An error creating r or applying a
 // version is an *outsideError.
-func statesOf(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, r *schema.Realm, ups []*migrate.Plan, names []string, t progress.Task) ([]*schema.Realm, []map[notValidKey]string, error) {
+func statesOf(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, r *schema.Realm, ups []*migrate.Plan, names []string, t progress.Task) ([]*schema.Realm, []map[NotValidKey]string, error) {
 	states := make([]*schema.Realm, 0, len(ups)+1)
-	notValid := make([]map[notValidKey]string, 0, len(ups)+1)
+	notValid := make([]map[NotValidKey]string, 0, len(ups)+1)
 	err := dev(ctx, func(c *pgdb.Conn) error {
 		if err := create(ctx, drv, c, r); err != nil {
 			return &outsideError{fmt.Errorf("create the directory's schema: %w", err)}
@@ -94,7 +94,7 @@ func statesOf(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, r *schema.R
 			if err != nil {
 				return err
 			}
-			nv, err := notValidOf(ctx, c, names)
+			nv, err := NotValidOf(ctx, c, names)
 			if err != nil {
 				return err
 			}

@@ -161,10 +161,15 @@ func prepare(ctx context.Context, o Options, sel *selection) (*Plan, *schema.Rea
 	if p.Checks, err = checks(live, target, rs); err != nil {
 		return nil, nil, nil, err
 	}
-	changes, err := diffplan.Down(ctx, o.Target.Driver, o.Env.Dev, live, target, rs)
+	to, after, err := notValid(ctx, o, sel.keep, live, target)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	changes, err := diffplan.Down(ctx, o.Target.Driver, o.Env.Dev, live, to, rs)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("migrate down: %w", err)
 	}
+	changes = append(changes, after...)
 	for _, c := range changes {
 		p.Statements = append(p.Statements, Statement{Comment: c.Comment, SQL: c.Cmd})
 	}
