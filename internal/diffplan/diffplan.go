@@ -84,6 +84,7 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 			// does the way back.
 			_, changes = pgdb.SplitExtras(changes)
 		}
+		castRetyped(changes)
 	} else {
 		changes, skipped = pol.Filter(changes, to)
 		if err := checkRequired(changes); err != nil {
