@@ -99,7 +99,7 @@ func choose(files []migrate.File, revs []*migrate.Revision, n int, to string) (*
 		}
 		applied = append(applied, File{Name: f.Name(), Version: f.Version(), Applied: int(r.Applied), Total: int(r.Total), file: f})
 	}
-	if len(applied) == 0 {
+	if len(applied) == 0 && to == "" {
 		return nil, errNothing
 	}
 	k := len(applied) - n // how many stay
