@@ -89,6 +89,7 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 			// does the way back.
 			_, changes = pgdb.SplitExtras(changes)
 		}
+		castRetyped(changes)
 	} else {
 		changes, skipped = pol.Filter(changes, to)
 		if err := checkRequired(changes); err != nil {
@@ -110,11 +111,6 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 	vp := pgdb.PlanViews(views, slices.Concat(changes, ep.retyped), from, to)
 	xp := pgdb.PlanExtras(extras, changes, from)
 	conversions := convertToEnums(changes)
-	if pol.castTypes {
-		if err := castRetyped(changes); err != nil {
-			return nil, nil, err
-		}
-	}
 	safe, swaps := &later{}, []*migrate.Change(nil)
 	if !reverse {
 		if pol.EnumGuard {

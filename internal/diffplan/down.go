@@ -6,9 +6,7 @@ import (
 	"strings"
 
 	"ariga.io/atlas/sql/migrate"
-	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
@@ -22,7 +20,7 @@ import (
 // old name to new: the plan renames them back rather than dropping and
 // creating. It returns the statements, none when live is already there.
 func Down(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, live, target *schema.Realm, renames []Rename) ([]*migrate.Change, error) {
-	plans, _, err := plan(ctx, drv, dev, live, target, "down", true, Policy{Renames: renames, castTypes: true})
+	plans, _, err := plan(ctx, drv, dev, live, target, "down", true, Policy{Renames: renames})
 	if err != nil {
 		return nil, err
 	}
@@ -36,42 +34,4 @@ func Down(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, live, target *s
 		out = append(out, p.Changes...)
 	}
 	return out, nil
-}
-
-// castRetyped converts each column whose type changes, but for the enum
-// conversions (which have their own, convertColumn), with USING
-// "column"::type: the explicit cast that the down's checks count the
-// changed values of (internal/revert). Without it PostgreSQL converts by
-// assignment, which refuses what the checks let through: text to integer
-// has no assignment cast at all, and a varchar too long for its new
-// length fails where --force was told it would be cut.
-func castRetyped(changes []schema.Change) error {
-	for _, c := range changes {
-		mt, ok := c.(*schema.ModifyTable)
-		if !ok {
-			continue
-		}
-		for _, tc := range mt.Changes {
-			mc, ok := tc.(*schema.ModifyColumn)
-			if !ok || !mc.Change.Is(schema.ChangeType) || ownCast(mc.From) || ownCast(mc.To) {
-				continue
-			}
-			t, err := postgres.FormatType(mc.To.Type.Type)
-			if err != nil {
-				return fmt.Errorf("diffplan: down: %w", err)
-			}
-			mc.Extra = append(mc.Extra, &postgres.ConvertUsing{X: pgx.Identifier{mc.To.Name}.Sanitize() + "::" + t})
-		}
-	}
-	return nil
-}
-
-// ownCast: an enum column (or an array of one), or a serial, whose type
-// change Atlas or convertColumn write their own way.
-func ownCast(c *schema.Column) bool {
-	if e, _ := enumOf(c); e != nil {
-		return true
-	}
-	_, serial := c.Type.Type.(*postgres.SerialType)
-	return serial
 }

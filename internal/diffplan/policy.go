@@ -38,9 +38,6 @@ type Policy struct {
 	// locks an existing table.
 	NotValid, NotNull, EnumGuard bool
 	LockTimeout                  string
-	// castTypes writes an explicit cast on each column type change (Down:
-	// castRetyped).
-	castTypes bool
 	// keepNames plans an index, foreign key or CHECK dropped and added
 	// again under another name, on any table, as a rename (keepNames of
 	// rename_keep.go): the down of one version of a split change, where

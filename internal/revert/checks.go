@@ -134,6 +134,11 @@ func checks(live, target *schema.Realm, rs []diffplan.Rename) ([]Check, error) {
 				obj := fmt.Sprintf("column %q.%q", lt.Name, lc.Name)
 				col := pgx.Identifier{lc.Name}.Sanitize()
 				tc, ok := tt.Column(or(back.columns, sch+"."+tname+"."+lc.Name, lc.Name))
+				if !ok && generated(lc) {
+					// GENERATED ALWAYS AS (…) STORED: its values are
+					// computed from the row, so dropping it loses nothing.
+					continue
+				}
 				if !ok {
 					out = append(out, Check{Kind: ColumnNull, Object: obj, Forcible: true, table: ref,
 						SQL: fmt.Sprintf("SELECT count(*) FROM %s WHERE %s IS NOT NULL", ref, col), what: "the target version has no such column"})
@@ -276,4 +281,13 @@ func quoted(vs []string) string {
 		q[i] = fmt.Sprintf("%q", v)
 	}
 	return strings.Join(q, ", ")
+}
+
+func generated(c *schema.Column) bool {
+	for _, a := range c.Attrs {
+		if _, ok := a.(*schema.GeneratedExpr); ok {
+			return true
+		}
+	}
+	return false
 }

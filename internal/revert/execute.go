@@ -122,7 +122,10 @@ func runChecks(ctx context.Context, tx *sql.Tx, cs []Check) error {
 		var pgErr *pgconn.PgError
 		switch {
 		case errors.As(err, &pgErr) && cs[i].Kind == ValuesKept:
-			cs[i].Error, cs[i].Forcible = pgErr.Message, false
+			cs[i].Error = pgErr.Message
+			// The statement converts with the same cast: it would fail
+			// too, so --force cannot go past this check.
+			cs[i].Forcible = false
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT schemactl_check"); err != nil {
 				return fmt.Errorf("migrate down: check %s: %w", cs[i].Object, err)
 			}

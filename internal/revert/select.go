@@ -99,7 +99,7 @@ func choose(files []migrate.File, revs []*migrate.Revision, n int, to string) (*
 		}
 		applied = append(applied, File{Name: f.Name(), Version: f.Version(), Applied: int(r.Applied), Total: int(r.Total), file: f})
 	}
-	if len(applied) == 0 {
+	if len(applied) == 0 && to == "" {
 		return nil, errNothing
 	}
 	k := len(applied) - n // how many stay
@@ -116,7 +116,7 @@ func choose(files []migrate.File, revs []*migrate.Revision, n int, to string) (*
 			return nil, fmt.Errorf("--to-version %s: no applied file has this version", to)
 		}
 		if k == len(applied) {
-			return nil, fmt.Errorf("--to-version %s: the database is at that version already", to)
+			return nil, errNothing // at that version already, as a second run finds it
 		}
 	} else if k < 0 {
 		if baseline >= 0 {

@@ -112,8 +112,6 @@ func TestChooseRefuses(t *testing.T) {
 			want: "--to-version 7: no applied file has this version"},
 		{name: "a pending version", files: 4, revs: applied("1", "2"), to: "3",
 			want: "--to-version 3: no applied file has this version"},
-		{name: "the version the database is at", files: 4, revs: applied("1", "2", "3", "4"), to: "4",
-			want: "--to-version 4: the database is at that version already"},
 		{name: "a revision without its file", files: 3, revs: applied("1", "2", "3", "4"), n: 1,
 			want: "revert: the database records version 4 as applied, and no file of the directory has that version: restore the file"},
 		{name: "a pending file between applied ones", files: 4, revs: applied("1", "3", "4"), n: 1,
@@ -132,6 +130,10 @@ func TestChooseRefuses(t *testing.T) {
 	require.ErrorIs(t, err, ErrNothing, "no revision at all")
 	_, err = choose(dirFiles(2), []*migrate.Revision{rev("2", 0, true)}, 1, "")
 	require.ErrorIs(t, err, ErrNothing, "only the baseline")
+	_, err = choose(dirFiles(4), applied("1", "2", "3", "4"), 0, "4")
+	require.ErrorIs(t, err, ErrNothing, "at that version already")
+	_, err = choose(dirFiles(4), []*migrate.Revision{rev("2", 0, true)}, 0, "2")
+	require.ErrorIs(t, err, ErrNothing, "at the baseline already")
 }
 
 // The last file applied partially is reverted as far as it ran: the replay
