@@ -85,7 +85,7 @@ the database holds (drift, rows, data changes), 2 could not run.`,
 			switch {
 			case errors.Is(err, revert.ErrNothing):
 				if format == "json" {
-					return writeJSON(out, &revert.Plan{Files: []revert.File{}, Checks: []revert.Check{}, DataChanges: []revert.DataChange{}, Statements: []revert.Statement{}, DryRun: o.DryRun})
+					return writeJSON(out, &revert.Plan{Files: []revert.File{}, Checks: []revert.Check{}, DataChanges: []revert.DataChange{}, NotReverted: []revert.DataChange{}, Statements: []revert.Statement{}, DryRun: o.DryRun})
 				}
 				fmt.Fprintln(out, "No migration files to revert")
 				return nil
@@ -154,6 +154,12 @@ func printDown(w io.Writer, p *revert.Plan, took time.Duration, refused bool) {
 		fmt.Fprintln(w, "Data changes (not reversed):")
 		for _, d := range p.DataChanges {
 			fmt.Fprintf(w, "  %s\n", d)
+		}
+	}
+	if len(p.NotReverted) > 0 {
+		fmt.Fprintln(w, "Not reverted (the down reverts what schemactl inspects):")
+		for _, d := range p.NotReverted {
+			fmt.Fprintf(w, "  %s\n", revert.NotRevertedText(d))
 		}
 	}
 	fmt.Fprintln(w, "Statements:")

@@ -22,32 +22,42 @@ func (d DataChange) String() string {
 	return fmt.Sprintf("%s:%d: %s changes rows, which a down does not put back: %s", d.File, d.Line, d.Kind, short(d.Statement))
 }
 
-// dataChanges lists the statements of the reverted files (as far as each
-// ran) that change rows. A DO block or a function call may change rows
-// too; what they run is not read.
-func dataChanges(dir string, files []File) ([]DataChange, error) {
-	out := []DataChange{} // a JSON list, never null
+// NotRevertedText says what a statement the down does not revert leaves.
+func NotRevertedText(d DataChange) string {
+	return fmt.Sprintf("%s:%d: %s is not reverted (the down reverts what schemactl inspects), it stays: %s", d.File, d.Line, d.Kind, short(d.Statement))
+}
+
+// scan lists the statements of the reverted files (as far as each ran)
+// that change rows, and those that change what the down does not revert
+// (unreverted.go). A DO block or a function call may do either; what they
+// run is not read.
+func scan(dir string, files []File) (rows, other []DataChange, err error) {
+	rows, other = []DataChange{}, []DataChange{} // JSON lists, never null
 	for _, f := range files {
 		stmts, err := f.file.StmtDecls()
 		if err != nil {
-			return nil, fmt.Errorf("revert: %s: %w", f.Name, err)
+			return nil, nil, fmt.Errorf("revert: %s: %w", f.Name, err)
 		}
 		if f.Applied < len(stmts) {
 			stmts = stmts[:f.Applied]
 		}
 		for _, s := range stmts {
+			line := migdir.StmtLine(f.file.Bytes(), s.Pos)
 			tree, err := pg_query.Parse(s.Text)
 			if err != nil {
-				return nil, fmt.Errorf("revert: %s:%d: %w", f.Name, migdir.StmtLine(f.file.Bytes(), s.Pos), err)
+				return nil, nil, fmt.Errorf("revert: %s:%d: %w", f.Name, line, err)
 			}
 			for _, raw := range tree.Stmts {
-				if kind := changesRows(raw.Stmt); kind != "" {
-					out = append(out, DataChange{File: pathIn(dir, f.Name), Line: migdir.StmtLine(f.file.Bytes(), s.Pos), Kind: kind, Statement: strings.TrimSpace(s.Text)})
+				d := DataChange{File: pathIn(dir, f.Name), Line: line, Statement: strings.TrimSpace(s.Text)}
+				if d.Kind = changesRows(raw.Stmt); d.Kind != "" {
+					rows = append(rows, d)
+				} else if d.Kind = unreverted(raw.Stmt); d.Kind != "" {
+					other = append(other, d)
 				}
 			}
 		}
 	}
-	return out, nil
+	return rows, other, nil
 }
 
 // changesRows names the kind of a statement that writes rows, "" for one

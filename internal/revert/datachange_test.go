@@ -79,6 +79,6 @@ func TestPlanEmptyLists(t *testing.T) {
 	b, err := json.Marshal(p)
 	require.NoError(t, err)
 	require.JSONEq(t, `{"from": "2", "to": "1", "files": [{"name": "2_index.sql", "version": "2", "applied": 1, "total": 1}],
-		"checks": [], "data_changes": [], "statements": [{"comment": "drop index \"a_n\" from table: \"a\"", "sql": "DROP INDEX \"a_n\""}],
+		"checks": [], "data_changes": [], "not_reverted": [], "statements": [{"comment": "drop index \"a_n\" from table: \"a\"", "sql": "DROP INDEX \"a_n\""}],
 		"dry_run": true, "reverted": false}`, string(b))
 }

@@ -53,6 +53,9 @@ type Plan struct {
 	Files       []File       `json:"files"`
 	Checks      []Check      `json:"checks"`
 	DataChanges []DataChange `json:"data_changes"`
+	// NotReverted are statements of the reverted files that change what
+	// the down does not revert (grants, policies, sequences...).
+	NotReverted []DataChange `json:"not_reverted"`
 	Statements  []Statement  `json:"statements"`
 	DryRun      bool         `json:"dry_run"`
 	Reverted    bool         `json:"reverted"` // committed
@@ -127,7 +130,7 @@ func Run(ctx context.Context, o Options) (*Plan, error) {
 // prepare replays the two states, refuses drift, and plans the way back
 // with its checks.
 func prepare(ctx context.Context, o Options, sel *selection) (*Plan, *schema.Realm, *schema.Realm, error) {
-	p := &Plan{Files: sel.revert, DryRun: o.DryRun, Checks: []Check{}, DataChanges: []DataChange{}, Statements: []Statement{}}
+	p := &Plan{Files: sel.revert, DryRun: o.DryRun, Checks: []Check{}, DataChanges: []DataChange{}, NotReverted: []DataChange{}, Statements: []Statement{}}
 	if len(sel.keep) > 0 {
 		p.To = sel.keep[len(sel.keep)-1].Version()
 	}
@@ -155,7 +158,7 @@ func prepare(ctx context.Context, o Options, sel *selection) (*Plan, *schema.Rea
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if p.DataChanges, err = dataChanges(o.Dir.Path(), sel.revert); err != nil {
+	if p.DataChanges, p.NotReverted, err = scan(o.Dir.Path(), sel.revert); err != nil {
 		return nil, nil, nil, err
 	}
 	if p.Checks, err = checks(live, target, rs); err != nil {
@@ -223,8 +226,8 @@ func noDrift(ctx context.Context, o Options, live, current *schema.Realm) error 
 	return &RefusedError{Reason: fmt.Sprintf("the database differs from what its revisions record (%s); see `schemactl schema drift`", strings.Join(say, "; "))}
 }
 
-// refusal is the error for failed checks and data changes, nil when the
-// down may go on.
+// refusal is the error for failed checks, data changes and statements the
+// down does not revert, nil when the down may go on.
 func refusal(p *Plan, force bool) error {
 	var why []string
 	for _, c := range p.Checks {
@@ -235,6 +238,9 @@ func refusal(p *Plan, force bool) error {
 	if !force {
 		for _, d := range p.DataChanges {
 			why = append(why, d.String()+"; --force reverts the schema and leaves the rows as they are")
+		}
+		for _, d := range p.NotReverted {
+			why = append(why, NotRevertedText(d)+"; --force reverts the rest and leaves it")
 		}
 	}
 	switch len(why) {
