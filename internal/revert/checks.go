@@ -61,6 +61,12 @@ func (c Check) String() string {
 		return fmt.Sprintf("%s holds %d row(s) with %s; --force cannot convert them: update or delete them first", c.Object, c.Rows, c.what)
 	case ValuesInEnum:
 		return fmt.Sprintf("%s holds %d value(s) that %s lacks; --force cannot convert them: update or delete them first", c.Object, c.Rows, c.what)
+	case UniqueHolds:
+		return fmt.Sprintf("%s: %d row(s) share a key, which %s refuses; --force cannot help: remove the duplicates first", c.Object, c.Rows, c.what)
+	case CheckHolds:
+		return fmt.Sprintf("%s: %d row(s) break %s; --force cannot help: fix them first", c.Object, c.Rows, c.what)
+	case ForeignKeyHolds:
+		return fmt.Sprintf("%s: %d row(s) reference no row, which %s refuses; --force cannot help: fix them first", c.Object, c.Rows, c.what)
 	default: // NoNulls
 		return fmt.Sprintf("%s holds %d NULL(s) and %s; --force cannot help: fill them first", c.Object, c.Rows, c.what)
 	}
@@ -76,6 +82,8 @@ func (c Check) okText() string {
 		return "no NULLs, " + c.what
 	case ValueUnused:
 		return "no row uses " + c.what
+	case UniqueHolds, CheckHolds, ForeignKeyHolds:
+		return "the rows hold " + c.what
 	}
 	return "every value survives: " + c.what
 }
@@ -110,8 +118,9 @@ func or(m map[string]string, k, v string) string {
 
 // checks lists what the way from live to target must find in the rows:
 // tables dropped are empty, columns dropped all NULL, enum values removed
-// unused, retyped columns' values survive the conversion, and columns made
-// NOT NULL hold no NULL.
+// unused, retyped columns' values survive the conversion, columns made NOT
+// NULL hold no NULL, and the unique indexes, CHECKs and foreign keys added
+// back hold (constraints.go).
 func checks(live, target *schema.Realm, rs []diffplan.Rename) ([]Check, error) {
 	back := backNames(rs)
 	out := []Check{} // a JSON list, never null
@@ -157,6 +166,7 @@ func checks(live, target *schema.Realm, rs []diffplan.Rename) ([]Check, error) {
 						SQL: fmt.Sprintf("SELECT count(*) FROM %s WHERE %s IS NULL", ref, col), what: "the target version makes it NOT NULL"})
 				}
 			}
+			out = append(out, constraintChecks(lt, tt, ref, live)...)
 		}
 	}
 	return out, nil

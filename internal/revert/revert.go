@@ -161,11 +161,11 @@ func prepare(ctx context.Context, o Options, sel *selection) (*Plan, *schema.Rea
 	if p.DataChanges, p.NotReverted, err = scan(o.Dir.Path(), sel.revert); err != nil {
 		return nil, nil, nil, err
 	}
-	if p.Checks, err = checks(live, target, rs); err != nil {
-		return nil, nil, nil, err
-	}
 	to, after, err := notValid(ctx, o, sel.keep, live, target)
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	if p.Checks, err = checks(live, to, rs); err != nil {
 		return nil, nil, nil, err
 	}
 	changes, err := diffplan.Down(ctx, o.Target.Driver, o.Env.Dev, live, to, rs)
