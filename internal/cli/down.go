@@ -11,7 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/revert"
+	"github.com/ledgerforge/schemactl/internal/revisions"
 )
 
 func newDownCmd(g *globals) *cobra.Command {
@@ -88,6 +90,9 @@ the database holds (drift, rows, data changes), 2 could not run.`,
 					return writeJSON(out, &revert.Plan{Files: []revert.File{}, Checks: []revert.Check{}, DataChanges: []revert.DataChange{}, NotReverted: []revert.DataChange{}, Statements: []revert.Statement{}, DryRun: o.DryRun})
 				}
 				fmt.Fprintln(out, "No migration files to revert")
+				if note := foreignNote(cmd, conn, revSchema); note != "" {
+					fmt.Fprintf(out, "Note: %s\n", note)
+				}
 				return nil
 			case p == nil && revert.IsRefused(err): // drift
 				return &FindingsError{err}
@@ -117,6 +122,20 @@ the database holds (drift, rows, data changes), 2 could not run.`,
 	cmd.Flags().DurationVar(&o.LockTimeout, "lock-timeout", 10*time.Second, "how long to wait for another apply or down, and for the tables' locks")
 	cmd.Flags().StringVar(&format, "format", "text", "text or json (the plan, the checks and what was done)")
 	return cmd
+}
+
+// foreignNote explains an empty history: the database records another
+// tool's (golang-migrate's schema_migrations...), which is not read.
+func foreignNote(cmd *cobra.Command, conn *pgdb.Conn, revSchema string) string {
+	revs, err := revisions.New(conn.DB, revSchema).ReadRevisions(cmd.Context())
+	if err != nil || len(revs) > 0 {
+		return ""
+	}
+	f, err := revisions.FindForeign(cmd.Context(), conn.DB)
+	if err != nil || f == nil {
+		return ""
+	}
+	return f.Note()
 }
 
 func writeJSON(w io.Writer, v any) error {
