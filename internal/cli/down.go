@@ -165,7 +165,11 @@ func printDown(w io.Writer, p *revert.Plan, took time.Duration, refused bool) {
 	if len(p.Checks) > 0 {
 		fmt.Fprintln(w, "Checks:")
 		for _, c := range p.Checks {
-			fmt.Fprintf(w, "  %s\n", c)
+			if p.Reverted && c.Failed() { // --force went past it
+				fmt.Fprintf(w, "  %s\n", c.Forced())
+			} else {
+				fmt.Fprintf(w, "  %s\n", c)
+			}
 			fmt.Fprintf(w, "    %s\n", c.SQL)
 		}
 	}

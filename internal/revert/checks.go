@@ -72,6 +72,17 @@ func (c Check) String() string {
 	}
 }
 
+// Forced says what a failed check's --force did, once the down ran.
+func (c Check) Forced() string {
+	switch c.Kind {
+	case TableEmpty:
+		return fmt.Sprintf("forced: %s held %d row(s), dropped with it", c.Object, c.Rows)
+	case ColumnNull:
+		return fmt.Sprintf("forced: %s held %d non-NULL value(s), dropped with it", c.Object, c.Rows)
+	}
+	return fmt.Sprintf("forced: %s: %d value(s) changed by %s", c.Object, c.Rows, c.what)
+}
+
 func (c Check) okText() string {
 	switch c.Kind {
 	case TableEmpty:

@@ -1,6 +1,7 @@
 package revert
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -29,6 +30,7 @@ func TestDriftRefused(t *testing.T) {
 				require.Nil(t, p)
 				e.refused(err, schema, versions, "migrate down: refused: the database differs from what its revisions record (", tc.want,
 					"); see `schemactl schema drift`; nothing was changed")
+				require.Equal(t, 1, strings.Count(err.Error(), tc.want), "the object is named once: %v", err)
 			}
 		})
 	}

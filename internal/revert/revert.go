@@ -218,7 +218,7 @@ func noDrift(ctx context.Context, o Options, live, current *schema.Realm) error 
 	fs := compare.Changes(changes, drift.MigrationsVsDatabase, nil, nil).Findings
 	var say []string
 	for _, f := range fs[:min(3, len(fs))] {
-		say = append(say, f.Object+": "+f.Message)
+		say = append(say, f.Message) // it names the object
 	}
 	if len(fs) > 3 {
 		say = append(say, fmt.Sprintf("and %d more", len(fs)-3))
