@@ -32,8 +32,10 @@ the directory replayed up to that version on the dev database is the
 target, and the plan is the difference between the live database and it.
 Before anything changes it checks the rows: a table dropped must be empty,
 a column dropped all NULL, an enum value removed unused (--force goes past
-the first two, losing the rows). Files that changed rows (INSERT, UPDATE,
-DELETE) are refused too without --force: the down does not put rows back.
+the first two, losing the rows); a unique index, CHECK or foreign key added
+back must hold. Files that changed rows (INSERT, UPDATE, DELETE), or what
+the down does not revert (GRANT, CREATE POLICY, sequences...), are refused
+too without --force: the down puts back neither the rows nor those.
 It runs in one transaction under apply's advisory lock and removes the
 reverted files' revisions, so migrate status (ours and Atlas's) shows them
 pending. Exit status: 0 reverted (or nothing to revert), 1 refused for what
@@ -118,7 +120,7 @@ the database holds (drift, rows, data changes), 2 could not run.`,
 	addTargetFlags(cmd, &t)
 	cmd.Flags().StringVar(&o.ToVersion, "to-version", "", "revert the files applied after this version")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "print the checks and statements, run the checks; change nothing")
-	cmd.Flags().BoolVar(&o.Force, "force", false, "revert even if rows are lost: tables and columns that hold data are dropped, values converted; data changes stay")
+	cmd.Flags().BoolVar(&o.Force, "force", false, "revert even if rows are lost: tables and columns that hold data are dropped, values converted; data changes and what the down does not revert stay")
 	cmd.Flags().DurationVar(&o.LockTimeout, "lock-timeout", 10*time.Second, "how long to wait for another apply or down, and for the tables' locks")
 	cmd.Flags().StringVar(&format, "format", "text", "text or json (the plan, the checks and what was done)")
 	return cmd
