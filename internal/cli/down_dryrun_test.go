@@ -73,6 +73,9 @@ func parseDownText(t *testing.T, out string) textPlan {
 		case "Data changes (not reversed):":
 			section, p.dataChange = "data", true
 			continue
+		case "Not reverted (the down reverts what schemactl inspects):":
+			section = "not reverted"
+			continue
 		case "Statements:":
 			section = "statements"
 			continue
