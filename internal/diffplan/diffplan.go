@@ -97,6 +97,10 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		}
 		pol.concurrently(changes)
 	}
+	// Before safeDDL, which would add them again NOT VALID within their
+	// ALTER TABLEs, and before the enum conversions take retyped columns
+	// out of the change set.
+	keys := retypedKeys(changes, from)
 	if len(changes) == 0 && len(rn.stmts) == 0 {
 		return nil, skipped, nil
 	}
@@ -123,6 +127,10 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 			return nil, nil, err
 		}
 	}
+	dropKeys, addKeys, err := keys.plan(ctx, drv, safe, !reverse, !reverse && pol.NotValid, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
 	changes = slices.DeleteFunc(changes, func(c schema.Change) bool {
 		mt, ok := c.(*schema.ModifyTable)
 		return ok && len(mt.Changes) == 0
@@ -141,7 +149,7 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 			return nil, nil, fmt.Errorf("diffplan: plan: %w", err)
 		}
 		if i == len(groups)-1 {
-			p.Changes = slices.Concat(ep.guards, xp.First, vp.Drop, ep.head, p.Changes, conversions, ep.moves, ep.tail, xp.Funcs, vp.Create, xp.Last, safe.add)
+			p.Changes = slices.Concat(ep.guards, xp.First, vp.Drop, dropKeys, ep.head, p.Changes, conversions, ep.moves, ep.tail, addKeys, xp.Funcs, vp.Create, xp.Last, safe.add)
 		}
 		if i == 0 { // the renames open the first file: the rest names the new names
 			p.Changes = append(rn.stmts, p.Changes...)
