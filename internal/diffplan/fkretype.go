@@ -139,6 +139,9 @@ func (k *keyRetypes) modified(mt *schema.ModifyTable, from *schema.Realm, touche
 			}
 			if dropFirst {
 				k.drop = append(k.drop, tc.From)
+				if tc.From.Symbol == tc.To.Symbol {
+					k.why[tc.From] = "added again as the target has it"
+				}
 			} else {
 				kept = append(kept, &schema.DropForeignKey{F: tc.From})
 			}

@@ -14,15 +14,15 @@ import (
 // idsAs is a schema whose ids and the columns that reference them are of
 // type typ (open-boardgame-stats/backend's 20221023210110_ids_with_types
 // turned them from bigint to varchar): a chain of keys a <- b <- c, and a
-// key of b to itself. The second version also changes the ON DELETE of
-// c's key to a, and adds a column of c and a table z with keys to a, which
-// its down drops.
+// key of b to itself. The first version also has a column of c and a
+// table y with keys to a; the second drops them, changes the ON DELETE of
+// c's key to a, and adds a column of c and a table z with keys to a.
 func idsAs(typ string, second bool) string {
-	onDelete, more, z := "", "", ""
+	onDelete, more, other := "", ", old_a_id {T} CONSTRAINT c_old_fk REFERENCES a (id)", "CREATE TABLE y (id int PRIMARY KEY, a_id {T} CONSTRAINT y_a_fk REFERENCES a (id));"
 	if second {
 		onDelete = "ON DELETE SET NULL"
 		more = ", extra_a_id {T} CONSTRAINT c_extra_fk REFERENCES a (id)"
-		z = "CREATE TABLE z (id int PRIMARY KEY, a_id {T} CONSTRAINT z_a_fk REFERENCES a (id));"
+		other = "CREATE TABLE z (id int PRIMARY KEY, a_id {T} CONSTRAINT z_a_fk REFERENCES a (id));"
 	}
 	return strings.NewReplacer("{T}", typ).Replace(`
 CREATE TABLE a (id {T} PRIMARY KEY);
@@ -30,7 +30,7 @@ CREATE TABLE b (id {T} PRIMARY KEY, a_id {T} NOT NULL CONSTRAINT b_a_fk REFERENC
   parent_id {T} CONSTRAINT b_parent_fk REFERENCES b (id));
 CREATE TABLE c (id bigint PRIMARY KEY, b_id {T} CONSTRAINT c_b_fk REFERENCES b (id),
   a_id {T} CONSTRAINT c_a_fk REFERENCES a (id) ` + onDelete + more + `, note text);
-` + z)
+` + other)
 }
 
 const idsRows = `INSERT INTO a VALUES (1), (2);
@@ -66,10 +66,12 @@ func aroundRetypes(t *testing.T, sql, typ string, drops, adds []string) {
 // key still holds the other (42804, "foreign key constraint … cannot be
 // implemented"). The key of b to itself is left to Atlas (one ALTER TABLE
 // retypes both its columns); c's key whose ON DELETE changes is dropped
-// first and added as the desired state has it, and c's new key to a is
-// added last. With the safe policy the keys come back NOT VALID and are
-// validated in the later file. The files apply on rows, and leave nothing
-// to plan.
+// first and added as the desired state has it, c's new key to a is added
+// last, and the keys to a of the column and the table the change drops go
+// first. The drops carry `atlas:nolint CD101`: the keys come back, or the
+// review reports their column and table. With the safe policy the keys
+// come back NOT VALID and are validated in the later file. The files apply
+// on rows, and leave nothing to plan.
 func TestPlanRetypesBothEndsOfForeignKeys(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -83,8 +85,13 @@ func TestPlanRetypesBothEndsOfForeignKeys(t *testing.T) {
 			require.NoError(t, err)
 			applyFiles(t, conn, files) // 42804 if a key holds while one end is retyped
 			main := string(files[0].Data)
-			aroundRetypes(t, main, "character varying", []string{"b_a_fk", "c_a_fk", "c_b_fk"}, []string{"b_a_fk", "c_a_fk", "c_b_fk", "c_extra_fk"})
+			aroundRetypes(t, main, "character varying", []string{"b_a_fk", "c_a_fk", "c_b_fk", "c_old_fk", "y_a_fk"}, []string{"b_a_fk", "c_a_fk", "c_b_fk", "c_extra_fk"})
 			require.NotContains(t, main, `DROP CONSTRAINT "b_parent_fk"`)
+			// The review reports the column and the table (DS103, DS102),
+			// as when Atlas drops their keys with them.
+			require.Contains(t, main, "-- Drop foreign key \"c_old_fk\" of table \"c\" before the columns it links change type (its column is dropped after them)\n-- atlas:nolint CD101\n")
+			require.Contains(t, main, "-- Drop foreign key \"c_a_fk\" of table \"c\" before the columns it links change type (added again as the target has it)\n-- atlas:nolint CD101\n")
+			require.Contains(t, main, "-- Drop foreign key \"y_a_fk\" of table \"y\" before the columns it links change type (its table is dropped after them)\n-- atlas:nolint CD101\n")
 			if tc.pol.NotValid {
 				require.Contains(t, main, "-- Add foreign key \"b_a_fk\" to table: \"b\" for new rows (validated in a later file)\n"+
 					`ALTER TABLE "b" ADD CONSTRAINT "b_a_fk" FOREIGN KEY ("a_id") REFERENCES "a" ("id") ON UPDATE NO ACTION ON DELETE CASCADE NOT VALID;`)
@@ -123,7 +130,8 @@ func TestPlanRetypesBothEndsOfForeignKeys(t *testing.T) {
 // of table z, which the down drops with them, are dropped first: Atlas
 // drops the column with c's other changes and the table last, after a's id
 // went back to bigint while they still held it. The keys come back as the
-// target has them, validated.
+// target has them, validated, with c's old column's added last and y's
+// inline, its table created after a's change.
 func TestDownRetypesBothEndsOfForeignKeys(t *testing.T) {
 	ctx := context.Background()
 	live, conn := inspect(t, idsAs("varchar", true)+idsRows)
@@ -137,7 +145,14 @@ func TestDownRetypesBothEndsOfForeignKeys(t *testing.T) {
 	sql := "BEGIN;\n" + strings.Join(stmts, ";\n") + ";\nCOMMIT;"
 	_, err = conn.DB.ExecContext(ctx, sql)
 	require.NoError(t, err, sql)
-	aroundRetypes(t, sql, "bigint", []string{"b_a_fk", "c_a_fk", "c_b_fk", "c_extra_fk", "z_a_fk"}, []string{"b_a_fk", "c_a_fk", "c_b_fk"})
+	aroundRetypes(t, sql, "bigint", []string{"b_a_fk", "c_a_fk", "c_b_fk", "c_extra_fk", "z_a_fk"}, []string{"b_a_fk", "c_a_fk", "c_b_fk", "c_old_fk"})
+	var comments []string
+	for _, c := range changes {
+		comments = append(comments, c.Comment)
+	}
+	require.Contains(t, comments, `drop foreign key "z_a_fk" of table "z" before the columns it links change type (its table is dropped after them)`)
+	require.Contains(t, comments, `drop foreign key "b_a_fk" of table "b" before the columns it links change type (added again after them)`)
+	require.NotContains(t, strings.Join(comments, "\n"), "nolint", "a down is not reviewed")
 	back, err := conn.Inspect(ctx)
 	require.NoError(t, err)
 	again, err := Down(ctx, conn.Driver, nil, back, target, nil)
@@ -149,6 +164,8 @@ func TestDownRetypesBothEndsOfForeignKeys(t *testing.T) {
 		`b b_parent_fk true FOREIGN KEY (parent_id) REFERENCES b(id)`,
 		`c c_a_fk true FOREIGN KEY (a_id) REFERENCES a(id)`,
 		`c c_b_fk true FOREIGN KEY (b_id) REFERENCES b(id)`,
+		`c c_old_fk true FOREIGN KEY (old_a_id) REFERENCES a(id)`,
+		`y y_a_fk true FOREIGN KEY (a_id) REFERENCES a(id)`,
 	}, ";"), keys(t, conn))
 }
 
