@@ -29,6 +29,8 @@ import (
 // before the other statements and created after them (pgdb.PlanViews);
 // so are functions, triggers and extensions (pgdb.PlanExtras): extensions
 // created first, functions after the tables, triggers after the views.
+// A foreign key over columns that change type is dropped before the
+// column changes and added after them (fkretype.go).
 // The policy p leaves change kinds out (returned as skipped, planned or
 // not) and makes index changes concurrent, in files of their own that run
 // outside a transaction (see byTxMode); its renames open the first file,
