@@ -29,6 +29,8 @@ import (
 // before the other statements and created after them (pgdb.PlanViews);
 // so are functions, triggers and extensions (pgdb.PlanExtras): extensions
 // created first, functions after the tables, triggers after the views.
+// A foreign key over columns that change type is dropped before the
+// column changes and added after them (fkretype.go).
 // The policy p leaves change kinds out (returned as skipped, planned or
 // not) and makes index changes concurrent, in files of their own that run
 // outside a transaction (see byTxMode); its renames open the first file,
@@ -97,6 +99,10 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 		}
 		pol.concurrently(changes)
 	}
+	// Before safeDDL, which would add them again NOT VALID within their
+	// ALTER TABLEs, and before the enum conversions take retyped columns
+	// out of the change set.
+	keys := retypedKeys(changes, from)
 	if len(changes) == 0 && len(rn.stmts) == 0 {
 		return nil, skipped, nil
 	}
@@ -123,6 +129,10 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 			return nil, nil, err
 		}
 	}
+	dropKeys, addKeys, err := keys.plan(ctx, drv, safe, !reverse, !reverse && pol.NotValid, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
 	changes = slices.DeleteFunc(changes, func(c schema.Change) bool {
 		mt, ok := c.(*schema.ModifyTable)
 		return ok && len(mt.Changes) == 0
@@ -141,7 +151,7 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 			return nil, nil, fmt.Errorf("diffplan: plan: %w", err)
 		}
 		if i == len(groups)-1 {
-			p.Changes = slices.Concat(ep.guards, xp.First, vp.Drop, ep.head, p.Changes, conversions, ep.moves, ep.tail, xp.Funcs, vp.Create, xp.Last, safe.add)
+			p.Changes = slices.Concat(ep.guards, xp.First, vp.Drop, dropKeys, ep.head, p.Changes, conversions, ep.moves, ep.tail, addKeys, xp.Funcs, vp.Create, xp.Last, safe.add)
 		}
 		if i == 0 { // the renames open the first file: the rest names the new names
 			p.Changes = append(rn.stmts, p.Changes...)

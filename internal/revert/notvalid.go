@@ -60,6 +60,15 @@ func notValid(ctx context.Context, o Options, keep []migrate.File, live, target 
 		}
 	}
 	to, stmts := diffplan.KeepNotValid(target, again, have)
+	// Those the plan leaves as they are: one it drops to retype its
+	// columns is added back NOT VALID.
+	var still []diffplan.NotValidKey
+	for k := range want {
+		if _, ok := have[k]; ok {
+			still = append(still, k)
+		}
+	}
+	to = diffplan.MarkNotValid(to, still)
 	for k := range have {
 		if _, ok := want[k]; !ok && hasConstraint(target, k) {
 			stmts = append(stmts, &migrate.Change{
