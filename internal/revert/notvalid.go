@@ -2,6 +2,9 @@ package revert
 
 import (
 	"bytes"
+	"cmp"
+	"maps"
+	"slices"
 	"context"
 	"fmt"
 	"strings"
@@ -69,7 +72,10 @@ func notValid(ctx context.Context, o Options, keep []migrate.File, live, target 
 		}
 	}
 	to = diffplan.MarkNotValid(to, still)
-	for k := range have {
+	// In a stable order: the plan is printed, and compared between runs.
+	for _, k := range slices.SortedFunc(maps.Keys(have), func(a, b diffplan.NotValidKey) int {
+		return cmp.Or(strings.Compare(a.Schema, b.Schema), strings.Compare(a.Table, b.Table), strings.Compare(a.Name, b.Name))
+	}) {
 		if _, ok := want[k]; !ok && hasConstraint(target, k) {
 			stmts = append(stmts, &migrate.Change{
 				Cmd:     fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", tableSQL(k.Schema, k.Table), pgx.Identifier{k.Name}.Sanitize()),
