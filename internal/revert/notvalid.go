@@ -3,10 +3,10 @@ package revert
 import (
 	"bytes"
 	"cmp"
-	"maps"
-	"slices"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"ariga.io/atlas/sql/migrate"
