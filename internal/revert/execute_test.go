@@ -5,9 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ledgerforge/schemactl/internal/pgdb"
 	"github.com/ledgerforge/schemactl/internal/revisions"
 )
 
@@ -71,7 +73,8 @@ func TestExecuteRollsBackShortPlan(t *testing.T) {
 }
 
 // reached compares the database inside the transaction with the target it
-// is handed: the same state passes, any other fails.
+// is handed: the same state passes, any other fails. With table changes
+// only, it reads just their tables; with anything else, everything.
 func TestReached(t *testing.T) {
 	e := newEnv(t)
 	e.write("1_a.sql", "CREATE TABLE a (id int PRIMARY KEY);\n",
@@ -82,16 +85,41 @@ func TestReached(t *testing.T) {
 	tx, err := e.conn.DB.BeginTx(e.ctx, &sql.TxOptions{ReadOnly: true})
 	require.NoError(t, err)
 	defer tx.Rollback() //nolint:errcheck // read only
+	diff := func(from, to *schema.Realm) []schema.Change {
+		changes, err := pgdb.DiffRealms(e.ctx, o.Target.Driver, o.Env.Dev, from, to)
+		require.NoError(t, err)
+		return changes
+	}
 
-	require.NoError(t, reached(e.ctx, o, tx, target, live, "2"), "the database is at the state it was inspected in")
-	err = reached(e.ctx, o, tx, live, target, "1")
+	require.NoError(t, reached(e.ctx, o, tx, target, live, diff(target, live), "2"), "the database is at the state it was inspected in")
+	err = reached(e.ctx, o, tx, live, target, diff(live, target), "1")
 	require.Error(t, err)
 	require.True(t, strings.HasPrefix(err.Error(), "migrate down: the computed statements do not reach the schema of version 1 (1 difference(s) remain, e.g. *schema.DropTable)"), err.Error())
 	require.Contains(t, err.Error(), "this is a schemactl bug")
 	empty, err := replay(e.ctx, o.Env, nil)
 	require.NoError(t, err)
-	require.ErrorContains(t, reached(e.ctx, o, tx, live, empty, ""), "do not reach the schema of version none (2 difference(s) remain")
+	require.ErrorContains(t, reached(e.ctx, o, tx, live, empty, diff(live, empty), ""), "do not reach the schema of version none (2 difference(s) remain")
+	// A change that is not a table's: everything is read again.
+	require.ErrorContains(t, reached(e.ctx, o, tx, live, empty, []schema.Change{&schema.AddSchema{S: schema.New("x")}}, ""), "do not reach the schema of version none (2 difference(s) remain")
 	require.Len(t, sel.revert, 1)
+}
+
+// The tables a plan touches: those its changes name, and those with a
+// column of an enum type it changes (an array of it too); a view or any
+// other change reads everything.
+func TestTablesOf(t *testing.T) {
+	mood := &schema.EnumType{T: "mood", Values: []string{"a"}}
+	s := schema.New("public")
+	users := schema.NewTable("users").AddColumns(schema.NewColumn("m").SetType(mood))
+	logs := schema.NewTable("logs").AddColumns(schema.NewColumn("ms").SetType(&postgres.ArrayType{Type: mood, T: "mood[]"}))
+	other := schema.NewTable("other").AddColumns(schema.NewIntColumn("id", "int"))
+	s.AddTables(users, logs, other)
+	r := schema.NewRealm(s)
+	scope, ok := tablesOf([]schema.Change{&schema.ModifyObject{From: mood, To: &schema.EnumType{T: "mood", Values: []string{"a", "b"}}}, &schema.DropTable{T: other}}, r, r)
+	require.True(t, ok)
+	require.Equal(t, map[tableKey]bool{{"public", "users"}: true, {"public", "logs"}: true, {"public", "other"}: true}, scope)
+	_, ok = tablesOf([]schema.Change{&schema.AddView{V: schema.NewView("v", "SELECT 1")}}, r, r)
+	require.False(t, ok)
 }
 
 // prepared selects and plans a down as Run does, without running it.
