@@ -262,12 +262,8 @@ func MarkNotValid(to *schema.Realm, keys []NotValidKey) *schema.Realm {
 	}
 	to = cloneRealm(to)
 	for _, k := range keys {
-		s, ok := to.Schema(k.Schema)
-		if !ok {
-			continue
-		}
-		t, ok := s.Table(k.Table)
-		if !ok {
+		t := k.table(to)
+		if t == nil {
 			continue
 		}
 		if fk, ok := t.ForeignKey(k.Name); ok {

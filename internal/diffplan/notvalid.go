@@ -26,6 +26,22 @@ import (
 // NotValidKey is a constraint by schema, table and name.
 type NotValidKey struct{ Schema, Table, Name string }
 
+// Compare orders keys by schema, table and name: statements made from a
+// set of keys come in a stable order.
+func (k NotValidKey) Compare(o NotValidKey) int {
+	return cmp.Or(strings.Compare(k.Schema, o.Schema), strings.Compare(k.Table, o.Table), strings.Compare(k.Name, o.Name))
+}
+
+// table is the realm's table the key names, nil when it has none.
+func (k NotValidKey) table(r *schema.Realm) *schema.Table {
+	s, ok := r.Schema(k.Schema)
+	if !ok {
+		return nil
+	}
+	t, _ := s.Table(k.Table)
+	return t
+}
+
 // NotValidOf returns the NOT VALID constraints of the schemas names, each
 // with its definition as PostgreSQL prints it (NOT VALID included); also
 // migrate down's (internal/revert), on the live database.
@@ -64,18 +80,12 @@ func KeepNotValid(to *schema.Realm, before, after map[NotValidKey]string) (*sche
 	if len(again) == 0 {
 		return to, nil
 	}
-	slices.SortFunc(again, func(a, b NotValidKey) int {
-		return cmp.Or(strings.Compare(a.Schema, b.Schema), strings.Compare(a.Table, b.Table), strings.Compare(a.Name, b.Name))
-	})
+	slices.SortFunc(again, NotValidKey.Compare)
 	to = cloneRealm(to)
 	var stmts []*migrate.Change
 	for _, k := range again {
-		s, ok := to.Schema(k.Schema)
-		if !ok {
-			continue
-		}
-		t, ok := s.Table(k.Table)
-		if !ok {
+		t := k.table(to)
+		if t == nil {
 			continue
 		}
 		kind := "check"
@@ -91,7 +101,7 @@ func KeepNotValid(to *schema.Realm, before, after map[NotValidKey]string) (*sche
 			return ok && c.Name == k.Name
 		})
 		stmts = append(stmts, &migrate.Change{
-			Cmd:     fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", ident(s, t.Name), quote(k.Name), before[k]),
+			Cmd:     fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", ident(t.Schema, t.Name), quote(k.Name), before[k]),
 			Comment: fmt.Sprintf("add %s %q to table %q NOT VALID, as it was before the version", kind, k.Name, t.Name),
 		})
 	}

@@ -2,7 +2,6 @@ package revert
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -73,9 +72,7 @@ func notValid(ctx context.Context, o Options, keep []migrate.File, live, target 
 	}
 	to = diffplan.MarkNotValid(to, still)
 	// In a stable order: the plan is printed, and compared between runs.
-	for _, k := range slices.SortedFunc(maps.Keys(have), func(a, b diffplan.NotValidKey) int {
-		return cmp.Or(strings.Compare(a.Schema, b.Schema), strings.Compare(a.Table, b.Table), strings.Compare(a.Name, b.Name))
-	}) {
+	for _, k := range slices.SortedFunc(maps.Keys(have), diffplan.NotValidKey.Compare) {
 		if _, ok := want[k]; !ok && hasConstraint(target, k) {
 			stmts = append(stmts, &migrate.Change{
 				Cmd:     fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", tableSQL(k.Schema, k.Table), pgx.Identifier{k.Name}.Sanitize()),
