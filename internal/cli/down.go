@@ -189,7 +189,7 @@ func printDown(w io.Writer, p *revert.Plan, took time.Duration, refused bool) {
 	}
 	fmt.Fprintln(w, "Statements:")
 	if len(p.Statements) == 0 {
-		fmt.Fprintln(w, "  (none: the files changed no schema)")
+		fmt.Fprintln(w, "  (none: the files changed nothing the down reverts)")
 	}
 	for _, s := range p.Statements {
 		if s.Comment != "" {
