@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
-
-	"github.com/ledgerforge/schemactl/internal/migdir"
 )
 
 // DataChange is a statement of a reverted file that changed rows. The down
@@ -31,33 +29,19 @@ func NotRevertedText(d DataChange) string {
 // that change rows, and those that change what the down does not revert
 // (unreverted.go). A DO block or a function call may do either; what they
 // run is not read.
-func scan(dir string, files []File) (rows, other []DataChange, err error) {
+func scan(dir string, stmts []parsed) (rows, other []DataChange) {
 	rows, other = []DataChange{}, []DataChange{} // JSON lists, never null
-	for _, f := range files {
-		stmts, err := f.file.StmtDecls()
-		if err != nil {
-			return nil, nil, fmt.Errorf("revert: %s: %w", f.Name, err)
-		}
-		if f.Applied < len(stmts) {
-			stmts = stmts[:f.Applied]
-		}
-		for _, s := range stmts {
-			line := migdir.StmtLine(f.file.Bytes(), s.Pos)
-			tree, err := pg_query.Parse(s.Text)
-			if err != nil {
-				return nil, nil, fmt.Errorf("revert: %s:%d: %w", f.Name, line, err)
-			}
-			for _, raw := range tree.Stmts {
-				d := DataChange{File: pathIn(dir, f.Name), Line: line, Statement: strings.TrimSpace(s.Text)}
-				if d.Kind = changesRows(raw.Stmt); d.Kind != "" {
-					rows = append(rows, d)
-				} else if d.Kind = unreverted(raw.Stmt); d.Kind != "" {
-					other = append(other, d)
-				}
+	for _, s := range stmts {
+		for _, n := range s.nodes {
+			d := DataChange{File: pathIn(dir, s.file), Line: s.line, Statement: s.text}
+			if d.Kind = changesRows(n); d.Kind != "" {
+				rows = append(rows, d)
+			} else if d.Kind = unreverted(n); d.Kind != "" {
+				other = append(other, d)
 			}
 		}
 	}
-	return rows, other, nil
+	return rows, other
 }
 
 // changesRows names the kind of a statement that writes rows, "" for one

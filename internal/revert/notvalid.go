@@ -94,18 +94,14 @@ func notValidIn(files []migrate.File) (map[diffplan.NotValidKey]string, error) {
 		if !bytes.Contains(low, []byte("not valid")) && (len(out) == 0 || !bytes.Contains(low, []byte("validate")) && !bytes.Contains(low, []byte("drop"))) {
 			continue
 		}
-		stmts, err := f.StmtDecls()
+		stmts, err := parse(f, -1)
 		if err != nil {
-			return nil, fmt.Errorf("revert: %s: %w", f.Name(), err)
+			return nil, err
 		}
 		for _, s := range stmts {
-			tree, err := pg_query.Parse(s.Text)
-			if err != nil {
-				return nil, fmt.Errorf("revert: %s: %w", f.Name(), err)
-			}
-			for _, raw := range tree.Stmts {
-				if err := follow(out, raw.Stmt, tree.Version); err != nil {
-					return nil, fmt.Errorf("revert: %s: %w", f.Name(), err)
+			for _, n := range s.nodes {
+				if err := follow(out, n, s.version); err != nil {
+					return nil, fmt.Errorf("revert: %s:%d: %w", s.file, s.line, err)
 				}
 			}
 		}

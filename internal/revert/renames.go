@@ -1,7 +1,6 @@
 package revert
 
 import (
-	"fmt"
 	"slices"
 
 	"ariga.io/atlas/sql/schema"
@@ -19,7 +18,7 @@ import (
 // was dropped later) are left out: the plan then drops and creates, and
 // the checks see what that loses. target is the state before the files,
 // current the state after them.
-func renames(files []File, target, current *schema.Realm) ([]diffplan.Rename, error) {
+func renames(stmts []parsed, target, current *schema.Realm) []diffplan.Rename {
 	var rs []diffplan.Rename
 	tables, types := map[string]string{}, map[string]string{} // new name -> first name
 	oldTable := func(sch, t string) string {
@@ -43,41 +42,28 @@ func renames(files []File, target, current *schema.Realm) ([]diffplan.Rename, er
 		}
 		rs = append(rs, r)
 	}
-	for _, f := range files {
-		stmts, err := f.file.StmtDecls()
-		if err != nil {
-			return nil, fmt.Errorf("revert: %s: %w", f.Name, err)
-		}
-		if f.Applied < len(stmts) {
-			stmts = stmts[:f.Applied]
-		}
-		for _, s := range stmts {
-			tree, err := pg_query.Parse(s.Text)
-			if err != nil {
-				continue // dataChanges reports it
-			}
-			for _, raw := range tree.Stmts {
-				if r := raw.Stmt.GetRenameStmt(); r != nil {
-					sch := schemaName(r.GetRelation().GetSchemaname())
-					switch r.RenameType {
-					case pg_query.ObjectType_OBJECT_COLUMN:
-						if r.RelationType == pg_query.ObjectType_OBJECT_TABLE {
-							add(diffplan.Rename{Kind: diffplan.RenameColumn, Schema: sch, Object: oldTable(sch, r.GetRelation().GetRelname()), Member: r.Subname, To: r.Newname})
-						}
-					case pg_query.ObjectType_OBJECT_TABLE:
-						old := oldTable(sch, r.GetRelation().GetRelname())
-						tables[sch+"."+r.Newname] = old
-						add(diffplan.Rename{Kind: diffplan.RenameTable, Schema: sch, Object: r.GetRelation().GetRelname(), To: r.Newname})
-					case pg_query.ObjectType_OBJECT_TYPE:
-						sch, name := qualified(nodeNames(r.GetObject()))
-						types[sch+"."+r.Newname] = oldType(sch, name)
-						add(diffplan.Rename{Kind: diffplan.RenameType, Schema: sch, Object: name, To: r.Newname})
+	for _, s := range stmts {
+		for _, n := range s.nodes {
+			if r := n.GetRenameStmt(); r != nil {
+				sch := schemaName(r.GetRelation().GetSchemaname())
+				switch r.RenameType {
+				case pg_query.ObjectType_OBJECT_COLUMN:
+					if r.RelationType == pg_query.ObjectType_OBJECT_TABLE {
+						add(diffplan.Rename{Kind: diffplan.RenameColumn, Schema: sch, Object: oldTable(sch, r.GetRelation().GetRelname()), Member: r.Subname, To: r.Newname})
 					}
+				case pg_query.ObjectType_OBJECT_TABLE:
+					old := oldTable(sch, r.GetRelation().GetRelname())
+					tables[sch+"."+r.Newname] = old
+					add(diffplan.Rename{Kind: diffplan.RenameTable, Schema: sch, Object: r.GetRelation().GetRelname(), To: r.Newname})
+				case pg_query.ObjectType_OBJECT_TYPE:
+					sch, name := qualified(nodeNames(r.GetObject()))
+					types[sch+"."+r.Newname] = oldType(sch, name)
+					add(diffplan.Rename{Kind: diffplan.RenameType, Schema: sch, Object: name, To: r.Newname})
 				}
-				if e := raw.Stmt.GetAlterEnumStmt(); e != nil && e.OldVal != "" {
-					sch, name := qualified(listNames(e.TypeName))
-					add(diffplan.Rename{Kind: diffplan.RenameValue, Schema: sch, Object: oldType(sch, name), Member: e.OldVal, To: e.NewVal})
-				}
+			}
+			if e := n.GetAlterEnumStmt(); e != nil && e.OldVal != "" {
+				sch, name := qualified(listNames(e.TypeName))
+				add(diffplan.Rename{Kind: diffplan.RenameValue, Schema: sch, Object: oldType(sch, name), Member: e.OldVal, To: e.NewVal})
 			}
 		}
 	}
@@ -92,7 +78,7 @@ func renames(files []File, target, current *schema.Realm) ([]diffplan.Rename, er
 			}
 		}
 	}
-	return kept, nil
+	return kept
 }
 
 func schemaName(s string) string {

@@ -135,7 +135,7 @@ func prepare(ctx context.Context, o Options, sel *selection) (*Plan, *schema.Rea
 		p.To = sel.keep[len(sel.keep)-1].Version()
 	}
 	p.From = sel.revert[len(sel.revert)-1].Version
-	ran, err := sel.current()
+	files, err := sel.current()
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -143,7 +143,7 @@ func prepare(ctx context.Context, o Options, sel *selection) (*Plan, *schema.Rea
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("migrate down: replay up to version %s: %w", orNone(p.To), err)
 	}
-	current, err := replay(ctx, o.Env, ran)
+	current, err := replay(ctx, o.Env, files)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("migrate down: replay the applied files: %w", err)
 	}
@@ -154,13 +154,12 @@ func prepare(ctx context.Context, o Options, sel *selection) (*Plan, *schema.Rea
 	if err := noDrift(ctx, o, live, current); err != nil {
 		return nil, nil, nil, err
 	}
-	rs, err := renames(sel.revert, target, current)
+	stmts, err := statementsRan(sel.revert)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if p.DataChanges, p.NotReverted, err = scan(o.Dir.Path(), sel.revert); err != nil {
-		return nil, nil, nil, err
-	}
+	rs := renames(stmts, target, current)
+	p.DataChanges, p.NotReverted = scan(o.Dir.Path(), stmts)
 	to, after, err := notValid(ctx, o, sel.keep, live, target)
 	if err != nil {
 		return nil, nil, nil, err
