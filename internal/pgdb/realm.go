@@ -37,6 +37,11 @@ type Scope struct {
 	// Exclude leaves tables out: the revisions table where it shares a
 	// schema with managed objects.
 	Exclude []TableName
+	// Tables, when set, reads only these tables of Schemas, with every enum
+	// type of Schemas, and no views, functions or triggers: a check
+	// of what a few statements changed (migrate down's), at the cost of
+	// those tables rather than of the whole database.
+	Tables []TableName
 }
 
 // TableName is a table by schema and name.
@@ -61,17 +66,8 @@ func (c *Conn) InspectScope(ctx context.Context, scope Scope) (*schema.Realm, er
 		// Atlas reads an empty list as "every schema".
 		return schema.NewRealm(), nil
 	}
-	r, err := c.Driver.InspectRealm(ctx, &schema.InspectRealmOption{Schemas: names})
+	r, err := c.inspectRealm(ctx, names, scope.Tables)
 	if err != nil {
-		return nil, fmt.Errorf("pgdb: inspect schemas %q: %w", names, err)
-	}
-	if err := c.inspectViews(ctx, r, names); err != nil {
-		return nil, err
-	}
-	if err := c.withoutExtensionOwned(ctx, r, names); err != nil {
-		return nil, err
-	}
-	if err := c.inspectExtras(ctx, r, names); err != nil {
 		return nil, err
 	}
 	for _, x := range scope.Exclude {
@@ -80,6 +76,47 @@ func (c *Conn) InspectScope(ctx context.Context, scope Scope) (*schema.Realm, er
 		}
 	}
 	return r, nil
+}
+
+// inspectRealm reads the schemas names, with their views, functions and
+// triggers; with tables set, only those tables and the enum types of their
+// schemas (Scope.Tables). Neither holds what extensions own.
+func (c *Conn) inspectRealm(ctx context.Context, names []string, tables []TableName) (*schema.Realm, error) {
+	if tables == nil {
+		r, err := c.Driver.InspectRealm(ctx, &schema.InspectRealmOption{Schemas: names})
+		if err != nil {
+			return nil, fmt.Errorf("pgdb: inspect schemas %q: %w", names, err)
+		}
+		if err := c.inspectViews(ctx, r, names); err != nil {
+			return nil, err
+		}
+		if err := c.withoutExtensionOwned(ctx, r, names); err != nil {
+			return nil, err
+		}
+		return r, c.inspectExtras(ctx, r, names)
+	}
+	r := schema.NewRealm()
+	for _, n := range names {
+		var these []string
+		for _, t := range tables {
+			if t.Schema == n {
+				these = append(these, t.Name)
+			}
+		}
+		// The enum types of every schema, so that one the statements left
+		// alone still compares equal; the tables of the list only (a
+		// schema with none: no tables, where an empty list reads all).
+		opts := &schema.InspectOptions{Mode: schema.InspectTypes}
+		if len(these) > 0 {
+			opts = &schema.InspectOptions{Mode: schema.InspectTables | schema.InspectTypes, Tables: these}
+		}
+		s, err := c.Driver.InspectSchema(ctx, n, opts)
+		if err != nil {
+			return nil, fmt.Errorf("pgdb: inspect tables %q of schema %q: %w", these, n, err)
+		}
+		r.AddSchemas(s)
+	}
+	return r, c.withoutExtensionOwned(ctx, r, names)
 }
 
 // schemas returns the schemas of the database's own, or those of want that
@@ -117,8 +154,23 @@ func (c *Conn) schemas(ctx context.Context, want []string) ([]string, error) {
 // in revSchema. Schemas the references do not use are not read: a live
 // database may hold other applications' schemas.
 func (c *Conn) InspectTarget(ctx context.Context, bound, revSchema string, refs ...*schema.Realm) (*schema.Realm, error) {
+	return c.inspectTarget(ctx, bound, revSchema, nil, refs)
+}
+
+// InspectTargetTables is InspectTarget of these tables only (Scope.Tables),
+// named as the references name them (public for the bound schema).
+func (c *Conn) InspectTargetTables(ctx context.Context, bound, revSchema string, tables []TableName, refs ...*schema.Realm) (*schema.Realm, error) {
+	return c.inspectTarget(ctx, bound, revSchema, append([]TableName{}, tables...), refs) // none, not all, when empty
+}
+
+func (c *Conn) inspectTarget(ctx context.Context, bound, revSchema string, tables []TableName, refs []*schema.Realm) (*schema.Realm, error) {
 	if bound == "" {
 		bound = Schema
+	}
+	for i, t := range tables {
+		if t.Schema == Schema {
+			tables[i].Schema = bound
+		}
 	}
 	var names []string
 	for _, r := range refs {
@@ -135,7 +187,7 @@ func (c *Conn) InspectTarget(ctx context.Context, bound, revSchema string, refs 
 	if !slices.Contains(names, bound) {
 		names = append(names, bound)
 	}
-	scope := Scope{Schemas: names}
+	scope := Scope{Schemas: names, Tables: tables}
 	if slices.Contains(names, revSchema) {
 		scope.Exclude = []TableName{{revSchema, revisionsTable}}
 	}

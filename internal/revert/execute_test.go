@@ -117,7 +117,7 @@ func TestTablesOf(t *testing.T) {
 	r := schema.NewRealm(s)
 	scope, ok := tablesOf([]schema.Change{&schema.ModifyObject{From: mood, To: &schema.EnumType{T: "mood", Values: []string{"a", "b"}}}, &schema.DropTable{T: other}}, r, r)
 	require.True(t, ok)
-	require.Equal(t, map[tableKey]bool{{"public", "users"}: true, {"public", "logs"}: true, {"public", "other"}: true}, scope)
+	require.Equal(t, map[pgdb.TableName]bool{{Schema: "public", Name: "users"}: true, {Schema: "public", Name: "logs"}: true, {Schema: "public", Name: "other"}: true}, scope)
 	_, ok = tablesOf([]schema.Change{&schema.AddView{V: schema.NewView("v", "SELECT 1")}}, r, r)
 	require.False(t, ok)
 }
@@ -134,4 +134,21 @@ func prepared(t *testing.T, e *env, o Options) (*selection, *Plan, *schema.Realm
 	p, live, target, err := prepare(e.ctx, o, sel)
 	require.NoError(t, err)
 	return sel, p, live, target
+}
+
+// The check that a down reached its target reads only the tables it
+// touched, but every enum type of every schema: one in another schema that
+// no statement touched, and one the down creates again that no table uses,
+// compare equal, and the down commits.
+func TestReachedReadsEveryEnumType(t *testing.T) {
+	e := newEnv(t)
+	e.write("1_a.sql", "CREATE SCHEMA other;\nCREATE TYPE other.kind AS ENUM ('a', 'b');\nCREATE TABLE other.things (id int PRIMARY KEY, k other.kind);\nCREATE TYPE lonely AS ENUM ('x');\nCREATE TABLE t (id int PRIMARY KEY);\n",
+		"2_b.sql", "DROP TYPE lonely;\nALTER TABLE t ADD COLUMN n int;\n")
+	require.NoError(t, e.apply())
+	p, err := e.down(Options{N: 1})
+	require.NoError(t, err)
+	require.True(t, p.Reverted)
+	require.Equal(t, []string{"1:5/5"}, e.versions())
+	require.Equal(t, []string{"kind:a,b", "lonely:x"}, e.rows(`SELECT t.typname || ':' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+		FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname ORDER BY t.typname`))
 }

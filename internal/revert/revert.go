@@ -147,7 +147,7 @@ func prepare(ctx context.Context, o Options, sel *selection) (*Plan, *schema.Rea
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("migrate down: replay the applied files: %w", err)
 	}
-	live, err := o.inspect(ctx, o.Target, target, current)
+	live, err := o.inspect(ctx, o.Target, nil, target, current)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -186,13 +186,19 @@ func replay(ctx context.Context, env *states.Env, files []migrate.File) (*schema
 }
 
 // inspect reads the live database as the replays see it: conn is the
-// target, or the target inside the down's transaction (pgdb.InTx).
-func (o Options) inspect(ctx context.Context, conn *pgdb.Conn, refs ...*schema.Realm) (*schema.Realm, error) {
-	read := conn.InspectLive
-	if conn != o.Target {
-		read = conn.InspectTarget
+// target, or the target inside the down's transaction (pgdb.InTx), which
+// reads only tables when they are given (verify.go).
+func (o Options) inspect(ctx context.Context, conn *pgdb.Conn, tables []pgdb.TableName, refs ...*schema.Realm) (*schema.Realm, error) {
+	var live *schema.Realm
+	var err error
+	switch {
+	case conn == o.Target:
+		live, err = conn.InspectLive(ctx, o.Bound, o.RevisionsSchema, refs...)
+	case tables != nil:
+		live, err = conn.InspectTargetTables(ctx, o.Bound, o.RevisionsSchema, tables, refs...)
+	default:
+		live, err = conn.InspectTarget(ctx, o.Bound, o.RevisionsSchema, refs...)
 	}
-	live, err := read(ctx, o.Bound, o.RevisionsSchema, refs...)
 	if err != nil {
 		return nil, fmt.Errorf("migrate down: inspect the target: %w", err)
 	}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 
 	"ariga.io/atlas/sql/schema"
 
-	"github.com/ledgerforge/schemactl/internal/exclude"
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
 
@@ -27,12 +27,11 @@ func reached(ctx context.Context, o Options, tx *sql.Tx, live, target *schema.Re
 		return err
 	}
 	scope, ok := tablesOf(changes, live, target)
-	var after *schema.Realm
+	var tables []pgdb.TableName // nil: all
 	if ok {
-		after, err = o.inspectTables(ctx, in, scope)
-	} else {
-		after, err = o.inspect(ctx, in, target, live)
+		tables = append([]pgdb.TableName{}, slices.Collect(maps.Keys(scope))...)
 	}
+	after, err := o.inspect(ctx, in, tables, target, live)
 	if err != nil {
 		return err
 	}
@@ -49,16 +48,13 @@ func reached(ctx context.Context, o Options, tx *sql.Tx, live, target *schema.Re
 	return nil
 }
 
-// tableKey is a table by schema (as the realms name it) and name.
-type tableKey struct{ schema, name string }
-
 // tablesOf returns the tables changes touch, and the tables with a column
 // of an enum type they change; false when they touch anything else.
-func tablesOf(changes []schema.Change, live, target *schema.Realm) (map[tableKey]bool, bool) {
-	scope := map[tableKey]bool{}
+func tablesOf(changes []schema.Change, live, target *schema.Realm) (map[pgdb.TableName]bool, bool) {
+	scope := map[pgdb.TableName]bool{}
 	add := func(t *schema.Table) {
 		if t != nil && t.Schema != nil {
-			scope[tableKey{t.Schema.Name, t.Name}] = true
+			scope[pgdb.TableName{Schema: t.Schema.Name, Name: t.Name}] = true
 		}
 	}
 	for _, c := range changes {
@@ -121,9 +117,9 @@ func usesEnum(c *schema.Column, name string) bool {
 }
 
 // inScope: a difference in a table of scope, or of an enum type.
-func inScope(c schema.Change, scope map[tableKey]bool) bool {
+func inScope(c schema.Change, scope map[pgdb.TableName]bool) bool {
 	in := func(t *schema.Table) bool {
-		return t != nil && t.Schema != nil && scope[tableKey{t.Schema.Name, t.Name}]
+		return t != nil && t.Schema != nil && scope[pgdb.TableName{Schema: t.Schema.Name, Name: t.Name}]
 	}
 	switch c := c.(type) {
 	case *schema.AddTable:
@@ -138,31 +134,4 @@ func inScope(c schema.Change, scope map[tableKey]bool) bool {
 		return enumOf(c) != nil
 	}
 	return false
-}
-
-// inspectTables reads the tables of scope, and every enum type of their
-// schemas, as inspect reads the whole database.
-func (o Options) inspectTables(ctx context.Context, conn *pgdb.Conn, scope map[tableKey]bool) (*schema.Realm, error) {
-	bySchema := map[string][]string{}
-	for k := range scope {
-		bySchema[k.schema] = append(bySchema[k.schema], k.name)
-	}
-	r := schema.NewRealm()
-	for name, tables := range bySchema {
-		db := name
-		if name == pgdb.Schema && o.Bound != "" {
-			db = o.Bound
-		}
-		s, err := conn.Driver.InspectSchema(ctx, db, &schema.InspectOptions{Tables: tables})
-		if err != nil {
-			return nil, fmt.Errorf("migrate down: inspect the target: %w", err)
-		}
-		s.Name = name
-		r.AddSchemas(s)
-	}
-	o.Env.WithoutBaseline(r)
-	if err := exclude.Schemas(r, o.Exclude); err != nil {
-		return nil, fmt.Errorf("migrate down: %w", err)
-	}
-	return r, nil
 }
