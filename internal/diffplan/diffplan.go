@@ -278,7 +278,7 @@ func ident(s *schema.Schema, name string) string {
 	if s != nil && s.Name != "" && s.Name != pgdb.Schema {
 		return pgx.Identifier{s.Name, name}.Sanitize()
 	}
-	return pgx.Identifier{name}.Sanitize()
+	return quote(name)
 }
 
 func defaultSQL(e schema.Expr) string {

@@ -10,7 +10,6 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
@@ -281,7 +280,7 @@ func (d *dependents) plan(ctx context.Context, drv migrate.Driver, realms ...*sc
 			var drops []string
 			for _, c := range checks {
 				names[c.Name] = true
-				drops = append(drops, "DROP CONSTRAINT "+pgx.Identifier{c.Name}.Sanitize())
+				drops = append(drops, "DROP CONSTRAINT "+quote(c.Name))
 			}
 			head = append(head, &migrate.Change{
 				Cmd:     fmt.Sprintf("ALTER TABLE %s %s", ident(k.cur.Schema, k.cur.Name), strings.Join(drops, ", ")),

@@ -9,7 +9,6 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
@@ -61,7 +60,6 @@ type swap struct {
 // renames (--rename): names come from them and from changes, never from
 // the database.
 func planEnums(ctx context.Context, drv migrate.Driver, changes []schema.Change, from, to *schema.Realm, reverse bool) (*enumPlan, []schema.Change, error) {
-	renames, changes := takeRenames(changes)
 	swaps, changes := takeSwaps(changes, func(e1, e2 *schema.EnumType) bool { return needsSwap(e1.Values, e2.Values) })
 	if reverse {
 		used, err := valuesUsed(ctx, drv, changes, nil, from, to)
@@ -84,7 +82,7 @@ func planEnums(ctx context.Context, drv migrate.Driver, changes []schema.Change,
 		}
 		s.old = oldName(s.from, taken, from, to)
 		p.head = append(p.head, &migrate.Change{
-			Cmd:     fmt.Sprintf("ALTER TYPE %s RENAME TO %s", ident(s.from.Schema, s.from.T), pgx.Identifier{s.old}.Sanitize()),
+			Cmd:     fmt.Sprintf("ALTER TYPE %s RENAME TO %s", ident(s.from.Schema, s.from.T), quote(s.old)),
 			Comment: fmt.Sprintf("rename enum type %q to %q, to swap it for one with the new values", s.from.T, s.old),
 		}, &migrate.Change{
 			Cmd:     fmt.Sprintf("CREATE TYPE %s AS ENUM (%s)", ident(s.from.Schema, s.to.T), literals(s.to.Values)),
@@ -131,7 +129,7 @@ func planEnums(ctx context.Context, drv migrate.Driver, changes []schema.Change,
 	if err != nil {
 		return nil, nil, err
 	}
-	p.head, p.tail = slices.Concat(renames, head, p.head), slices.Concat(tail, p.tail)
+	p.head, p.tail = slices.Concat(head, p.head), slices.Concat(tail, p.tail)
 	// A column change left with nothing (its default set by a conversion)
 	// would still print as an empty ALTER TABLE.
 	for _, c := range changes {
@@ -186,29 +184,6 @@ func lost(from, to []string) bool {
 	return slices.ContainsFunc(from, func(v string) bool { return !slices.Contains(to, v) })
 }
 
-// takeRenames takes the enum type renames out of changes (RenameObject,
-// as a --rename gives them) and plans them as Atlas does, to run first of
-// the head: the swaps and moves name the types by their new names.
-func takeRenames(changes []schema.Change) ([]*migrate.Change, []schema.Change) {
-	var renames []*migrate.Change
-	rest := make([]schema.Change, 0, len(changes))
-	for _, c := range changes {
-		if r, ok := c.(*schema.RenameObject); ok {
-			e1, ok1 := r.From.(*schema.EnumType)
-			e2, ok2 := r.To.(*schema.EnumType)
-			if ok1 && ok2 {
-				renames = append(renames, &migrate.Change{
-					Cmd:     fmt.Sprintf("ALTER TYPE %s RENAME TO %s", ident(e1.Schema, e1.T), pgx.Identifier{e2.T}.Sanitize()),
-					Comment: fmt.Sprintf("rename an enum from %q to %q", e1.T, e2.T),
-				})
-				continue
-			}
-		}
-		rest = append(rest, c)
-	}
-	return renames, rest
-}
-
 // takeSwaps takes out of changes the enum type modifications that want
 // says to swap.
 func takeSwaps(changes []schema.Change, want func(from, to *schema.EnumType) bool) ([]*swap, []schema.Change) {
@@ -234,7 +209,7 @@ func takeSwaps(changes []schema.Change, want func(from, to *schema.EnumType) boo
 // default is dropped (hadDefault) and set again (def) around the type
 // change.
 func convertColumn(t *schema.Table, column string, typSchema *schema.Schema, typ string, array, hadDefault bool, def schema.Expr) string {
-	col, target, via := pgx.Identifier{column}.Sanitize(), ident(typSchema, typ), "text"
+	col, target, via := quote(column), ident(typSchema, typ), "text"
 	if array {
 		target, via = target+"[]", "text[]"
 	}

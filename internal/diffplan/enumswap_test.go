@@ -5,12 +5,10 @@ import (
 	"slices"
 	"testing"
 
-	"ariga.io/atlas/sql/schema"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ledgerforge/schemactl/internal/dirformat"
 	"github.com/ledgerforge/schemactl/internal/migdir"
-	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
 
 // swapBefore is a type in use everywhere a swap must reach: a defaulted
@@ -326,34 +324,29 @@ func requireFile(t *testing.T, files []migdir.NewFile, name, want string) {
 	require.Equal(t, want, string(files[0].Data))
 }
 
-// A --rename of the type arrives before planEnums as a RenameObject, with
-// the current realm already rewritten to the new name: the rename runs
-// first, then the swap names the type by its new name, and the file
-// applies on the database that still has the old one.
+// A --rename of the type with a value removed: the rename opens the file
+// (applyRenames), then the swap names the type by its new name, and the
+// file applies on the database that still has the old one.
 func TestPlanEnumsAfterTypeRename(t *testing.T) {
 	ctx := context.Background()
-	_, conn := inspect(t, `CREATE TYPE userstatus AS ENUM ('pending', 'active', 'gone');
+	cur, conn := inspect(t, `CREATE TYPE userstatus AS ENUM ('pending', 'active', 'gone');
 CREATE TABLE users (id int, status userstatus DEFAULT 'pending');
 INSERT INTO users VALUES (1, 'active');`)
-	rewritten, _ := inspect(t, `CREATE TYPE casestatus AS ENUM ('pending', 'active', 'gone');
-CREATE TABLE users (id int, status casestatus DEFAULT 'pending');`)
 	want, _ := inspect(t, `CREATE TYPE casestatus AS ENUM ('active', 'pending');
 CREATE TABLE users (id int, status casestatus DEFAULT 'pending');`)
-	changes, err := pgdb.DiffRealms(ctx, conn.Driver, nil, rewritten, want)
+	pol := Policy{Renames: []Rename{{Kind: RenameType, Object: "userstatus", To: "casestatus"}}}
+	plans, _, err := plan(ctx, conn.Driver, nil, cur, want, "swap", false, pol)
 	require.NoError(t, err)
-	s, _ := rewritten.Schema("public")
-	renamed := pgdb.Enums(rewritten)[0]
-	old := &schema.EnumType{T: "userstatus", Schema: s, Values: renamed.Values}
-	changes = append([]schema.Change{&schema.RenameObject{From: old, To: renamed}}, changes...)
-	ep, rest, err := planEnums(ctx, conn.Driver, changes, rewritten, want, false)
-	require.NoError(t, err)
-	require.Empty(t, rest)
-	require.Equal(t, `ALTER TYPE "userstatus" RENAME TO "casestatus"`, ep.head[0].Cmd)
-	require.Equal(t, `ALTER TYPE "casestatus" RENAME TO "casestatus_old"`, ep.head[1].Cmd)
+	require.Len(t, plans, 1)
+	var cmds []string
 	var sql string
-	for _, c := range slices.Concat(ep.guards, ep.head, ep.moves, ep.tail) {
+	for _, c := range plans[0].Changes {
+		cmds = append(cmds, c.Cmd)
 		sql += c.Cmd + ";\n"
 	}
+	require.Equal(t, `ALTER TYPE "userstatus" RENAME TO "casestatus"`, cmds[0])
+	require.Contains(t, cmds, `ALTER TYPE "casestatus" RENAME TO "casestatus_old"`)
+	require.Less(t, slices.Index(cmds, `ALTER TYPE "userstatus" RENAME TO "casestatus"`), slices.Index(cmds, `ALTER TYPE "casestatus" RENAME TO "casestatus_old"`))
 	_, err = conn.DB.ExecContext(ctx, "BEGIN;\n"+sql+"COMMIT;")
 	require.NoError(t, err, sql)
 	after, err := conn.Inspect(ctx)

@@ -7,7 +7,6 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
@@ -39,7 +38,7 @@ const guardTag = "guard"
 // The message is passed to RAISE as arguments, never in its format
 // string, so a name holding '%' is printed as it is.
 func (g castGuard) Change() *migrate.Change {
-	col := pgx.Identifier{g.Column}.Sanitize()
+	col := quote(g.Column)
 	table := ident(g.Table.Schema, g.Table.Name)
 	allowed := "ARRAY[" + literals(g.Values) + "]::text[]"
 	// The offending rows and (up to ten of) their values, in one scan: each
@@ -62,22 +61,20 @@ BEGIN
       USING HINT = 'update or delete those rows (or keep the values in the schema), then apply the migration again';
   END IF;
 END
-`, query, literal(g.object(sanitize)), literal(g.typeName(sanitize)))
+`, query, literal(g.object(quote)), literal(g.typeName(quote)))
 	// The values and names are data inside the block: a dollar quote
 	// they happen to hold would end it early.
-	quote := "$" + guardTag + "$"
-	for i := 1; strings.Contains(body, quote); i++ {
-		quote = fmt.Sprintf("$%s%d$", guardTag, i)
+	dollar := "$" + guardTag + "$"
+	for i := 1; strings.Contains(body, dollar); i++ {
+		dollar = fmt.Sprintf("$%s%d$", guardTag, i)
 	}
 	return &migrate.Change{
-		Cmd: "DO " + quote + body + quote,
+		Cmd: "DO " + dollar + body + dollar,
 		// The comment is a "--" line: %q keeps a newline in a name from
 		// ending it.
 		Comment: fmt.Sprintf("guard: fail, changing nothing, if %s holds a value enum type %s will not have", g.object(strconv.Quote), g.typeName(strconv.Quote)),
 	}
 }
-
-func sanitize(s string) string { return pgx.Identifier{s}.Sanitize() }
 
 // object names the column in the guard's message (names quoted by
 // quote): table "users" column "status", the table qualified outside

@@ -9,7 +9,6 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
@@ -78,7 +77,7 @@ func swapIndex(ctx context.Context, drv migrate.Driver, t *schema.Table, mi *sch
 			Comment: fmt.Sprintf("Drop the old definition of index %q of table: %q", mi.From.Name, t.Name),
 		},
 		&migrate.Change{
-			Cmd:     fmt.Sprintf("ALTER INDEX %s RENAME TO %s", ident(t.Schema, tmp.Name), pgx.Identifier{mi.To.Name}.Sanitize()),
+			Cmd:     fmt.Sprintf("ALTER INDEX %s RENAME TO %s", ident(t.Schema, tmp.Name), quote(mi.To.Name)),
 			Comment: fmt.Sprintf("Give the new definition of index %q its name", mi.To.Name),
 		})
 	return out, nil

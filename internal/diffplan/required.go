@@ -6,7 +6,6 @@ import (
 
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
-	"github.com/jackc/pgx/v5"
 )
 
 // checkRequired refuses NOT NULL columns without a default added to
@@ -28,7 +27,7 @@ func checkRequired(changes []schema.Change) error {
 				hasAttr[*postgres.Identity](ac.C.Attrs) || hasAttr[*schema.GeneratedExpr](ac.C.Attrs) {
 				continue
 			}
-			cols = append(cols, ident(mt.T.Schema, mt.T.Name)+"."+pgx.Identifier{ac.C.Name}.Sanitize())
+			cols = append(cols, ident(mt.T.Schema, mt.T.Name)+"."+quote(ac.C.Name))
 		}
 	}
 	if len(cols) == 0 {

@@ -148,7 +148,7 @@ func (l *later) notValid(ctx context.Context, drv migrate.Driver, t *schema.Tabl
 		Source:  add,
 	})
 	l.validate = append(l.validate, &migrate.Change{
-		Cmd:     fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", table, pgx.Identifier{name}.Sanitize()),
+		Cmd:     fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", table, quote(name)),
 		Comment: fmt.Sprintf("Validate %s %q of table: %q", kind, name, t.Name),
 	})
 	return nil
@@ -156,7 +156,7 @@ func (l *later) notValid(ctx context.Context, drv migrate.Driver, t *schema.Tabl
 
 // setNotNull plans column c of existing table t NOT NULL through a CHECK.
 func (l *later) setNotNull(t *schema.Table, c string) {
-	table, col := ident(t.Schema, t.Name), pgx.Identifier{c}.Sanitize()
+	table, col := ident(t.Schema, t.Name), quote(c)
 	check := pgx.Identifier{notNullName(t.Name, c)}.Sanitize()
 	l.add = append(l.add, &migrate.Change{
 		Cmd:     fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID", table, check, col),
@@ -231,7 +231,7 @@ func (p Policy) withLockTimeout(plans []*migrate.Plan, from, to, orig *schema.Re
 		}
 		if blocks {
 			set := &migrate.Change{
-				Cmd:     "SET LOCAL lock_timeout = " + quoteString(p.LockTimeout),
+				Cmd:     "SET LOCAL lock_timeout = " + literal(p.LockTimeout),
 				Comment: "Wait at most " + p.LockTimeout + " for a table lock: queries queue behind a waiting migration",
 			}
 			pl.Changes = append([]*migrate.Change{set}, pl.Changes...)
@@ -299,6 +299,3 @@ func (rc realmCatalog) References(table, constraint string) string {
 	}
 	return ""
 }
-
-// quoteString is a SQL string literal.
-func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

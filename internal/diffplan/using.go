@@ -3,7 +3,6 @@ package diffplan
 import (
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
-	"github.com/jackc/pgx/v5"
 )
 
 // castRetyped gives each column a reverse plan retypes an explicit
@@ -30,7 +29,7 @@ func castRetyped(changes []schema.Change) {
 			if err != nil {
 				continue // Atlas fails on it when it plans
 			}
-			m.Extra = append(m.Extra, &postgres.ConvertUsing{X: pgx.Identifier{m.To.Name}.Sanitize() + "::" + t})
+			m.Extra = append(m.Extra, &postgres.ConvertUsing{X: quote(m.To.Name) + "::" + t})
 		}
 	}
 }
