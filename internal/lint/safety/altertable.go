@@ -35,8 +35,7 @@ func (a *analysis) alterCmd(table string, cmd *pg_query.AlterTableCmd, dropped m
 	case pg_query.AlterTableType_AT_DropColumn:
 		// A column this file added is gone again: no data (Atlas's rule too).
 		if older && !a.addedCols[table+"."+cmd.Name] {
-			a.report("DS103", "", column, say("{o} {is} dropped with {its} data; the running release may still read {it}"))
-			a.setRemedy("DS103", a.renameRemedy(table, dropped))
+			a.reportFix("DS103", "", column, say("{o} {is} dropped with {its} data; the running release may still read {it}"), a.renameRemedy(table, dropped))
 		}
 	case pg_query.AlterTableType_AT_AddColumn:
 		if def := cmd.GetDef().GetColumnDef(); def != nil {

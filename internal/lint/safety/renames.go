@@ -2,7 +2,6 @@ package safety
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -65,15 +64,4 @@ func (a *analysis) renameRemedy(table string, dropped map[string]bool) string {
 	return fmt.Sprintf("if the column was renamed (the file adds %s to %q), keep its data: delete the file and run `schemactl migrate diff --rename %s.%s=%s`, "+
 		"or keep the old column name in the Ent schema with .StorageKey(%q) on field %q; otherwise %s",
 		strings.Join(quoted, ", "), table, table, old, to, old, to, remedy["DS103"])
-}
-
-// setRemedy gives the current statement's hit of code a remedy of its own.
-func (a *analysis) setRemedy(code, text string) {
-	if text == "" {
-		return
-	}
-	i := slices.IndexFunc(a.hits, func(h hit) bool { return h.code == code })
-	if i >= 0 && a.hits[i].remedy == "" {
-		a.hits[i].remedy = text
-	}
 }

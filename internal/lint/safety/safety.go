@@ -180,7 +180,9 @@ func (a *analysis) report(code, key string, it item, say func(objects string, ma
 	a.reportFix(code, key, it, say, "")
 }
 
-// reportFix is report with a remedy for this statement ("": the code's).
+// reportFix is report with a remedy for this statement ("": the code's);
+// merged into an earlier hit of the code, it is that hit's remedy unless
+// the hit has one.
 func (a *analysis) reportFix(code, key string, it item, say func(objects string, many bool) string, fix string) {
 	r := a.rules[code]
 	if a.f.Nolint.Silences(code, r.Analyzer) || a.stmt.Nolint.Silences(code, r.Analyzer) {
@@ -189,6 +191,9 @@ func (a *analysis) reportFix(code, key string, it item, say func(objects string,
 	for i := range a.hits {
 		if a.hits[i].code == code && a.hits[i].key == key {
 			a.hits[i].items = append(a.hits[i].items, it)
+			if a.hits[i].remedy == "" {
+				a.hits[i].remedy = fix
+			}
 			return
 		}
 	}
