@@ -224,14 +224,14 @@ func (k *keyRetypes) plan(ctx context.Context, drv migrate.Driver, l *later, for
 			continue
 		}
 		comment := fmt.Sprintf("add foreign key %q to table %q once the columns it links changed type", fk.Symbol, fk.Table.Name)
-		if markedNotValid(fk) {
+		if holds[*notValidMark](fk.Attrs) {
 			comment += ", NOT VALID as the target version holds it"
 		}
 		c, err := one(fk, &schema.AddForeignKey{F: fk}, comment)
 		if err != nil {
 			return nil, nil, err
 		}
-		if markedNotValid(fk) {
+		if holds[*notValidMark](fk.Attrs) {
 			c.Cmd += " NOT VALID"
 		}
 		add = append(add, c)
@@ -241,13 +241,6 @@ func (k *keyRetypes) plan(ctx context.Context, drv migrate.Driver, l *later, for
 
 // notValidMark marks a foreign key a down's target holds NOT VALID.
 type notValidMark struct{ schema.Attr }
-
-func markedNotValid(fk *schema.ForeignKey) bool {
-	return slices.ContainsFunc(fk.Attrs, func(a schema.Attr) bool {
-		_, ok := a.(*notValidMark)
-		return ok
-	})
-}
 
 // MarkNotValid returns a copy of to (the realm a down plans to) in which
 // the foreign keys named by keys are marked NOT VALID: those the target

@@ -38,7 +38,9 @@ func (p Policy) swapIndexes(ctx context.Context, drv migrate.Driver, changes []s
 		var kept []schema.Change
 		for _, tc := range m.Changes {
 			mi, ok := tc.(*schema.ModifyIndex)
-			if !ok || mi.Change&^schema.ChangeComment == schema.NoChange || isConstraint(mi.From) || mi.To.Name == "" {
+			// An index that stands for a constraint (UNIQUE, EXCLUDE, a
+			// primary key) only ALTER TABLE can drop.
+			if !ok || mi.Change&^schema.ChangeComment == schema.NoChange || holds[*postgres.Constraint](mi.From.Attrs) || mi.To.Name == "" {
 				kept = append(kept, tc)
 				continue
 			}
@@ -81,17 +83,6 @@ func swapIndex(ctx context.Context, drv migrate.Driver, t *schema.Table, mi *sch
 			Comment: fmt.Sprintf("Give the new definition of index %q its name", mi.To.Name),
 		})
 	return out, nil
-}
-
-// isConstraint reports whether an index stands for a constraint (UNIQUE,
-// EXCLUDE, a primary key), which only ALTER TABLE can drop.
-func isConstraint(ix *schema.Index) bool {
-	for _, a := range ix.Attrs {
-		if _, ok := a.(*postgres.Constraint); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // swapName is the temporary name of an index's new definition:

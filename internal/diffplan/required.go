@@ -24,7 +24,7 @@ func checkRequired(changes []schema.Change) error {
 		for _, tc := range mt.Changes {
 			ac, ok := tc.(*schema.AddColumn)
 			if !ok || ac.C.Type.Null || ac.C.Default != nil ||
-				hasAttr[*postgres.Identity](ac.C.Attrs) || hasAttr[*schema.GeneratedExpr](ac.C.Attrs) {
+				holds[*postgres.Identity](ac.C.Attrs) || holds[*schema.GeneratedExpr](ac.C.Attrs) {
 				continue
 			}
 			cols = append(cols, ident(mt.T.Schema, mt.T.Name)+"."+quote(ac.C.Name))
@@ -43,9 +43,11 @@ func checkRequired(changes []schema.Change) error {
 		"a renamed field keeps its data with `--rename TABLE.OLD=NEW` or `.StorageKey(\"OLD\")` instead", ErrUnplannable, what)
 }
 
-func hasAttr[T schema.Attr](attrs []schema.Attr) bool {
-	for _, a := range attrs {
-		if _, ok := a.(T); ok {
+// holds reports whether xs holds an element of type T (an attribute, a
+// clause).
+func holds[T any, E any](xs []E) bool {
+	for _, x := range xs {
+		if _, ok := any(x).(T); ok {
 			return true
 		}
 	}

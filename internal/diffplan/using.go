@@ -22,7 +22,7 @@ func castRetyped(changes []schema.Change) {
 		}
 		for _, mc := range mt.Changes {
 			m, ok := mc.(*schema.ModifyColumn)
-			if !ok || !m.Change.Is(schema.ChangeType) || hasUsing(m.Extra) || ownCast(m.From) || ownCast(m.To) {
+			if !ok || !m.Change.Is(schema.ChangeType) || holds[*postgres.ConvertUsing](m.Extra) || ownCast(m.From) || ownCast(m.To) {
 				continue
 			}
 			t, err := postgres.FormatType(m.To.Type.Type)
@@ -32,15 +32,6 @@ func castRetyped(changes []schema.Change) {
 			m.Extra = append(m.Extra, &postgres.ConvertUsing{X: quote(m.To.Name) + "::" + t})
 		}
 	}
-}
-
-func hasUsing(attrs []schema.Clause) bool {
-	for _, a := range attrs {
-		if _, ok := a.(*postgres.ConvertUsing); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // ownCast: an enum column (or an array of one), or a serial, whose type
