@@ -70,11 +70,9 @@ func scope(current *schema.Realm, ups []*migrate.Plan) (part *schema.Realm, all 
 		return true
 	}
 	types := map[string]bool{}
-	for _, s := range current.Schemas {
-		for _, o := range s.Objects {
-			if e, ok := o.(*schema.EnumType); ok && named[e.T] {
-				types[enumKey(e)] = true
-			}
+	for _, e := range pgdb.Enums(current) {
+		if named[e.T] {
+			types[enumKey(e)] = true
 		}
 	}
 	tables, views := 0, 0

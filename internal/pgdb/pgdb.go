@@ -121,13 +121,18 @@ func connect(ctx context.Context, url string, dev bool) (*Conn, error) {
 	return &Conn{DB: db, Driver: drv}, nil
 }
 
-// identityLast is the subquery of Atlas's columns query that ConnectDev drops.
+// identityLast is the subquery of Atlas's columns query that ConnectDev
+// and InTx drop (noIdentityLast).
 const identityLast = `(SELECT last_value FROM pg_sequences WHERE quote_ident(schemaname) || '.' || quote_ident(sequencename) = pg_get_serial_sequence(quote_ident(t1.table_schema) || '.' || quote_ident(t1.table_name), t1.column_name))`
+
+func noIdentityLast(query string) string {
+	return strings.Replace(query, identityLast, "NULL::bigint", 1)
+}
 
 type devQuerier struct{ keepSearchPath }
 
 func (q devQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return q.keepSearchPath.QueryContext(ctx, strings.Replace(query, identityLast, "NULL::bigint", 1), args...)
+	return q.keepSearchPath.QueryContext(ctx, noIdentityLast(query), args...)
 }
 
 // clearSearchPath is the query Atlas's realm inspection starts with, to
@@ -158,7 +163,7 @@ func (q keepSearchPath) QueryContext(ctx context.Context, query string, args ...
 type txSearchPath struct{ *sql.Tx }
 
 func (q txSearchPath) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return q.Tx.QueryContext(ctx, strings.Replace(kept(query), identityLast, "NULL::bigint", 1), args...)
+	return q.Tx.QueryContext(ctx, noIdentityLast(kept(query)), args...)
 }
 
 func kept(query string) string {
