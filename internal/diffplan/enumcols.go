@@ -135,14 +135,7 @@ func (p *enumPlan) move(changes []schema.Change, current *schema.Realm, deps *de
 
 // lookupTable finds the table of r with t's schema and name.
 func lookupTable(r *schema.Realm, t *schema.Table) (*schema.Table, bool) {
-	if r == nil {
-		return nil, false
-	}
-	s, ok := r.Schema(schemaName(t.Schema))
-	if !ok {
-		return nil, false
-	}
-	return s.Table(t.Name)
+	return pgdb.Table(r, schemaName(t.Schema), t.Name)
 }
 
 // oldName is a name for the old type of a swap that no table, view or

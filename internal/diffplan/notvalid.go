@@ -34,11 +34,7 @@ func (k NotValidKey) Compare(o NotValidKey) int {
 
 // table is the realm's table the key names, nil when it has none.
 func (k NotValidKey) table(r *schema.Realm) *schema.Table {
-	s, ok := r.Schema(k.Schema)
-	if !ok {
-		return nil
-	}
-	t, _ := s.Table(k.Table)
+	t, _ := pgdb.Table(r, k.Schema, k.Table)
 	return t
 }
 

@@ -210,6 +210,18 @@ func (c *Conn) inspectTarget(ctx context.Context, bound, revSchema string, table
 	return live, nil
 }
 
+// Table is r's table name in schema sch ("" for none: false).
+func Table(r *schema.Realm, sch, name string) (*schema.Table, bool) {
+	if r == nil {
+		return nil, false
+	}
+	s, ok := r.Schema(sch)
+	if !ok {
+		return nil, false
+	}
+	return s.Table(name)
+}
+
 // Public returns r's default schema, or an empty one when r has none.
 func Public(r *schema.Realm) *schema.Schema {
 	if s, ok := r.Schema(Schema); ok {

@@ -8,6 +8,7 @@ import (
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5"
+	"github.com/ledgerforge/schemactl/internal/pgdb"
 )
 
 // Constraint check kinds: a unique index, CHECK or foreign key the down
@@ -77,7 +78,7 @@ func foreignKeyCheck(fk *schema.ForeignKey, ref string, live *schema.Realm) (Che
 	c := Check{Kind: ForeignKeyHolds, Object: fmt.Sprintf("foreign key %q", fk.Symbol), table: ref,
 		what: fmt.Sprintf("the target version's foreign key to %q", fk.RefTable.Name)}
 	rs := refSchema(fk)
-	if s, ok := live.Schema(rs); !ok || !hasTable(s, fk.RefTable.Name) {
+	if _, ok := pgdb.Table(live, rs, fk.RefTable.Name); !ok {
 		c.SQL = fmt.Sprintf("SELECT count(*) FROM %s WHERE %s", ref, notNull(cols))
 		return c, true
 	}
@@ -95,11 +96,6 @@ func refSchema(fk *schema.ForeignKey) string {
 		return fk.RefTable.Schema.Name
 	}
 	return "public"
-}
-
-func hasTable(s *schema.Schema, name string) bool {
-	_, ok := s.Table(name)
-	return ok
 }
 
 // sameColumns: the live table has the target's columns under the same

@@ -180,11 +180,7 @@ func constraintDef(table *pg_query.RangeVar, cmd *pg_query.Node, version int32) 
 // hasConstraint reports whether the realm's table k holds a foreign key or
 // CHECK named k.Name.
 func hasConstraint(r *schema.Realm, k diffplan.NotValidKey) bool {
-	s, ok := r.Schema(k.Schema)
-	if !ok {
-		return false
-	}
-	t, ok := s.Table(k.Table)
+	t, ok := pgdb.Table(r, k.Schema, k.Table)
 	if !ok {
 		return false
 	}
