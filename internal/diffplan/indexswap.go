@@ -2,8 +2,6 @@ package diffplan
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 
 	"ariga.io/atlas/sql/migrate"
@@ -88,20 +86,7 @@ func swapIndex(ctx context.Context, drv migrate.Driver, t *schema.Table, mi *sch
 // swapName is the temporary name of an index's new definition:
 // <name>_ccnew, as REINDEX CONCURRENTLY names its copy, shortened with a
 // hash past PostgreSQL's 63 bytes.
-func swapName(name string) string {
-	const max = 63
-	n := name + "_ccnew"
-	if len(n) <= max {
-		return n
-	}
-	sum := sha256.Sum256([]byte(name))
-	suffix := "_" + hex.EncodeToString(sum[:4]) + "_ccnew"
-	cut := max - len(suffix)
-	for cut > 0 && !isRuneStart(name[cut]) {
-		cut--
-	}
-	return name[:cut] + suffix
-}
+func swapName(name string) string { return fitName(name, "ccnew", name) }
 
 // withSwaps puts the swaps at the end of the plans' last file that runs
 // outside a transaction (the concurrent creations), or in a file of their

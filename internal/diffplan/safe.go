@@ -182,19 +182,24 @@ func (l *later) setNotNull(t *schema.Table, c string) {
 // PostgreSQL's 63 bytes (which would otherwise cut it, and two long
 // columns would share one name).
 func notNullName(t, c string) string {
+	return fitName(t+"_"+c, "not_null", t+"_"+c+"_not_null")
+}
+
+// fitName is base_tag, or when that passes PostgreSQL's 63 bytes, base
+// cut at a character's start and followed by _<hash of hashed>_tag, so
+// that two long names cut alike still differ.
+func fitName(base, tag, hashed string) string {
 	const max = 63
-	name := t + "_" + c + "_not_null"
-	if len(name) <= max {
+	if name := base + "_" + tag; len(name) <= max {
 		return name
 	}
-	sum := sha256.Sum256([]byte(name))
-	suffix := "_" + hex.EncodeToString(sum[:4]) + "_not_null"
-	prefix := t + "_" + c
+	sum := sha256.Sum256([]byte(hashed))
+	suffix := "_" + hex.EncodeToString(sum[:4]) + "_" + tag
 	n := max - len(suffix)
-	for n > 0 && !isRuneStart(prefix[n]) {
+	for n > 0 && !isRuneStart(base[n]) {
 		n--
 	}
-	return prefix[:n] + suffix
+	return base[:n] + suffix
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
