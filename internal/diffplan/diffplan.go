@@ -73,11 +73,7 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 	// planned from the renamed copy.
 	orig := from
 	from, rn := pol.renamed(from, reverse)
-	if pol.keepNames {
-		for _, t := range slices.Concat(pgdb.Tables(from), pgdb.Tables(to)) {
-			rn.touched[tableKey(t)] = true
-		}
-	}
+	rn.all = pol.keepNames
 	changes, err := pgdb.DiffRealms(ctx, drv, dev, from, to)
 	if err != nil {
 		return nil, nil, fmt.Errorf("diffplan: diff: %w", err)

@@ -193,6 +193,7 @@ var order = map[RenameKind]int{RenameColumn: 0, RenameTable: 1, RenameValue: 2, 
 type renamed struct {
 	stmts   []*migrate.Change
 	touched map[string]bool // tables renamed or with a renamed column, by their new qualified names
+	all     bool            // every table counts as touched (Policy.keepNames)
 }
 
 // applyRenames returns a copy of r with rs applied as PostgreSQL applies

@@ -19,7 +19,7 @@ import (
 // or column renames them in the desired state; rebuilding them would lock
 // the table and rescan it for nothing.
 func (rn *renamed) keepNames(changes []schema.Change) []schema.Change {
-	if len(rn.touched) == 0 {
+	if !rn.all && len(rn.touched) == 0 {
 		return changes
 	}
 	return slices.DeleteFunc(changes, func(c schema.Change) bool {
@@ -27,7 +27,7 @@ func (rn *renamed) keepNames(changes []schema.Change) []schema.Change {
 		if !ok {
 			return false
 		}
-		own := rn.touched[tableKey(mt.T)]
+		own := rn.all || rn.touched[tableKey(mt.T)]
 		var drops []schema.Change
 		for _, tc := range mt.Changes {
 			switch tc.(type) {
