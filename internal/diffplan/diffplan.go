@@ -112,12 +112,9 @@ func plan(ctx context.Context, drv migrate.Driver, dev pgdb.Dev, from, to *schem
 	// view may read.
 	vp := pgdb.PlanViews(views, slices.Concat(changes, ep.retyped), from, to)
 	xp := pgdb.PlanExtras(extras, changes, from)
-	conversions := convertToEnums(changes)
+	conversions := convertToEnums(changes, !reverse && pol.EnumGuard)
 	safe, swaps := &later{}, []*migrate.Change(nil)
 	if !reverse {
-		if pol.EnumGuard {
-			conversions = guardEnums(conversions)
-		}
 		if safe, err = pol.safeDDL(ctx, drv, changes, from, to); err != nil {
 			return nil, nil, err
 		}
@@ -214,21 +211,27 @@ func valuesUsed(ctx context.Context, drv migrate.Driver, changes []schema.Change
 // enum and returns the statements that convert it. PostgreSQL casts text to
 // an enum only when told to (USING), and cannot cast the old default either,
 // so the default is dropped and set again around the type change, in one
-// ALTER TABLE (convertColumn).
-func convertToEnums(changes []schema.Change) []*migrate.Change {
+// ALTER TABLE (convertColumn). With guard, each conversion of a column (not
+// an array) follows its guard: a DO block that fails, naming the table, the
+// column, how many rows and which values, when a row holds a value the
+// type does not have. The cast would fail too, but with `invalid input
+// value for enum t: "x"`, one value and no table, and only after the
+// conversion has begun.
+func convertToEnums(changes []schema.Change, guard bool) []*migrate.Change {
 	var stmts []*migrate.Change
 	takeRetyped(changes, func(mt *schema.ModifyTable, mc *schema.ModifyColumn) bool {
 		to, ok := becomesEnum(mc)
 		if !ok {
 			return false
 		}
+		if e, ok := mc.To.Type.Type.(*schema.EnumType); ok && guard {
+			stmts = append(stmts, castGuard{Table: mt.T, Column: mc.To.Name, Schema: schemaName(e.Schema), Type: e.T, Values: e.Values}.Change())
+		}
 		stmts = append(stmts, &migrate.Change{
 			Cmd: convertColumn(mt.T, mc.To.Name, to.Schema, to.T, false, mc.From.Default != nil, mc.To.Default),
 			// The comment is a "--" line: %q keeps a newline in a name
 			// from ending it.
 			Comment: fmt.Sprintf("convert column %q of table %q to enum type %q", mc.To.Name, mt.T.Name, to.T),
-			// What the statement does, for guardEnums.
-			Source: &schema.ModifyTable{T: mt.T, Changes: []schema.Change{&schema.ModifyColumn{From: mc.From, To: mc.To, Change: mc.Change}}},
 		})
 		return true
 	})

@@ -47,7 +47,7 @@ func TestConvertToEnums(t *testing.T) {
 		&schema.ModifyColumn{From: from, To: to, Change: schema.ChangeType | schema.ChangeDefault},
 		other,
 	}}
-	stmts := convertToEnums([]schema.Change{mt})
+	stmts := convertToEnums([]schema.Change{mt}, false)
 	require.Len(t, stmts, 1)
 	require.Equal(t, `ALTER TABLE "users" ALTER COLUMN "status" DROP DEFAULT, ALTER COLUMN "status" TYPE "userstatus" USING "status"::text::"userstatus", ALTER COLUMN "status" SET DEFAULT 'a'::userstatus`, stmts[0].Cmd)
 	require.Equal(t, []schema.Change{other}, mt.Changes, "the conversion leaves the change set; other changes stay")
@@ -56,7 +56,7 @@ func TestConvertToEnums(t *testing.T) {
 	plain := &schema.ModifyTable{T: users, Changes: []schema.Change{&schema.ModifyColumn{
 		From: schema.NewStringColumn("kind", "text"), To: schema.NewColumn("kind").SetType(enum), Change: schema.ChangeType,
 	}}}
-	stmts = convertToEnums([]schema.Change{plain})
+	stmts = convertToEnums([]schema.Change{plain}, false)
 	require.Equal(t, `ALTER TABLE "users" ALTER COLUMN "kind" TYPE "userstatus" USING "kind"::text::"userstatus"`, stmts[0].Cmd)
 	require.Empty(t, plain.Changes)
 }

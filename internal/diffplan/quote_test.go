@@ -28,7 +28,7 @@ func TestConvertQuotesIdentifiers(t *testing.T) {
 	to := schema.NewColumn(column).SetType(enum).SetDefault(&schema.RawExpr{X: "'a'::" + ident(typ)})
 	stmts := convertToEnums([]schema.Change{&schema.ModifyTable{T: users, Changes: []schema.Change{
 		&schema.ModifyColumn{From: from, To: to, Change: schema.ChangeType | schema.ChangeDefault},
-	}}})
+	}}}, false)
 	require.Len(t, stmts, 1)
 	require.Equal(t, `ALTER TABLE "in""voice\s" ALTER COLUMN "st""at\us" DROP DEFAULT, ALTER COLUMN "st""at\us" TYPE "mo""od\" USING "st""at\us"::text::"mo""od\", ALTER COLUMN "st""at\us" SET DEFAULT 'a'::"mo""od\"`, stmts[0].Cmd)
 

@@ -35,7 +35,7 @@ import (
 //     SET LOCAL lock_timeout: a migration that waits for its lock gives up
 //     rather than queue every query on the table behind it.
 //   - EnumGuard: a column converted to an enum type is first checked for
-//     values the type does not have, which fail the cast (see enumGuard).
+//     values the type does not have, which fail the cast (see convertToEnums).
 
 // later holds what safeDDL takes out of a change set: statements for the
 // end of the main file, and the file that validates them.
