@@ -82,7 +82,7 @@ the database holds (drift, rows, data changes), 2 could not run.`,
 			defer closeEnv(cmd, env)
 			u := t.urlFor(in)
 			o.Target, o.URL, o.Bound, o.RevisionsSchema = conn, u, boundSchema(u), revSchema
-			o.Dir, o.Env, o.Exclude = dir, env, in.exclude
+			o.Dir, o.Files, o.Env, o.Exclude = dir, files, env, in.exclude
 			start := time.Now()
 			p, err := revert.Run(cmd.Context(), o)
 			out := cmd.OutOrStdout()

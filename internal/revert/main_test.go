@@ -91,7 +91,7 @@ func (e *env) options(o Options) Options {
 	st, err := states.Open(e.ctx, states.Options{DevURL: e.dev, NoCache: true, Prefix: files, Files: files})
 	require.NoError(e.t, err)
 	e.t.Cleanup(func() { _ = st.Close() }) // down closes it first
-	o.Target, o.URL, o.RevisionsSchema, o.Dir, o.Env = e.conn, e.url, revisions.DefaultSchema, d, st
+	o.Target, o.URL, o.RevisionsSchema, o.Dir, o.Files, o.Env = e.conn, e.url, revisions.DefaultSchema, d, files, st
 	if o.LockTimeout == 0 {
 		o.LockTimeout = 10 * time.Second
 	}

@@ -37,10 +37,11 @@ type Options struct {
 	Bound           string     // the schema the URL's search_path binds it to, "" for none
 	RevisionsSchema string
 	Dir             *migdir.Dir
-	Env             *states.Env // the dev database, for the replays and the plan
-	Exclude         []string    // atlas.hcl's exclude patterns
-	N               int         // revert the last N applied files
-	ToVersion       string      // or those after this version
+	Files           []migrate.File // Dir's files, as the caller read them
+	Env             *states.Env    // the dev database, for the replays and the plan
+	Exclude         []string       // atlas.hcl's exclude patterns
+	N               int            // revert the last N applied files
+	ToVersion       string         // or those after this version
 	DryRun          bool
 	Force           bool
 	LockTimeout     time.Duration
@@ -105,15 +106,11 @@ func Run(ctx context.Context, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := o.Dir.Files()
-	if err != nil {
-		return nil, err
-	}
 	n := o.N
 	if n == 0 && o.ToVersion == "" {
 		n = 1
 	}
-	sel, err := choose(files, revs, n, o.ToVersion)
+	sel, err := choose(o.Files, revs, n, o.ToVersion)
 	if err != nil {
 		return nil, err
 	}
