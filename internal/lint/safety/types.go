@@ -3,6 +3,7 @@ package safety
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -160,38 +161,38 @@ var notNullExpr = regexp.MustCompile(`^\(*"?(\w+)"? IS NOT NULL\)*$`)
 // hasNotNullCheck: a validated CHECK (col IS NOT NULL) lets SET NOT NULL
 // skip the scan (PostgreSQL 12+).
 func hasNotNullCheck(s *schema.Schema, table, column string) bool {
-	if s == nil {
-		return false
-	}
-	t, ok := s.Table(table)
-	if !ok {
-		return false
-	}
-	for _, a := range t.Attrs {
-		if c, ok := a.(*schema.Check); ok {
-			if m := notNullExpr.FindStringSubmatch(strings.TrimSpace(c.Expr)); m != nil && m[1] == column {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(notNullChecks(s, table), func(c notNullCheck) bool { return c.column == column })
 }
 
 // notNullCheckColumn is the column a CHECK (col IS NOT NULL) of the
 // earlier schema, named name on table, proves, or "".
 func notNullCheckColumn(s *schema.Schema, table, name string) string {
-	t, ok := lookupTable(s, table)
-	if !ok {
-		return ""
-	}
-	for _, a := range t.Attrs {
-		if c, ok := a.(*schema.Check); ok && c.Name == name {
-			if m := notNullExpr.FindStringSubmatch(strings.TrimSpace(c.Expr)); m != nil {
-				return m[1]
-			}
+	for _, c := range notNullChecks(s, table) {
+		if c.name == name {
+			return c.column
 		}
 	}
 	return ""
+}
+
+// notNullCheck is a CHECK (col IS NOT NULL): its name, and the column.
+type notNullCheck struct{ name, column string }
+
+// notNullChecks are table's CHECKs of the form (col IS NOT NULL).
+func notNullChecks(s *schema.Schema, table string) []notNullCheck {
+	t, ok := lookupTable(s, table)
+	if !ok {
+		return nil
+	}
+	var out []notNullCheck
+	for _, a := range t.Attrs {
+		if c, ok := a.(*schema.Check); ok {
+			if m := notNullExpr.FindStringSubmatch(strings.TrimSpace(c.Expr)); m != nil {
+				out = append(out, notNullCheck{c.Name, m[1]})
+			}
+		}
+	}
+	return out
 }
 
 func lookupTable(s *schema.Schema, name string) (*schema.Table, bool) {
