@@ -62,31 +62,20 @@ func retypedKeys(changes []schema.Change, from *schema.Realm) *keyRetypes {
 	}
 	// touches: a key to another table with a retyped column at either end;
 	// pairs: one that links a retyped column to a retyped column.
-	other := func(fk *schema.ForeignKey) bool {
-		return fk.Table != nil && fk.RefTable != nil && tableKey(fk.Table) != tableKey(fk.RefTable) && len(fk.Columns) == len(fk.RefColumns)
-	}
-	touches := func(fk *schema.ForeignKey) bool {
-		if !other(fk) {
+	ends := func(fk *schema.ForeignKey, both bool) bool {
+		if fk.Table == nil || fk.RefTable == nil || tableKey(fk.Table) == tableKey(fk.RefTable) || len(fk.Columns) != len(fk.RefColumns) {
 			return false
 		}
 		for i, c := range fk.Columns {
-			if retyped[columnKey(fk.Table, c.Name)] || retyped[columnKey(fk.RefTable, fk.RefColumns[i].Name)] {
+			from, to := retyped[columnKey(fk.Table, c.Name)], retyped[columnKey(fk.RefTable, fk.RefColumns[i].Name)]
+			if both && from && to || !both && (from || to) {
 				return true
 			}
 		}
 		return false
 	}
-	pairs := func(fk *schema.ForeignKey) bool {
-		if !other(fk) {
-			return false
-		}
-		for i, c := range fk.Columns {
-			if retyped[columnKey(fk.Table, c.Name)] && retyped[columnKey(fk.RefTable, fk.RefColumns[i].Name)] {
-				return true
-			}
-		}
-		return false
-	}
+	touches := func(fk *schema.ForeignKey) bool { return ends(fk, false) }
+	pairs := func(fk *schema.ForeignKey) bool { return ends(fk, true) }
 	for _, c := range changes {
 		switch c := c.(type) {
 		case *schema.DropTable:
